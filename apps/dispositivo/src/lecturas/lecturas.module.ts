@@ -1,0 +1,22 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { LecturaWriter, WRITER_CONFIG, WriterConfig } from './lectura-writer';
+import { LecturasController } from './lecturas.controller';
+import { LecturasRepository } from './lecturas.repository';
+import { LecturasService } from './lecturas.service';
+
+@Module({})
+export class LecturasModule {
+  static forRoot(writer: WriterConfig): DynamicModule {
+    return {
+      module: LecturasModule,
+      controllers: [LecturasController],
+      providers: [
+        LecturasRepository,
+        LecturasService,
+        LecturaWriter,
+        { provide: WRITER_CONFIG, useValue: writer },
+      ],
+      exports: [LecturasService, LecturaWriter],
+    };
+  }
+}

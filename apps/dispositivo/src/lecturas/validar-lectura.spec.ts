@@ -1,0 +1,67 @@
+import { validarLectura } from './validar-lectura';
+
+const valid = {
+  nombreVariable: 'Voltaje',
+  numeroSerie: 'ABC123',
+  estampaTiempo: '2025-01-31T12:00:00Z',
+  valorVariable: 220.5,
+};
+
+function problems(raw: unknown): Array<{ field: string; reason: string }> {
+  const result = validarLectura(raw);
+  if (result.ok) throw new Error('expected a rejection');
+  return result.errors;
+}
+
+describe('validarLectura', () => {
+  it('normalises a valid reading', () => {
+    const result = validarLectura({ ...valid, valorVariable: '220.5', extra: 'ignored' });
+    expect(result).toEqual({
+      ok: true,
+      lectura: {
+        nombreVariable: 'voltaje',
+        numeroSerie: 'ABC123',
+        estampaTiempo: new Date('2025-01-31T12:00:00Z'),
+        valorVariable: 220.5,
+      },
+    });
+  });
+
+  it.each([
+    ['nombreVariable', undefined, 'is required'],
+    ['nombreVariable', 42, 'must be a string'],
+    ['nombreVariable', 'x'.repeat(64), 'must be at most 63 characters'],
+    ['nombreVariable', '9volts', 'must match ^[a-z][a-z0-9_]{0,62}$ after lower-casing'],
+    ['nombreVariable', 'volt aje', 'must match ^[a-z][a-z0-9_]{0,62}$ after lower-casing'],
+    ['numeroSerie', undefined, 'is required'],
+    ['numeroSerie', 123, 'must be a string'],
+    ['numeroSerie', 'A'.repeat(65), 'must be at most 64 characters'],
+    ['numeroSerie', 'dev/1', 'must match'],
+    ['estampaTiempo', undefined, 'is required'],
+    ['estampaTiempo', 'yesterday', 'must be an ISO-8601 date-time'],
+    ['estampaTiempo', true, 'must be an ISO-8601 date-time'],
+    ['valorVariable', undefined, 'is required'],
+    ['valorVariable', 'abc', 'must be a finite number'],
+    ['valorVariable', '1e999', 'must be a finite number'],
+    ['valorVariable', true, 'must be a finite number'],
+    ['valorVariable', null, 'is required'],
+  ])('rejects %s = %p (%s)', (field, value, reason) => {
+    const found = problems({ ...valid, [field]: value });
+    expect(found).toHaveLength(1);
+    expect(found[0].field).toBe(field);
+    expect(found[0].reason).toContain(reason);
+  });
+
+  it('names every bad field at once', () => {
+    expect(problems({}).map((p) => p.field)).toEqual([
+      'nombreVariable',
+      'numeroSerie',
+      'estampaTiempo',
+      'valorVariable',
+    ]);
+  });
+
+  it.each([[null], [5], ['text'], [[valid]]])('rejects a non-object item %p', (raw) => {
+    expect(problems(raw)).toEqual([{ field: '(item)', reason: 'must be a JSON object' }]);
+  });
+});

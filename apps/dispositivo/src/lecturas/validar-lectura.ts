@@ -1,0 +1,30 @@
+import { FieldProblem, toFieldProblems, VALIDATOR_OPTIONS } from '@iot/common';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { LecturaEnvioDto } from './dto/lectura-envio.dto';
+import { Lectura } from './lectura';
+
+export type Validacion = { ok: true; lectura: Lectura } | { ok: false; errors: FieldProblem[] };
+
+/**
+ * Validates one untrusted item (a batch element, an MQTT payload) with the
+ * same DTO rules the HTTP pipe applies to `/envio`.
+ */
+export function validarLectura(raw: unknown): Validacion {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { ok: false, errors: [{ field: '(item)', reason: 'must be a JSON object' }] };
+  }
+  const dto = plainToInstance(LecturaEnvioDto, raw);
+  const errors = validateSync(dto, VALIDATOR_OPTIONS);
+  if (errors.length > 0) return { ok: false, errors: toFieldProblems(errors) };
+  return { ok: true, lectura: aLectura(dto) };
+}
+
+export function aLectura(dto: LecturaEnvioDto): Lectura {
+  return {
+    numeroSerie: dto.numeroSerie,
+    nombreVariable: dto.nombreVariable,
+    estampaTiempo: dto.estampaTiempo,
+    valorVariable: dto.valorVariable,
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * Domain code throws these; each transport maps `kind` to its own answer
+ * (HTTP status in the HTTP filter, dead letter for MQTT).
+ */
+export type DomainErrorKind = 'invalid' | 'conflict' | 'not_found' | 'too_large' | 'unavailable';
+
+export interface FieldProblem {
+  field: string;
+  reason: string;
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly kind: DomainErrorKind,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class InvalidInputError extends DomainError {
+  constructor(readonly errors: FieldProblem[]) {
+    super('invalid', 'Validation failed', { errors });
+  }
+}
+
+export class PayloadTooLargeError extends DomainError {
+  constructor(message: string) {
+    super('too_large', message);
+  }
+}

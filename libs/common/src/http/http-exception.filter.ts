@@ -1,0 +1,64 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
+import { DomainError, DomainErrorKind, InvalidInputError } from '../errors/domain-error';
+import { createLogger } from '../logging/logger';
+
+const STATUS: Record<DomainErrorKind, number> = {
+  invalid: HttpStatus.BAD_REQUEST,
+  conflict: HttpStatus.CONFLICT,
+  not_found: HttpStatus.NOT_FOUND,
+  too_large: HttpStatus.PAYLOAD_TOO_LARGE,
+  unavailable: HttpStatus.SERVICE_UNAVAILABLE,
+};
+
+interface Reply {
+  status(code: number): Reply;
+  send(body: unknown): unknown;
+}
+
+interface ErrorWithStatus {
+  statusCode: number;
+  message: string;
+  code?: string;
+}
+
+/** Errors raised by the HTTP stack itself (malformed JSON, body too large). */
+function isClientStackError(error: unknown): error is ErrorWithStatus {
+  const status = (error as Partial<ErrorWithStatus> | null)?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+export function errorBody(statusCode: number, message: string, extra: object = {}): object {
+  return { statusCode, error: HttpStatus[statusCode] ?? 'Error', message, ...extra };
+}
+
+/** Maps every error to a JSON answer; only unexpected ones are logged. */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = createLogger('http');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<Reply>();
+    const [status, body] = this.describe(exception);
+    reply.status(status).send(body);
+  }
+
+  private describe(exception: unknown): [number, unknown] {
+    if (exception instanceof InvalidInputError) {
+      return [400, errorBody(400, exception.message, { errors: exception.errors })];
+    }
+    if (exception instanceof DomainError) {
+      const status = STATUS[exception.kind];
+      return [status, errorBody(status, exception.message, exception.details)];
+    }
+    if (exception instanceof HttpException) {
+      const response = exception.getResponse();
+      const status = exception.getStatus();
+      return [status, typeof response === 'string' ? errorBody(status, response) : response];
+    }
+    if (isClientStackError(exception)) {
+      return [exception.statusCode, errorBody(exception.statusCode, exception.message)];
+    }
+    this.logger.error({ err: exception }, 'unhandled error');
+    return [500, errorBody(500, 'Internal server error')];
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * The wire contract of a reading, as the original Spring Boot service spoke it.
+ * Devices, Node-RED flows and facturacion depend on these names.
+ */
+export interface LecturaEnvio {
+  nombreVariable: string;
+  numeroSerie: string;
+  /** ISO-8601 (no offset = UTC) or epoch milliseconds (number or digit string). */
+  estampaTiempo: string | number;
+  valorVariable: number | string;
+}
+
+export interface LecturaRespuesta {
+  /** The reading's row id (not a device id: the device is `numeroSerie`). */
+  idDispositivo: number;
+  nombreVariable: string;
+  numeroSerie: string;
+  /** ISO-8601 in UTC with milliseconds, e.g. `2025-01-31T12:00:00.000Z`. */
+  estampaTiempo: string;
+  valorVariable: number;
+}
+
+export interface CampoInvalido {
+  field: string;
+  reason: string;
+}
+
+export type ResultadoItem =
+  | { indice: number; estado: 'stored'; lectura: LecturaRespuesta }
+  | { indice: number; estado: 'duplicate'; lectura: LecturaRespuesta }
+  | { indice: number; estado: 'conflict'; lectura: LecturaRespuesta; valorRecibido: number }
+  | { indice: number; estado: 'rejected'; errors: CampoInvalido[] };
+
+export interface ResultadoLote {
+  stored: number;
+  duplicate: number;
+  conflict: number;
+  rejected: number;
+  items: ResultadoItem[];
+}
+
+export interface PaginaLecturas {
+  lecturas: LecturaRespuesta[];
+  /** Pass as `despuesDe` to get the next page; null on the last page. */
+  siguiente: string | null;
+}
+
+/** Variable names after lower-casing; also valid PostgreSQL identifiers. */
+export const NOMBRE_VARIABLE_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;
+/** Serials travel in MQTT topics too, so no `/`, `+`, `#` or spaces. */
+export const NUMERO_SERIE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
+export const NUMERO_SERIE_MAX_LENGTH = 64;
+
+export const LOTE_MAX_ITEMS = 1000;
+export const LOTE_MAX_BYTES = 1024 * 1024;

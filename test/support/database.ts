@@ -1,0 +1,19 @@
+import { dropDatabase, ensureDatabase, withDatabase } from '@iot/common';
+
+let counter = 0;
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh, empty database on the run's server, for one test file. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const server = process.env.TEST_PG_SERVER_URL;
+  const runId = process.env.TEST_RUN_ID;
+  if (!server || !runId) throw new Error('e2e specs need the jest global setup (npm test)');
+  const name = `${runId}_${process.env.JEST_WORKER_ID ?? 0}_${counter++}`.toLowerCase();
+  await ensureDatabase(server, name);
+  return { name, url: withDatabase(server, name), drop: () => dropDatabase(server, name) };
+}
