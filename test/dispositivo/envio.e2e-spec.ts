@@ -42,7 +42,9 @@ describe('POST /api/dispositivo/envio', () => {
       estampaTiempo: '2025-01-31T12:00:00.000Z',
       valorVariable: 10.25,
     });
-    const { rows } = await pg.query('SELECT * FROM lectura WHERE id = $1', [res.body.idDispositivo]);
+    const { rows } = await pg.query('SELECT * FROM lectura WHERE id = $1', [
+      res.body.idDispositivo,
+    ]);
     expect(rows).toHaveLength(1);
     expect(rows[0].valor_variable).toBe(10.25);
     expect(rows[0].estampa_tiempo.toISOString()).toBe('2025-01-31T12:00:00.000Z');
@@ -50,7 +52,9 @@ describe('POST /api/dispositivo/envio', () => {
 
   it('accepts epoch milliseconds and offsets, stored as the same instant', async () => {
     const a = await envio(lectura({ numeroSerie: 'T1', estampaTiempo: 1738324800000 }));
-    const b = await envio(lectura({ numeroSerie: 'T2', estampaTiempo: '2025-01-31T07:00:00-05:00' }));
+    const b = await envio(
+      lectura({ numeroSerie: 'T2', estampaTiempo: '2025-01-31T07:00:00-05:00' }),
+    );
     const c = await envio(lectura({ numeroSerie: 'T3', estampaTiempo: '2025-01-31T12:00:00' }));
     for (const res of [a, b, c]) {
       expect(res.status).toBe(201);
@@ -65,7 +69,9 @@ describe('POST /api/dispositivo/envio', () => {
     expect(again.status).toBe(200);
     expect(again.headers.get('lectura-estado')).toBe('duplicate');
     expect(again.body).toEqual(first.body);
-    const { rows } = await pg.query("SELECT count(*)::int AS n FROM lectura WHERE numero_serie = 'IDEM'");
+    const { rows } = await pg.query(
+      "SELECT count(*)::int AS n FROM lectura WHERE numero_serie = 'IDEM'",
+    );
     expect(rows[0].n).toBe(1);
   });
 
@@ -75,7 +81,9 @@ describe('POST /api/dispositivo/envio', () => {
     expect(other.status).toBe(409);
     expect(other.body.almacenada).toEqual(first.body);
     expect(other.body.valorRecibido).toBe(2);
-    const { rows } = await pg.query("SELECT valor_variable FROM lectura WHERE numero_serie = 'CONF'");
+    const { rows } = await pg.query(
+      "SELECT valor_variable FROM lectura WHERE numero_serie = 'CONF'",
+    );
     expect(rows).toEqual([{ valor_variable: 1 }]);
   });
 
@@ -120,10 +128,13 @@ describe('POST /api/dispositivo/envio', () => {
     expect(res.body.statusCode).toBe(400);
   });
 
-  it.each([['[1,2]'], ['"text"'], ['null']])('rejects a non-object body %s with 400', async (raw) => {
-    const res = await envio(undefined, { raw });
-    expect(res.status).toBe(400);
-  });
+  it.each([['[1,2]'], ['"text"'], ['null']])(
+    'rejects a non-object body %s with 400',
+    async (raw) => {
+      const res = await envio(undefined, { raw });
+      expect(res.status).toBe(400);
+    },
+  );
 
   it('requires an API key', async () => {
     expect((await envio(lectura(), { apiKey: null })).status).toBe(401);

@@ -12,7 +12,7 @@ export interface RunningApp {
 
 /** dispositivo on a free port against `databaseUrl`, configured like production. */
 export async function startDispositivo(
-  databaseUrl: string,
+  databaseUrl: string | undefined,
   env: Record<string, string> = {},
 ): Promise<RunningApp> {
   const config = loadDispositivoConfig({

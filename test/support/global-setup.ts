@@ -1,20 +1,9 @@
-import { createServer } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '../../libs/common/src/database/postgres-server';
 import { harness } from './harness-state';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from './ports';
 
 /**
  * Decides which PostgreSQL server the e2e run uses: TEST_DATABASE_URL when
@@ -31,5 +20,5 @@ export default async function globalSetup(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'iot-test-pg-'));
   const server = await startEmbeddedPostgres({ dir, port: await freePort() });
   process.env.TEST_PG_SERVER_URL = server.url;
-  harness.embedded = { dir, stop: server.stop };
+  harness.embedded = { dir, stop: () => server.stop() };
 }

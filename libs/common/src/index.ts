@@ -1,4 +1,5 @@
 export * from './config/env';
+export * from './config/service-config';
 export * from './database/database-config';
 export * from './database/identifiers';
 export * from './database/postgres-server';
@@ -12,3 +13,4 @@ export * from './http/http-exception.filter';
 export * from './http/public.decorator';
 export * from './http/validation';
 export * from './logging/logger';
+export * from './runtime/run-service';

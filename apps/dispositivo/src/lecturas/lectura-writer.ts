@@ -98,7 +98,10 @@ export class LecturaWriter implements BeforeApplicationShutdown {
   private tomarLote(): Unidad[] {
     let filas = 0;
     let n = 0;
-    while (n < this.cola.length && (n === 0 || filas + this.cola[n].lecturas.length <= this.config.maxRows)) {
+    while (
+      n < this.cola.length &&
+      (n === 0 || filas + this.cola[n].lecturas.length <= this.config.maxRows)
+    ) {
       filas += this.cola[n].lecturas.length;
       n++;
     }
@@ -124,13 +127,16 @@ export class LecturaWriter implements BeforeApplicationShutdown {
     const nuevas = new Set(guardadas.keys());
     const previas = unicas.filter((l) => !nuevas.has(claveLectura(l)));
     if (previas.length > 0) {
-      for (const g of await this.repository.findByClaves(previas)) guardadas.set(claveLectura(g), g);
+      for (const g of await this.repository.findByClaves(previas))
+        guardadas.set(claveLectura(g), g);
     }
     return lecturas.map((lectura, i): Resultado => {
       const guardada = guardadas.get(claves[i]);
       if (!guardada) throw new Error('reading neither inserted nor found by its key');
-      if (nuevas.has(claves[i]) && primera.get(claves[i]) === i) return { estado: 'stored', guardada };
-      if (guardada.valorVariable === lectura.valorVariable) return { estado: 'duplicate', guardada };
+      if (nuevas.has(claves[i]) && primera.get(claves[i]) === i)
+        return { estado: 'stored', guardada };
+      if (guardada.valorVariable === lectura.valorVariable)
+        return { estado: 'duplicate', guardada };
       return { estado: 'conflict', guardada, valorRecibido: lectura.valorVariable };
     });
   }

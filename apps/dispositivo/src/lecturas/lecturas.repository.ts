@@ -82,7 +82,11 @@ export class LecturasRepository {
     if (c.desde) add((n) => `estampa_tiempo >= $${n}`, c.desde);
     if (c.hasta) add((n) => `estampa_tiempo < $${n}`, c.hasta);
     if (c.despuesDe) {
-      add((n) => `(estampa_tiempo, id) > ($${n}, $${n + 1})`, c.despuesDe.estampaTiempo, c.despuesDe.id);
+      add(
+        (n) => `(estampa_tiempo, id) > ($${n}, $${n + 1})`,
+        c.despuesDe.estampaTiempo,
+        c.despuesDe.id,
+      );
     }
     params.push(c.limite);
     const filas: Fila[] = await this.db.query(

@@ -41,7 +41,9 @@ export class LecturasService {
   /** Validates each item on its own; the valid ones are written in one statement. */
   async registrarLote(body: unknown): Promise<ResultadoLote> {
     if (!Array.isArray(body)) {
-      throw new InvalidInputError([{ field: '(body)', reason: 'must be a JSON array of readings' }]);
+      throw new InvalidInputError([
+        { field: '(body)', reason: 'must be a JSON array of readings' },
+      ]);
     }
     if (body.length > LOTE_MAX_ITEMS) {
       throw new PayloadTooLargeError(

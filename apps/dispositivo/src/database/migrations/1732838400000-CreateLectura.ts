@@ -18,7 +18,9 @@ export class CreateLectura1732838400000 implements MigrationInterface {
     // export to facturacion: newer readings of one variable, by id
     await q.query(`CREATE INDEX lectura_variable_id ON lectura (nombre_variable, id)`);
     // operator readback: one device over time, keyset-paginated on (estampa_tiempo, id)
-    await q.query(`CREATE INDEX lectura_serie_tiempo ON lectura (numero_serie, estampa_tiempo, id)`);
+    await q.query(
+      `CREATE INDEX lectura_serie_tiempo ON lectura (numero_serie, estampa_tiempo, id)`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -1,0 +1,14 @@
+import { configureHttpApp, PinoNestLogger } from '@iot/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module';
+import { GatewayConfig } from './config';
+
+/** Express, not Fastify: the proxy layer is express-http-proxy. */
+export async function createGatewayApp(config: GatewayConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    logger: new PinoNestLogger(),
+  });
+  configureHttpApp(app);
+  return app;
+}

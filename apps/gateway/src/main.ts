@@ -1,0 +1,7 @@
+process.env.SERVICE_NAME ??= 'gateway';
+import 'reflect-metadata';
+import { runService } from '@iot/common';
+import { createGatewayApp } from './bootstrap';
+import { loadGatewayConfig } from './config';
+
+runService('gateway', () => loadGatewayConfig(), createGatewayApp);

@@ -1,0 +1,34 @@
+/** `npm run migrate`: applies pending migrations of every app's database, then exits. */
+process.env.SERVICE_NAME ??= 'migrate';
+import { ensureDatabase, typeOrmOptions } from '@iot/common';
+import { DataSource } from 'typeorm';
+import { migrations as dispositivo } from '../apps/dispositivo/src/database/migrations';
+import { migrations as facturacion } from '../apps/facturacion/src/database/migrations';
+import { appDatabaseUrl, postgresServer } from './services';
+
+async function main(): Promise<void> {
+  const server = await postgresServer(process.env);
+  try {
+    for (const [database, list] of [
+      ['ms_dispositivo', dispositivo],
+      ['ms_facturacion', facturacion],
+    ] as const) {
+      await ensureDatabase(server.url, database);
+      const source = new DataSource({
+        ...typeOrmOptions(appDatabaseUrl(server.url, database), 1, [...list]),
+        migrationsRun: false,
+      });
+      await source.initialize();
+      const applied = await source.runMigrations({ transaction: 'each' });
+      await source.destroy();
+      process.stdout.write(`${database}: ${applied.length} migration(s) applied\n`);
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`migrate failed: ${(error as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,203 @@
+import { LOTE_MAX_ITEMS } from '@iot/contracts';
+import { Client } from 'pg';
+import { LecturaWriter } from '../../apps/dispositivo/src/lecturas/lectura-writer';
+import { createTestDatabase, TestDatabase } from '../support/database';
+import { RunningApp, startDispositivo } from '../support/dispositivo';
+import { http } from '../support/http';
+
+const lectura = (i: number, over: Record<string, unknown> = {}) => ({
+  nombreVariable: 'corriente',
+  numeroSerie: 'LOTE1',
+  estampaTiempo: 1738324800000 + i * 1000,
+  valorVariable: i / 10,
+  ...over,
+});
+
+describe('batches, concurrency and readback', () => {
+  let db: TestDatabase;
+  let svc: RunningApp;
+  let pg: Client;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    svc = await startDispositivo(db.url);
+    pg = new Client({ connectionString: db.url });
+    await pg.connect();
+  });
+
+  afterAll(async () => {
+    await pg.end();
+    await svc.close();
+    await db.drop();
+  });
+
+  const count = async (serie: string): Promise<number> =>
+    (await pg.query('SELECT count(*)::int AS n FROM lectura WHERE numero_serie = $1', [serie]))
+      .rows[0].n;
+  const lote = (body: unknown, options = {}) =>
+    http(svc.url, 'POST', '/api/dispositivo/lecturas', body, options);
+
+  it('stores the good items of a mixed batch and reports each item', async () => {
+    await http(svc.url, 'POST', '/api/dispositivo/envio', lectura(0, { numeroSerie: 'MIX' }));
+    const res = await lote([
+      lectura(1, { numeroSerie: 'MIX' }),
+      lectura(2, { numeroSerie: 'MIX', valorVariable: 'abc' }),
+      lectura(0, { numeroSerie: 'MIX' }), // already stored by /envio
+      lectura(0, { numeroSerie: 'MIX', valorVariable: 99 }), // same key, other value
+      42,
+      lectura(3, { numeroSerie: 'MIX' }),
+      lectura(3, { numeroSerie: 'MIX' }), // twice inside the batch
+      lectura(4, { numeroSerie: 'MIX', estampaTiempo: 'soon', nombreVariable: '' }),
+    ]);
+    expect(res.status).toBe(200);
+    const estados = res.body.items.map((i: { estado: string }) => i.estado);
+    expect(estados).toEqual([
+      'stored',
+      'rejected',
+      'duplicate',
+      'conflict',
+      'rejected',
+      'stored',
+      'duplicate',
+      'rejected',
+    ]);
+    expect(res.body).toMatchObject({ stored: 2, duplicate: 2, conflict: 1, rejected: 3 });
+    expect(res.body.items[1].errors).toEqual([
+      { field: 'valorVariable', reason: expect.stringContaining('finite number') },
+    ]);
+    expect(res.body.items[4].errors).toEqual([
+      { field: '(item)', reason: 'must be a JSON object' },
+    ]);
+    expect(res.body.items[7].errors.map((e: { field: string }) => e.field)).toEqual([
+      'nombreVariable',
+      'estampaTiempo',
+    ]);
+    expect(res.body.items[6].lectura.idDispositivo).toBe(res.body.items[5].lectura.idDispositivo);
+    expect(res.body.items[3].lectura.valorVariable).toBe(0);
+    expect(res.body.items[3].valorRecibido).toBe(99);
+    expect(await count('MIX')).toBe(3);
+  });
+
+  it('writes a batch in one statement and a re-sent batch stores nothing', async () => {
+    const items = Array.from({ length: 500 }, (_, i) => lectura(i, { numeroSerie: 'BIG' }));
+    const first = await lote(items);
+    expect(first.body.stored).toBe(500);
+    const again = await lote(items);
+    expect(again.body).toMatchObject({ stored: 0, duplicate: 500 });
+    expect(again.body.items[10].lectura.idDispositivo).toBe(
+      first.body.items[10].lectura.idDispositivo,
+    );
+    expect(await count('BIG')).toBe(500);
+  });
+
+  it('answers 413 to a batch over the item limit and stores none of it', async () => {
+    const items = Array.from({ length: LOTE_MAX_ITEMS + 1 }, (_, i) =>
+      lectura(i, { numeroSerie: 'TOOMANY' }),
+    );
+    const res = await lote(items);
+    expect(res.status).toBe(413);
+    expect(res.body.message).toContain(`at most ${LOTE_MAX_ITEMS}`);
+    expect(await count('TOOMANY')).toBe(0);
+  });
+
+  it('answers 413 to a body over the byte limit', async () => {
+    const res = await lote(undefined, { raw: `[${'"x",'.repeat(300_000)}"x"]` });
+    expect(res.status).toBe(413);
+    expect(res.body.statusCode).toBe(413);
+  });
+
+  it('answers 400 to a batch that is not an array', async () => {
+    const res = await lote(lectura(1));
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([
+      { field: '(body)', reason: 'must be a JSON array of readings' },
+    ]);
+  });
+
+  it('commits concurrent single POSTs exactly once each', async () => {
+    const n = 400;
+    // every reading twice at once: one of each pair is stored, the other is its duplicate
+    const answers = await Promise.all(
+      [...Array(2 * n).keys()].map((k) =>
+        http(svc.url, 'POST', '/api/dispositivo/envio', lectura(k % n, { numeroSerie: 'CONC' })),
+      ),
+    );
+    const created = answers.filter((a) => a.status === 201).length;
+    const replayed = answers.filter((a) => a.status === 200).length;
+    expect([created, replayed]).toEqual([n, n]);
+    expect(await count('CONC')).toBe(n);
+    expect(new Set(answers.map((a) => a.body.idDispositivo)).size).toBe(n);
+  });
+
+  it('answers only after commit; requests arriving meanwhile share one transaction', async () => {
+    const writer = svc.app.get(LecturaWriter, { strict: false });
+    const before = writer.stats.transacciones;
+    const locker = new Client({ connectionString: db.url });
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE lectura IN EXCLUSIVE MODE'); // blocks every INSERT
+    let answered = 0;
+    const sends = Array.from({ length: 100 }, (_, i) =>
+      http(svc.url, 'POST', '/api/dispositivo/envio', lectura(i, { numeroSerie: 'GROUP' })).then(
+        (a) => {
+          answered++;
+          return a;
+        },
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    expect(answered).toBe(0);
+    expect(await count('GROUP')).toBe(0);
+    await locker.query('COMMIT');
+    await locker.end();
+    const answers = await Promise.all(sends);
+    expect(answers.every((a) => a.status === 201)).toBe(true);
+    expect(await count('GROUP')).toBe(100);
+    // the blocked transaction, then one for everything that queued behind it
+    expect(writer.stats.transacciones - before).toBeLessThanOrEqual(3);
+  });
+
+  it('pages a device readback with a keyset cursor', async () => {
+    const items = Array.from({ length: 25 }, (_, i) =>
+      lectura(i, { numeroSerie: 'PAGE', nombreVariable: i % 2 ? 'voltaje' : 'corriente' }),
+    );
+    await lote(items);
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const q: string = `numeroSerie=PAGE&nombreVariable=Voltaje&limite=5${cursor ? `&despuesDe=${cursor}` : ''}`;
+      const res = await http(svc.url, 'GET', `/api/dispositivo/lecturas?${q}`);
+      expect(res.status).toBe(200);
+      seen.push(...res.body.lecturas.map((l: { valorVariable: number }) => l.valorVariable));
+      cursor = res.body.siguiente;
+    } while (cursor);
+    expect(seen).toEqual(items.filter((_, i) => i % 2).map((l) => l.valorVariable));
+
+    const window = await http(
+      svc.url,
+      'GET',
+      `/api/dispositivo/lecturas?numeroSerie=PAGE&desde=${new Date(1738324800000 + 3000).toISOString()}&hasta=${1738324800000 + 6000}`,
+    );
+    expect(window.body.lecturas.map((l: { valorVariable: number }) => l.valorVariable)).toEqual([
+      0.3, 0.4, 0.5,
+    ]);
+    expect(window.body.siguiente).toBeNull();
+  });
+
+  it('rejects a bad readback query naming the field', async () => {
+    const res = await http(svc.url, 'GET', '/api/dispositivo/lecturas?limite=5000&desde=ayer');
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'desde',
+      'limite',
+      'numeroSerie',
+    ]);
+    const forged = await http(
+      svc.url,
+      'GET',
+      '/api/dispositivo/lecturas?numeroSerie=PAGE&despuesDe=abc',
+    );
+    expect(forged.status).toBe(400);
+    expect(forged.body.errors[0].field).toBe('despuesDe');
+  });
+});
