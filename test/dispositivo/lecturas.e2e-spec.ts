@@ -72,9 +72,14 @@ describe('batches, concurrency and readback', () => {
       'nombreVariable',
       'estampaTiempo',
     ]);
-    expect(res.body.items[6].lectura.idDispositivo).toBe(res.body.items[5].lectura.idDispositivo);
-    expect(res.body.items[3].lectura.valorVariable).toBe(0);
-    expect(res.body.items[3].valorRecibido).toBe(99);
+    expect(res.body.items[6].idDispositivo).toBe(res.body.items[5].idDispositivo);
+    expect(res.body.items[3]).toEqual({
+      indice: 3,
+      estado: 'conflict',
+      idDispositivo: res.body.items[2].idDispositivo,
+      valorAlmacenado: 0,
+      valorRecibido: 99,
+    });
     expect(await count('MIX')).toBe(3);
   });
 
@@ -84,9 +89,7 @@ describe('batches, concurrency and readback', () => {
     expect(first.body.stored).toBe(500);
     const again = await lote(items);
     expect(again.body).toMatchObject({ stored: 0, duplicate: 500 });
-    expect(again.body.items[10].lectura.idDispositivo).toBe(
-      first.body.items[10].lectura.idDispositivo,
-    );
+    expect(again.body.items[10].idDispositivo).toBe(first.body.items[10].idDispositivo);
     expect(await count('BIG')).toBe(500);
   });
 

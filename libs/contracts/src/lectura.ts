@@ -25,10 +25,19 @@ export interface CampoInvalido {
   reason: string;
 }
 
+/**
+ * Per item of a batch, in request order. Kept small on purpose (the client
+ * has the readings it sent): the row id, and for a conflict both values.
+ */
 export type ResultadoItem =
-  | { indice: number; estado: 'stored'; lectura: LecturaRespuesta }
-  | { indice: number; estado: 'duplicate'; lectura: LecturaRespuesta }
-  | { indice: number; estado: 'conflict'; lectura: LecturaRespuesta; valorRecibido: number }
+  | { indice: number; estado: 'stored' | 'duplicate'; idDispositivo: number }
+  | {
+      indice: number;
+      estado: 'conflict';
+      idDispositivo: number;
+      valorAlmacenado: number;
+      valorRecibido: number;
+    }
   | { indice: number; estado: 'rejected'; errors: CampoInvalido[] };
 
 export interface ResultadoLote {

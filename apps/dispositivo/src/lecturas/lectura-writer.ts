@@ -11,10 +11,13 @@ export type Resultado =
 export interface WriterConfig {
   /** Rows one transaction takes at most (a single unit is never split). */
   maxRows: number;
-  /** Transactions in flight at once; arrivals meanwhile wait and share the next one. */
+  /** Bulk transactions in flight at once (small ones: always one); arrivals meanwhile share the next. */
   maxInFlight: number;
 }
 export const WRITER_CONFIG = Symbol('WRITER_CONFIG');
+
+/** From this many distinct readings on, a write tries COPY first (measured: bench/README). */
+const COPY_DESDE = 200;
 
 interface Unidad {
   lecturas: Lectura[];
@@ -37,7 +40,7 @@ export class LecturaWriter implements BeforeApplicationShutdown {
   private programado = false;
   private drenado?: () => void;
   /** Counters for health/metrics and for tests that prove batching happens. */
-  readonly stats = { transacciones: 0, filas: 0 };
+  readonly stats = { transacciones: 0, filas: 0, copiasFallidas: 0 };
 
   constructor(
     private readonly repository: LecturasRepository,
@@ -62,13 +65,24 @@ export class LecturaWriter implements BeforeApplicationShutdown {
       if (this.enVuelo === 0) this.drenado?.();
       return;
     }
-    if (this.programado || this.enVuelo >= this.config.maxInFlight) return;
+    if (this.programado || !this.hayHueco()) return;
     this.programado = true;
     // setImmediate: everything parsed in this turn of the event loop joins the transaction
     setImmediate(() => {
       this.programado = false;
       void this.vaciar();
     });
+  }
+
+  /**
+   * Small writes (single POSTs) run one transaction at a time, so everything
+   * arriving meanwhile shares the next commit; bulk writes may overlap up to
+   * `maxInFlight` so PostgreSQL works on both cores while Node parses the next.
+   */
+  private hayHueco(): boolean {
+    if (this.enVuelo === 0) return true;
+    if (this.enVuelo >= this.config.maxInFlight) return false;
+    return this.cola.reduce((n, u) => n + u.lecturas.length, 0) >= COPY_DESDE;
   }
 
   private async vaciar(): Promise<void> {
@@ -114,6 +128,14 @@ export class LecturaWriter implements BeforeApplicationShutdown {
    * another value = conflict (the first value is kept).
    */
   private async escribir(lecturas: Lectura[]): Promise<Resultado[]> {
+    if (lecturas.length >= COPY_DESDE) {
+      // COPY, PostgreSQL's fastest load path, is all-or-nothing: any key already
+      // stored (or twice in this set) rolls it back and the general path below runs
+      const ids = await this.repository.copyAll(lecturas);
+      if (ids)
+        return lecturas.map((l, i) => ({ estado: 'stored', guardada: { ...l, id: ids[i] } }));
+      this.stats.copiasFallidas++;
+    }
     const claves = lecturas.map(claveLectura);
     const primera = new Map<string, number>();
     const unicas: Lectura[] = [];

@@ -1,5 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import { Lectura, LecturaGuardada } from './lectura';
 
@@ -7,7 +11,7 @@ interface Fila {
   id: string;
   numero_serie: string;
   nombre_variable: string;
-  estampa_tiempo: Date;
+  estampa_ms: number;
   valor_variable: number;
 }
 
@@ -15,7 +19,7 @@ const aGuardada = (f: Fila): LecturaGuardada => ({
   id: Number(f.id),
   numeroSerie: f.numero_serie,
   nombreVariable: f.nombre_variable,
-  estampaTiempo: f.estampa_tiempo,
+  estampaTiempo: new Date(f.estampa_ms),
   valorVariable: f.valor_variable,
 });
 
@@ -33,7 +37,11 @@ export interface ConsultaPagina {
   limite: number;
 }
 
-const COLUMNAS = 'id, numero_serie, nombre_variable, estampa_tiempo, valor_variable';
+// epoch ms as float8: exact for millisecond instants and far cheaper to parse than timestamptz text
+const COLUMNAS =
+  'id, numero_serie, nombre_variable, (extract(epoch FROM estampa_tiempo) * 1000)::float8 AS estampa_ms, valor_variable';
+
+const UNIQUE_VIOLATION = '23505';
 
 @Injectable()
 export class LecturasRepository {
@@ -55,16 +63,57 @@ export class LecturasRepository {
     return filas.map(aGuardada);
   }
 
+  /**
+   * Bulk path: reserves ids, COPYs every reading in and commits, all or
+   * nothing. Returns the ids in input order, or undefined when a key was
+   * already stored (the transaction is rolled back; use `insertNew`).
+   */
+  async copyAll(lecturas: Lectura[]): Promise<number[] | undefined> {
+    const runner = this.db.createQueryRunner();
+    const client = (await runner.connect()) as PoolClient;
+    try {
+      await client.query('BEGIN');
+      // one row holding all ids: far cheaper to receive than one row per id
+      const { rows } = await client.query<{ ids: string[] }>(
+        `SELECT array_agg(nextval(pg_get_serial_sequence('lectura', 'id'))) AS ids
+         FROM generate_series(1, $1)`,
+        [lecturas.length],
+      );
+      const ids = rows[0].ids.map(Number);
+      // serials and variable names are pattern-checked: no tab, newline or backslash to escape
+      const text = lecturas
+        .map(
+          (l, i) =>
+            `${ids[i]}\t${l.numeroSerie}\t${l.nombreVariable}\t${l.estampaTiempo.toISOString()}\t${l.valorVariable}\n`,
+        )
+        .join('');
+      await pipeline(
+        Readable.from([text]),
+        client.query(
+          copyFrom(
+            'COPY lectura (id, numero_serie, nombre_variable, estampa_tiempo, valor_variable) FROM STDIN',
+          ),
+        ),
+      );
+      await client.query('COMMIT');
+      return ids;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) return undefined;
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+
   /** The stored readings with the same keys as `lecturas`. */
   async findByClaves(lecturas: Lectura[]): Promise<LecturaGuardada[]> {
     const [series, variables, estampas] = columnas(lecturas);
     const filas: Fila[] = await this.db.query(
-      `SELECT ${COLUMNAS.split(', ')
-        .map((c) => `l.${c}`)
-        .join(', ')}
+      `SELECT ${COLUMNAS}
        FROM unnest($1::varchar[], $2::varchar[], $3::timestamptz[])
             AS k(numero_serie, nombre_variable, estampa_tiempo)
-       JOIN lectura l USING (numero_serie, nombre_variable, estampa_tiempo)`,
+       JOIN lectura USING (numero_serie, nombre_variable, estampa_tiempo)`,
       [series, variables, estampas],
     );
     return filas.map(aGuardada);

@@ -65,11 +65,17 @@ export class LecturasService {
     const resultados = await this.writer.write(validas);
     resultados.forEach((r, k) => {
       const indice = indices[k];
-      const lectura = toRespuesta(r.guardada);
+      const idDispositivo = r.guardada.id;
       items[indice] =
         r.estado === 'conflict'
-          ? { indice, estado: r.estado, lectura, valorRecibido: r.valorRecibido }
-          : { indice, estado: r.estado, lectura };
+          ? {
+              indice,
+              estado: r.estado,
+              idDispositivo,
+              valorAlmacenado: r.guardada.valorVariable,
+              valorRecibido: r.valorRecibido,
+            }
+          : { indice, estado: r.estado, idDispositivo };
     });
     const cuenta = { stored: 0, duplicate: 0, conflict: 0, rejected: 0 };
     for (const item of items) cuenta[item.estado]++;

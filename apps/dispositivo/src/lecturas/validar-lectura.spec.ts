@@ -1,4 +1,5 @@
-import { validarLectura } from './validar-lectura';
+import { lecturaValidaRapida } from './dto/lectura-envio.dto';
+import { aLectura, validarConDecoradores, validarLectura } from './validar-lectura';
 
 const valid = {
   nombreVariable: 'Voltaje',
@@ -64,4 +65,84 @@ describe('validarLectura', () => {
   it.each([[null], [5], ['text'], [[valid]]])('rejects a non-object item %p', (raw) => {
     expect(problems(raw)).toEqual([{ field: '(item)', reason: 'must be a JSON object' }]);
   });
+});
+
+describe('fast path parity with the decorators', () => {
+  const variants: Record<string, unknown[]> = {
+    nombreVariable: [
+      'voltaje',
+      ' Voltaje ',
+      'V',
+      'v'.repeat(63),
+      'v'.repeat(64),
+      '9v',
+      'a-b',
+      '',
+      5,
+      null,
+      undefined,
+      'ñ',
+    ],
+    numeroSerie: [
+      'ABC123',
+      ' ABC ',
+      'a.b:c_d-e',
+      'S'.repeat(64),
+      'S'.repeat(65),
+      '-x',
+      'a/b',
+      '',
+      7,
+      [],
+      undefined,
+    ],
+    estampaTiempo: [
+      '2025-01-31T12:00:00Z',
+      '2025-01-31 12:00',
+      1738324800000,
+      '1738324800000',
+      1.5,
+      -1,
+      'x',
+      '2025-02-30T00:00:00Z',
+      null,
+      true,
+      undefined,
+    ],
+    valorVariable: [
+      220.5,
+      '220.5',
+      ' 1e3 ',
+      0,
+      -0,
+      '',
+      'abc',
+      '1e999',
+      Number.MAX_VALUE,
+      true,
+      null,
+      undefined,
+      [1],
+    ],
+  };
+  const base = {
+    nombreVariable: 'voltaje',
+    numeroSerie: 'ABC123',
+    estampaTiempo: '2025-01-31T12:00:00Z',
+    valorVariable: 1,
+  };
+  const cases: unknown[] = [null, 1, 'x', [], [base], {}];
+  for (const [field, values] of Object.entries(variants)) {
+    for (const value of values) cases.push({ ...base, [field]: value });
+  }
+
+  it.each(cases.map((c) => [JSON.stringify(c) ?? String(c), c]))(
+    'agrees with class-validator on %s',
+    (_label, raw) => {
+      const fast = lecturaValidaRapida(raw);
+      const slow = validarConDecoradores(raw);
+      expect(fast !== undefined).toBe(slow.ok);
+      if (fast && slow.ok) expect(aLectura(fast)).toEqual(slow.lectura);
+    },
+  );
 });

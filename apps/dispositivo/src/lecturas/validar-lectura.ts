@@ -1,7 +1,7 @@
 import { FieldProblem, toFieldProblems, VALIDATOR_OPTIONS } from '@iot/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { LecturaEnvioDto } from './dto/lectura-envio.dto';
+import { lecturaValidaRapida, LecturaEnvioDto } from './dto/lectura-envio.dto';
 import { Lectura } from './lectura';
 
 export type Validacion = { ok: true; lectura: Lectura } | { ok: false; errors: FieldProblem[] };
@@ -11,6 +11,13 @@ export type Validacion = { ok: true; lectura: Lectura } | { ok: false; errors: F
  * same DTO rules the HTTP pipe applies to `/envio`.
  */
 export function validarLectura(raw: unknown): Validacion {
+  const rapida = lecturaValidaRapida(raw);
+  if (rapida) return { ok: true, lectura: rapida };
+  return validarConDecoradores(raw);
+}
+
+/** The full class-validator run: the source of every error message. */
+export function validarConDecoradores(raw: unknown): Validacion {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { ok: false, errors: [{ field: '(item)', reason: 'must be a JSON object' }] };
   }

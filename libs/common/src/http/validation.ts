@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldProblem, InvalidInputError } from '../errors/domain-error';
 
 /** Flattens class-validator errors into `{ field, reason }`, one per field. */
@@ -21,8 +21,27 @@ export const VALIDATOR_OPTIONS = {
   validationError: { target: false, value: false },
 } as const;
 
+/**
+ * A DTO class may offer `static fastValidate(value)`: a hand-written check of
+ * its own rules that returns the transformed value when the input is certainly
+ * valid. The hot ingestion path then skips class-transformer/class-validator;
+ * anything else still goes through them, so every error message comes from the
+ * decorators.
+ */
+interface FastValidated {
+  fastValidate(value: unknown): unknown;
+}
+
+class FastPathValidationPipe extends ValidationPipe {
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const fast = (metadata.metatype as Partial<FastValidated> | undefined)?.fastValidate;
+    const valid = fast?.(value);
+    return valid !== undefined ? Promise.resolve(valid) : super.transform(value, metadata);
+  }
+}
+
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new FastPathValidationPipe({
     ...VALIDATOR_OPTIONS,
     transform: true,
     exceptionFactory: (errors) => new InvalidInputError(toFieldProblems(errors)),

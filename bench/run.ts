@@ -1,0 +1,39 @@
+/**
+ * `npm run bench [scenario]`: measured runs with their baselines in the same
+ * invocation (the machine is shared and noisy, so only ratios are compared).
+ * PostgreSQL: DATABASE_URL (a server) or the embedded one.
+ */
+process.env.SERVICE_NAME ??= 'bench';
+process.env.LOG_LEVEL ??= 'warn';
+import { postgresServer } from '../scripts/services';
+import { httpIngestion } from './scenarios/http-ingestion';
+
+const SCENARIOS: Record<string, typeof httpIngestion> = {
+  http: httpIngestion,
+};
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((w) => !(w in SCENARIOS));
+  if (unknown.length)
+    throw new Error(
+      `unknown scenario(s) ${unknown.join(', ')}; known: ${Object.keys(SCENARIOS).join(', ')}`,
+    );
+  const server = await postgresServer(process.env);
+  const ctx = {
+    serverUrl: server.url,
+    durationS: Number(process.env.BENCH_DURATION_S ?? 5),
+    rounds: Number(process.env.BENCH_ROUNDS ?? 3),
+    apiKey: 'bench-api-key-0123456789',
+  };
+  try {
+    for (const name of wanted.length ? wanted : Object.keys(SCENARIOS)) await SCENARIOS[name](ctx);
+  } finally {
+    await server.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
