@@ -26,7 +26,13 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/scripts', '<rootDir>/bench'],
+      roots: [
+        '<rootDir>/apps',
+        '<rootDir>/libs',
+        '<rootDir>/scripts',
+        '<rootDir>/bench',
+        '<rootDir>/test/static',
+      ],
       testMatch: ['**/*.spec.ts'],
     },
     {

@@ -5,6 +5,7 @@
  */
 process.env.SERVICE_NAME ??= 'bench';
 process.env.LOG_LEVEL ??= 'warn';
+import { randomBytes } from 'node:crypto';
 import { postgresServer } from '../scripts/services';
 import { httpIngestion } from './scenarios/http-ingestion';
 
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
     serverUrl: server.url,
     durationS: Number(process.env.BENCH_DURATION_S ?? 5),
     rounds: Number(process.env.BENCH_ROUNDS ?? 3),
-    apiKey: 'bench-api-key-0123456789',
+    apiKey: randomBytes(18).toString('base64url'),
   };
   try {
     for (const name of wanted.length ? wanted : Object.keys(SCENARIOS)) await SCENARIOS[name](ctx);

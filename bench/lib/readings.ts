@@ -21,4 +21,16 @@ export class ReadingFactory {
   batch(size: number): ReturnType<ReadingFactory['next']>[] {
     return Array.from({ length: size }, () => this.next());
   }
+
+  /** The JSON of `batch(size)`, built as text: the load generator shares the CPU being measured. */
+  batchJson(size: number): string {
+    const parts: string[] = [];
+    for (let k = 0; k < size; k++) {
+      const r = this.next();
+      parts.push(
+        `{"nombreVariable":"${r.nombreVariable}","numeroSerie":"${r.numeroSerie}","estampaTiempo":${r.estampaTiempo},"valorVariable":${r.valorVariable}}`,
+      );
+    }
+    return `[${parts.join(',')}]`;
+  }
 }

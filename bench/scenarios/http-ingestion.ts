@@ -148,7 +148,7 @@ async function batches(
       connections: BATCH_CONNECTIONS,
       durationS: ctx.durationS,
       headers: { 'x-api-key': ctx.apiKey },
-      body: () => JSON.stringify(readings.batch(BATCH_SIZE)),
+      body: () => readings.batchJson(BATCH_SIZE),
       onResponse: (status, body) => {
         if (status !== 200) return;
         for (const item of (

@@ -1,0 +1,58 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+
+/**
+ * No Docker engine runs here, so the compose file is checked statically:
+ * it parses, every variable it reads is documented, and every app service
+ * runs a real entry point with a health check.
+ */
+const root = join(__dirname, '..', '..');
+const read = (file: string): string => readFileSync(join(root, file), 'utf8');
+
+interface Service {
+  command?: string[];
+  healthcheck?: { test: string[] };
+  environment?: Record<string, string>;
+  depends_on?: Record<string, { condition: string }>;
+}
+
+describe('docker-compose.yml', () => {
+  const text = read('docker-compose.yml');
+  const compose = parse(text, { merge: true }) as { services: Record<string, Service> };
+
+  it('reads only variables documented in .env.example', () => {
+    const documented = new Set(
+      [...read('.env.example').matchAll(/^#?\s*([A-Z_]+)=/gm)].map((m) => m[1]),
+    );
+    const used = [...text.matchAll(/\$\{([A-Z_]+)/g)].map((m) => m[1]);
+    expect(used.length).toBeGreaterThan(0);
+    expect(used.filter((v) => !documented.has(v))).toEqual([]);
+  });
+
+  it.each(['gateway', 'dispositivo', 'facturacion'])(
+    'runs %s from its built entry point',
+    (app) => {
+      const service = compose.services[app];
+      expect(service.command).toEqual(['node', `dist/apps/${app}/src/main.js`]);
+      expect(existsSync(join(root, 'apps', app, 'src', 'main.ts'))).toBe(true);
+      expect(service.healthcheck?.test.join(' ')).toContain('/health');
+      expect(service.environment?.API_KEYS).toBeDefined();
+    },
+  );
+
+  it('gives each app with data its own database and waits for PostgreSQL', () => {
+    for (const [app, db] of [
+      ['dispositivo', 'ms_dispositivo'],
+      ['facturacion', 'ms_facturacion'],
+    ]) {
+      expect(compose.services[app].environment?.DATABASE_URL).toMatch(new RegExp(`/${db}$`));
+      expect(compose.services[app].depends_on?.postgres.condition).toBe('service_healthy');
+    }
+  });
+
+  it('keeps secrets out of the file', () => {
+    expect(text).not.toMatch(/PASSWORD:\s+[^$\s]/);
+    expect(compose.services.postgres.environment).toBeDefined();
+  });
+});
