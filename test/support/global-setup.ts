@@ -11,7 +11,7 @@ import { freePort } from './ports';
  * folder. Each test file then creates and drops its own database on it.
  */
 export default async function globalSetup(): Promise<void> {
-  process.env.LOG_LEVEL ??= 'warn';
+  process.env.LOG_LEVEL ??= 'error';
   process.env.TEST_RUN_ID = `t${Date.now().toString(36)}${process.pid}`;
   if (process.env.TEST_DATABASE_URL) {
     process.env.TEST_PG_SERVER_URL = process.env.TEST_DATABASE_URL;
