@@ -27,8 +27,27 @@ back=$(curl -sS "http://127.0.0.1:8081/api/dispositivo/lecturas?numeroSerie=SMOK
 echo "$back"
 grep -q '"valorVariable":220.5' <<<"$back" || { echo "reading not read back"; exit 1; }
 
+# MQTT on the embedded broker (mqtt.js from the project, no mosquitto client needed)
+node -e "
+const mqtt = require('mqtt');
+const c = mqtt.connect('mqtt://127.0.0.1:11883', { protocolVersion: 4 });
+c.on('connect', async () => {
+  await c.publishAsync('dispositivos/SMOKE2/lecturas', JSON.stringify({ nombreVariable: 'corriente', estampaTiempo: 1738324800000, valorVariable: 4.5 }), { qos: 1 });
+  await c.endAsync();
+});
+c.on('error', (e) => { console.error(e.message); process.exit(1); });
+"
+for _ in $(seq 1 20); do
+  back=$(curl -sS "http://127.0.0.1:8081/api/dispositivo/lecturas?numeroSerie=SMOKE2" -H "x-api-key: $key")
+  grep -q '"valorVariable":4.5' <<<"$back" && break
+  sleep 0.5
+done
+echo "$back"
+grep -q '"valorVariable":4.5' <<<"$back" || { echo "MQTT reading not stored"; exit 1; }
+
 kill -INT -- "-$pid"
 for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
 if kill -0 "$pid" 2>/dev/null; then echo "npm start did not stop on SIGINT"; exit 1; fi
 if pgrep -f "$EMBEDDED_PG_DIR" >/dev/null; then echo "embedded PostgreSQL still running"; exit 1; fi
+if (exec 3<>/dev/tcp/127.0.0.1/11883) 2>/dev/null; then echo "embedded MQTT broker still listening"; exit 1; fi
 echo "smoke test passed"

@@ -37,15 +37,48 @@ async function waitHealthy(url: string, timeoutMs = 60_000): Promise<boolean> {
   return false;
 }
 
+/**
+ * The embedded MQTT broker (aedes) in its own process, so a crash of
+ * dispositivo cannot take queued messages with it. Resolves with its URL.
+ */
+function startBroker(children: Map<string, ChildProcess>): Promise<string> {
+  const port = process.env.MQTT_BROKER_PORT ?? '11883';
+  const script = join(__dirname, '..', '..', 'scripts', 'embedded-broker.mjs');
+  const child = spawn(process.execPath, [script], {
+    env: { ...process.env, MQTT_BROKER_PORT: port },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.set('mqtt-broker', child);
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`embedded MQTT broker exited (${code})`)));
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('ready')) resolve(`mqtt://127.0.0.1:${port}`);
+    });
+  });
+}
+
 async function main(): Promise<void> {
   const postgres = await postgresServer(process.env);
   const keys = apiKeys();
   const host = process.env.HOST ?? '127.0.0.1';
   const children = new Map<string, ChildProcess>();
   let stopping = false;
+  // aedes speaks MQTT 3.1.1 without shared subscriptions: one connection, persistent session
+  const mqttEnv: NodeJS.ProcessEnv = process.env.MQTT_URL
+    ? {}
+    : {
+        MQTT_URL: await startBroker(children),
+        MQTT_PROTOCOL_VERSION: '4',
+        MQTT_SHARED_GROUP: 'none',
+      };
 
   const launch = (app: (typeof APPS)[number]): void => {
-    const env: NodeJS.ProcessEnv = { ...process.env, API_KEYS: keys, SERVICE_NAME: app.name };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...mqttEnv,
+      API_KEYS: keys,
+      SERVICE_NAME: app.name,
+    };
     if (app.database) env.DATABASE_URL = appDatabaseUrl(postgres.url, app.database);
     const child = spawn(
       process.execPath,
@@ -68,15 +101,17 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     say('stopping…');
-    await Promise.all(
-      [...children.values()].map(
-        (child) =>
-          new Promise<void>((resolve) => {
-            child.once('exit', () => resolve());
-            child.kill('SIGTERM');
-          }),
-      ),
-    );
+    const broker = children.get('mqtt-broker');
+    children.delete('mqtt-broker');
+    const stopChild = (child: ChildProcess): Promise<void> =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      });
+    // apps first (they stop consuming), then the broker, then PostgreSQL
+    await Promise.all([...children.values()].map(stopChild));
+    if (broker) await stopChild(broker);
     await postgres.stop();
     say('stopped');
     process.exit(0);
@@ -95,6 +130,7 @@ async function main(): Promise<void> {
   say(
     `postgres     ${process.env.DATABASE_URL ? 'DATABASE_URL' : `embedded, data in ${process.env.EMBEDDED_PG_DIR ?? '.data/postgres'}`}`,
   );
+  say(`mqtt         ${mqttEnv.MQTT_URL ? `embedded broker ${mqttEnv.MQTT_URL}` : 'MQTT_URL'}`);
   say(
     `API key      ${process.env.API_KEYS ? '(from API_KEYS)' : `${keys}  (kept in ${join(DATA_DIR, 'api-key')})`}`,
   );

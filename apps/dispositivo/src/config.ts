@@ -6,10 +6,13 @@ import {
   ServiceConfig,
 } from '@iot/common';
 import { WriterConfig } from './lecturas/lectura-writer';
+import { MqttConfig, readMqttConfig } from './mqtt/mqtt.config';
 
 export interface DispositivoConfig extends ServiceConfig {
   database: DatabaseConfig;
   writer: WriterConfig;
+  /** Undefined: MQTT ingestion off (no MQTT_URL). */
+  mqtt?: MqttConfig;
 }
 
 /** Reads and validates the environment; throws a ConfigError naming every problem. */
@@ -22,6 +25,7 @@ export function loadDispositivoConfig(source: NodeJS.ProcessEnv = process.env): 
       maxRows: env.int('GROUP_COMMIT_MAX_ROWS', 5000, { min: 1000, max: 50000 }),
       maxInFlight: env.int('GROUP_COMMIT_MAX_IN_FLIGHT', 2, { min: 1, max: 16 }),
     },
+    mqtt: readMqttConfig(env),
   };
   env.done();
   return config;

@@ -1,0 +1,47 @@
+import { EnvReader } from '@iot/common';
+import { hostname } from 'node:os';
+import { TopicosLectura } from '../lecturas/mensaje-mqtt';
+
+export interface MqttConfig {
+  url: string;
+  username?: string;
+  password?: string;
+  topics: string[];
+  /** Shared-subscription group (`$share/<group>/...`); empty when the broker has none (aedes). */
+  sharedGroup?: string;
+  /** Connections per instance; each carries one unacknowledged message at a time. */
+  connections: number;
+  /** Stable per instance, so a restarted instance resumes its broker session. */
+  clientId: string;
+  protocolVersion: 4 | 5;
+  sessionExpiryS: number;
+  maxPayloadBytes: number;
+}
+export const MQTT_CONFIG = Symbol('MQTT_CONFIG');
+
+export const MQTT_DEFAULT_TOPICS = 'iot/sensors4387t5,dispositivos/+/lecturas';
+
+/** MQTT ingestion is on when MQTT_URL is set (`npm start` sets it to its embedded broker). */
+export function readMqttConfig(env: EnvReader): MqttConfig | undefined {
+  const url = env.optionalUrl('MQTT_URL', ['mqtt:', 'mqtts:', 'tcp:', 'ws:', 'wss:']);
+  const topics = env.list('MQTT_TOPICS', (t) => TopicosLectura.problema(t));
+  const group = env.string('MQTT_SHARED_GROUP', 'dispositivo');
+  const protocolVersion = env.oneOf('MQTT_PROTOCOL_VERSION', ['4', '5'], '5') === '4' ? 4 : 5;
+  const config: MqttConfig = {
+    url: url ?? '',
+    username: env.optionalString('MQTT_USERNAME'),
+    password: env.optionalString('MQTT_PASSWORD'),
+    topics: topics.length > 0 ? topics : MQTT_DEFAULT_TOPICS.split(','),
+    sharedGroup: group === 'none' ? undefined : group,
+    connections: env.int('MQTT_CONNECTIONS', 16, { min: 1, max: 256 }),
+    clientId: env.string('MQTT_CLIENT_ID', `dispositivo-${hostname()}`),
+    protocolVersion,
+    sessionExpiryS: env.int('MQTT_SESSION_EXPIRY_S', 7 * 24 * 3600, { min: 60 }),
+    maxPayloadBytes: env.int('MQTT_MAX_PAYLOAD_BYTES', 256 * 1024, { min: 1024 }),
+  };
+  env.require(
+    !config.sharedGroup || /^[A-Za-z0-9_-]+$/.test(config.sharedGroup),
+    'MQTT_SHARED_GROUP must be letters, digits, _ or - (or "none")',
+  );
+  return url ? config : undefined;
+}
