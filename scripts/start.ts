@@ -105,7 +105,7 @@ async function main(): Promise<void> {
     children.delete('mqtt-broker');
     const stopChild = (child: ChildProcess): Promise<void> =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       });

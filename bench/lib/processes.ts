@@ -45,7 +45,7 @@ export function runNode(script: string, env: NodeJS.ProcessEnv): Child {
     peakRss: () => peak,
     stop: async () => {
       clearInterval(sampler);
-      if (child.exitCode === null) child.kill('SIGTERM');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
     },
   };

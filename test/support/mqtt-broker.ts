@@ -46,7 +46,7 @@ function managed(port: number, launch: () => ChildProcess, cleanup: () => void):
     },
     stop: async (signal = 'SIGTERM') => {
       const c = child;
-      if (!c || c.exitCode !== null) return;
+      if (!c || c.exitCode !== null || c.signalCode !== null) return;
       await new Promise<void>((resolve) => {
         c.once('exit', () => resolve());
         c.kill(signal);

@@ -1,0 +1,116 @@
+import mqtt, { MqttClient } from 'mqtt';
+import { Client } from 'pg';
+import { createTestDatabase, TestDatabase } from '../support/database';
+import { DispositivoProcess, spawnDispositivo } from '../support/dispositivo-process';
+import { Broker, MQTT_TEST_PASSWORD, MQTT_TEST_USER, startMosquitto } from '../support/mqtt-broker';
+
+/** Real processes, real Mosquitto from the shipped config, real PostgreSQL. */
+describe('MQTT ingestion under failure (Mosquitto, shared subscription)', () => {
+  let broker: Broker;
+  let db: TestDatabase;
+  let pg: Client;
+  let pub: MqttClient;
+  const running: DispositivoProcess[] = [];
+
+  beforeAll(async () => {
+    broker = await startMosquitto();
+    db = await createTestDatabase();
+    pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    pub = await mqtt.connectAsync(broker.url, {
+      username: MQTT_TEST_USER,
+      password: MQTT_TEST_PASSWORD,
+    });
+  });
+
+  afterAll(async () => {
+    await Promise.all(running.map((p) => p.kill('SIGKILL')));
+    await pub.endAsync();
+    await pg.end();
+    await db.drop();
+    await broker.dispose();
+  });
+
+  const start = async (clientId: string): Promise<DispositivoProcess> => {
+    const p = await spawnDispositivo({
+      DATABASE_URL: db.url,
+      MQTT_URL: broker.url,
+      MQTT_USERNAME: MQTT_TEST_USER,
+      MQTT_PASSWORD: MQTT_TEST_PASSWORD,
+      MQTT_CLIENT_ID: clientId,
+      MQTT_CONNECTIONS: '8',
+    });
+    running.push(p);
+    return p;
+  };
+  const count = async (serie: string): Promise<number> =>
+    (await pg.query('SELECT count(*)::int AS n FROM lectura WHERE numero_serie = $1', [serie]))
+      .rows[0].n;
+  const waitCount = async (serie: string, n: number, timeoutMs = 90_000): Promise<void> => {
+    const until = Date.now() + timeoutMs;
+    while ((await count(serie)) < n) {
+      if (Date.now() > until) throw new Error(`${serie}: ${await count(serie)} of ${n} stored`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+
+  /** Publishes `n` QoS 1 readings; resolves with how many the broker acknowledged. */
+  async function publishMany(serie: string, n: number, during?: (sent: number) => Promise<void>) {
+    let acked = 0;
+    const window = 200;
+    for (let base = 0; base < n; base += window) {
+      const batch = [];
+      for (let i = base; i < Math.min(base + window, n); i++) {
+        const reading = {
+          nombreVariable: 'voltaje',
+          numeroSerie: serie,
+          estampaTiempo: 1.7e12 + i,
+          valorVariable: i,
+        };
+        batch.push(
+          pub
+            .publishAsync('iot/sensors4387t5', JSON.stringify(reading), { qos: 1 })
+            .then(() => acked++),
+        );
+      }
+      await Promise.all(batch);
+      await during?.(base + window);
+    }
+    return acked;
+  }
+
+  it('kill -9 while 20,000 QoS 1 readings arrive: every acknowledged one is stored once', async () => {
+    const first = await start('kill9');
+    let killed = false;
+    const acked = await publishMany('KILL9', 20_000, async (sent) => {
+      if (!killed && sent >= 6000) {
+        killed = true;
+        await first.kill('SIGKILL');
+        await start('kill9'); // same client id: resumes the broker session
+      }
+    });
+    expect(killed).toBe(true);
+    expect(acked).toBe(20_000);
+    await waitCount('KILL9', 20_000);
+    expect(await count('KILL9')).toBe(20_000); // the unique key makes "twice" impossible; this proves none lost
+  });
+
+  it('two instances in one shared-subscription group split the load, total exact', async () => {
+    const a = await start('split-a');
+    const b = await start('split-b');
+    const before = [
+      (await a.health()).details.mqtt.mensajes,
+      (await b.health()).details.mqtt.mensajes,
+    ];
+    await publishMany('SPLIT', 4000);
+    await waitCount('SPLIT', 4000);
+    expect(await count('SPLIT')).toBe(4000);
+    const after = [
+      (await a.health()).details.mqtt.mensajes,
+      (await b.health()).details.mqtt.mensajes,
+    ];
+    const share = after.map((x, i) => x - before[i]);
+    expect(share[0]).toBeGreaterThan(400);
+    expect(share[1]).toBeGreaterThan(400);
+  });
+});
