@@ -16,6 +16,7 @@ describe('MQTT ingestion under failure (Mosquitto, shared subscription)', () => 
     broker = await startMosquitto();
     db = await createTestDatabase();
     pg = new Client({ connectionString: db.url });
+    pg.on('error', () => undefined); // the outage test terminates its backend on purpose
     await pg.connect();
     pub = await mqtt.connectAsync(broker.url, {
       username: MQTT_TEST_USER,
@@ -112,5 +113,54 @@ describe('MQTT ingestion under failure (Mosquitto, shared subscription)', () => 
     const share = after.map((x, i) => x - before[i]);
     expect(share[0]).toBeGreaterThan(400);
     expect(share[1]).toBeGreaterThan(400);
+  });
+
+  it('queued messages survive a graceful broker restart while dispositivo is down', async () => {
+    const down = await start('restart-broker');
+    await down.kill('SIGKILL'); // its session (and shared-group membership) stays on the broker
+    expect(await publishMany('BROKER', 1500)).toBe(1500);
+    await broker.stop('SIGTERM'); // mosquitto writes its persistence file
+    await broker.start();
+    await pub.endAsync(true);
+    pub = await mqtt.connectAsync(broker.url, {
+      username: MQTT_TEST_USER,
+      password: MQTT_TEST_PASSWORD,
+    });
+    await start('restart-broker');
+    await waitCount('BROKER', 1500);
+    expect(await count('BROKER')).toBe(1500);
+  });
+
+  it('a PostgreSQL outage during a stream delays readings but loses none', async () => {
+    const app = await start('pg-outage');
+    const admin = new Client({ connectionString: process.env.TEST_PG_SERVER_URL });
+    await admin.connect();
+    let cut = false;
+    try {
+      const acked = await publishMany('PGDOWN', 3000, async (sent) => {
+        if (cut || sent < 1000) return;
+        cut = true;
+        await admin.query(`ALTER DATABASE "${db.name}" ALLOW_CONNECTIONS false`);
+        await admin.query(
+          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+          [db.name],
+        );
+        setTimeout(() => {
+          void admin.query(`ALTER DATABASE "${db.name}" ALLOW_CONNECTIONS true`);
+        }, 2000);
+      });
+      expect(acked).toBe(3000);
+      await pg.end().catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 2500));
+      pg = new Client({ connectionString: db.url });
+      pg.on('error', () => undefined);
+      await pg.connect();
+      await waitCount('PGDOWN', 3000);
+      expect(await count('PGDOWN')).toBe(3000);
+      expect((await app.health()).details.mqtt.reintentos).toBeGreaterThan(0); // it did wait out the outage
+    } finally {
+      await admin.query(`ALTER DATABASE "${db.name}" ALLOW_CONNECTIONS true`);
+      await admin.end();
+    }
   });
 });
