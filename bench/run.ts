@@ -8,9 +8,11 @@ process.env.LOG_LEVEL ??= 'warn';
 import { randomBytes } from 'node:crypto';
 import { postgresServer } from '../scripts/services';
 import { httpIngestion } from './scenarios/http-ingestion';
+import { mqttIngestion } from './scenarios/mqtt-ingestion';
 
 const SCENARIOS: Record<string, typeof httpIngestion> = {
   http: httpIngestion,
+  mqtt: mqttIngestion,
 };
 
 async function main(): Promise<void> {

@@ -65,3 +65,26 @@ export async function waitHttp(url: string, timeoutMs = 60_000): Promise<void> {
   }
   throw new Error(`${url} did not come up`);
 }
+
+/** Runs a compiled script with arguments; resolves with its stdout once `marker` appears. */
+export function runNodeUntil(
+  script: string,
+  args: string[],
+  marker: string,
+): { output: Promise<string>; exited: Promise<string>; stop(): void } {
+  const child = spawn(process.execPath, [join(__dirname, '..', '..', script), ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let text = '';
+  const output = new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      if (text.includes(marker)) resolve(text);
+    });
+    child.once('exit', (code) =>
+      text.includes(marker) ? resolve(text) : reject(new Error(`${script} exited ${code}`)),
+    );
+  });
+  const exited = new Promise<string>((resolve) => child.once('exit', () => resolve(text)));
+  return { output, exited, stop: () => void child.kill('SIGTERM') };
+}

@@ -51,6 +51,19 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('runs Mosquitto from the shipped config, with dispositivo on a stable client id', () => {
+    const mosquitto = compose.services.mosquitto as Service & { volumes: string[] };
+    expect(mosquitto.volumes).toContain(
+      './deploy/mosquitto/mosquitto.conf:/mosquitto/config/mosquitto.conf:ro',
+    );
+    expect(compose.services.dispositivo.environment?.MQTT_URL).toBe('mqtt://mosquitto:1883');
+    expect(compose.services.dispositivo.environment?.MQTT_CLIENT_ID).toBeTruthy();
+    const conf = read('deploy/mosquitto/mosquitto.conf');
+    expect(conf).toMatch(/^persistence true$/m);
+    expect(conf).toMatch(/^max_queued_messages 0$/m);
+    expect(conf).toMatch(/^allow_anonymous false$/m);
+  });
+
   it('keeps secrets out of the file', () => {
     expect(text).not.toMatch(/PASSWORD:\s+[^$\s]/);
     expect(compose.services.postgres.environment).toBeDefined();

@@ -1,92 +1,15 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { connect } from 'node:net';
+import { Broker, managed, startMosquitto as mosquittoOn } from '../../scripts/mosquitto';
 import { freePort } from './ports';
 
+export type { Broker };
 export const MQTT_TEST_USER = 'dispositivo';
 export const MQTT_TEST_PASSWORD = 'test-password-0123456789';
 
-export interface Broker {
-  url: string;
-  port: number;
-  /** Stops the broker; `start()` brings it back on the same port and data. */
-  stop(signal?: NodeJS.Signals): Promise<void>;
-  start(): Promise<void>;
-  dispose(): Promise<void>;
-}
-
-function waitPort(port: number, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const attempt = (): void => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.end();
-        resolve();
-      });
-      socket.once('error', () => {
-        if (Date.now() > until) reject(new Error(`broker on ${port} did not come up`));
-        else setTimeout(attempt, 50);
-      });
-    };
-    attempt();
-  });
-}
-
-function managed(port: number, launch: () => ChildProcess, cleanup: () => void): Promise<Broker> {
-  let child: ChildProcess | undefined;
-  const broker: Broker = {
-    url: `mqtt://127.0.0.1:${port}`,
-    port,
-    start: async () => {
-      child = launch();
-      await waitPort(port);
-    },
-    stop: async (signal = 'SIGTERM') => {
-      const c = child;
-      if (!c || c.exitCode !== null || c.signalCode !== null) return;
-      await new Promise<void>((resolve) => {
-        c.once('exit', () => resolve());
-        c.kill(signal);
-      });
-    },
-    dispose: async () => {
-      await broker.stop();
-      cleanup();
-    },
-  };
-  return broker.start().then(() => broker);
-}
-
-/**
- * Mosquitto started from the shipped deploy/mosquitto/mosquitto.conf, with
- * only the port, data folder and password file swapped for test ones.
- */
+/** Mosquitto from deploy/mosquitto/mosquitto.conf on a free port, with test credentials. */
 export async function startMosquitto(): Promise<Broker> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'iot-mosquitto-'));
-  chmodSync(dir, 0o777); // mosquitto drops to its own user
-  const passwords = join(dir, 'passwords');
-  execFileSync('mosquitto_passwd', ['-b', '-c', passwords, MQTT_TEST_USER, MQTT_TEST_PASSWORD]);
-  chmodSync(passwords, 0o644);
-  const shipped = readFileSync(
-    join(__dirname, '..', '..', 'deploy', 'mosquitto', 'mosquitto.conf'),
-    'utf8',
-  );
-  const conf = shipped
-    .replace(/^listener 1883$/m, `listener ${port} 127.0.0.1`)
-    .replace(/^persistence_location .*$/m, `persistence_location ${dir}/`)
-    .replace(/^password_file .*$/m, `password_file ${passwords}`)
-    .replace(/^log_dest stdout$/m, `log_dest file ${dir}/mosquitto.log`);
-  if (conf === shipped) throw new Error('mosquitto.conf lines to adapt not found');
-  writeFileSync(join(dir, 'mosquitto.conf'), conf);
-  return managed(
-    port,
-    () => spawn('mosquitto', ['-c', join(dir, 'mosquitto.conf')], { stdio: 'ignore' }),
-    () => rmSync(dir, { recursive: true, force: true }),
-  );
+  return mosquittoOn(await freePort(), { user: MQTT_TEST_USER, password: MQTT_TEST_PASSWORD });
 }
 
 /** The embedded broker of `npm start` (aedes), as its own process. */

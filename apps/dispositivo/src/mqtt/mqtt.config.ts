@@ -33,7 +33,7 @@ export function readMqttConfig(env: EnvReader): MqttConfig | undefined {
     password: env.optionalString('MQTT_PASSWORD'),
     topics: topics.length > 0 ? topics : MQTT_DEFAULT_TOPICS.split(','),
     sharedGroup: group === 'none' ? undefined : group,
-    connections: env.int('MQTT_CONNECTIONS', 16, { min: 1, max: 256 }),
+    connections: env.int('MQTT_CONNECTIONS', 64, { min: 1, max: 256 }),
     clientId: env.string('MQTT_CLIENT_ID', `dispositivo-${hostname()}`),
     protocolVersion,
     sessionExpiryS: env.int('MQTT_SESSION_EXPIRY_S', 7 * 24 * 3600, { min: 60 }),

@@ -1,0 +1,127 @@
+import { MQTT_CONFIG_BENCH } from '../lib/mqtt-bench-config';
+import { BenchDatabase, freshDatabase } from '../lib/database';
+import { freePort, runNode, runNodeUntil, waitHttp } from '../lib/processes';
+import { printTable, ratio, Row, saveResult } from '../lib/report';
+import { startMosquitto } from '../../scripts/mosquitto';
+import type { BenchContext } from './http-ingestion';
+
+const CREDENTIALS = { user: 'bench', password: MQTT_CONFIG_BENCH.password };
+
+interface Run {
+  readingsPerS: number;
+  p50?: number;
+  p99?: number;
+  rssMb?: number;
+  verified?: string;
+}
+
+function publisher(url: string, count: number, per: number, prefix: string) {
+  return runNodeUntil(
+    'bench/mqtt-publisher.js',
+    [url, CREDENTIALS.user, CREDENTIALS.password, String(count), String(per), prefix],
+    '"acked"',
+  );
+}
+
+/** Bare subscriber that only counts: the broker-and-client ceiling. */
+async function baseline(count: number, per: number): Promise<Run> {
+  const port = await freePort();
+  const broker = await startMosquitto(port, CREDENTIALS);
+  try {
+    const url = `mqtt://127.0.0.1:${port}`;
+    const counter = runNodeUntil(
+      'bench/baselines/mqtt-counter.js',
+      [url, CREDENTIALS.user, CREDENTIALS.password, String(count)],
+      'subscribed',
+    );
+    await counter.output;
+    const started = Date.now();
+    const pub = publisher(url, count, per, 'base');
+    await Promise.all([pub.output, counter.exited]);
+    return { readingsPerS: count / ((Date.now() - started) / 1000) };
+  } finally {
+    await broker.dispose();
+  }
+}
+
+async function project(ctx: BenchContext, count: number, per: number): Promise<Run> {
+  const port = await freePort();
+  const broker = await startMosquitto(port, CREDENTIALS);
+  const db: BenchDatabase = await freshDatabase(ctx.serverUrl, false);
+  const httpPort = await freePort();
+  const app = runNode('apps/dispositivo/src/main.js', {
+    DISPOSITIVO_PORT: String(httpPort),
+    DATABASE_URL: db.url,
+    API_KEYS: ctx.apiKey,
+    MQTT_URL: `mqtt://127.0.0.1:${port}`,
+    MQTT_USERNAME: CREDENTIALS.user,
+    MQTT_PASSWORD: CREDENTIALS.password,
+    MQTT_CLIENT_ID: `bench-${port}`,
+  });
+  try {
+    await waitHttp(`http://127.0.0.1:${httpPort}/health`);
+    const started = Date.now();
+    const pub = publisher(`mqtt://127.0.0.1:${port}`, count, per, 'mq');
+    const until = Date.now() + 300_000;
+    let stored = 0;
+    while (stored < count) {
+      if (Date.now() > until) throw new Error(`only ${stored} of ${count} readings committed`);
+      await new Promise((r) => setTimeout(r, 100));
+      stored = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM lectura'))[0].n;
+    }
+    const seconds = (Date.now() - started) / 1000;
+    await pub.output;
+    const [lat] = await db.query<{ p50: number; p99: number }>(
+      `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50,
+              percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99
+       FROM (SELECT extract(epoch FROM recibida_en - estampa_tiempo) * 1000 AS ms FROM lectura) t`,
+    );
+    await app.stop();
+    return {
+      readingsPerS: count / seconds,
+      p50: Math.round(lat.p50),
+      p99: Math.round(lat.p99),
+      rssMb: Math.round(app.peakRss() / 1024 / 1024),
+      verified: `${count} acked by broker = ${stored} rows`,
+    };
+  } finally {
+    await app.stop();
+    await db.drop();
+    await broker.dispose();
+  }
+}
+
+/**
+ * MQTT ingestion on Mosquitto from the shipped config: a publisher process
+ * sends QoS 1 readings as fast as the broker takes them; dispositivo commits
+ * them (PUBACK after commit). Baseline: a subscriber that only counts.
+ */
+export async function mqttIngestion(ctx: BenchContext): Promise<void> {
+  const rows: Row[] = [];
+  const ratios: Record<string, number> = {};
+  for (const [per, count] of [
+    [1, 60_000],
+    [100, 300_000],
+  ] as const) {
+    const base = await baseline(count, per);
+    const run = await project(ctx, count, per);
+    ratios[`perMessage${per}`] = ratio(run.readingsPerS, base.readingsPerS);
+    rows.push({
+      run: `baseline: counting subscriber, ${per}/message`,
+      readingsPerS: base.readingsPerS,
+    });
+    rows.push({
+      run: `dispositivo MQTT, ${per}/message`,
+      readingsPerS: run.readingsPerS,
+      p50Ms: run.p50,
+      p99Ms: run.p99,
+      peakRssMb: run.rssMb,
+      verified: run.verified,
+    });
+  }
+  printTable('MQTT ingestion (QoS 1, Mosquitto 2 from deploy/mosquitto/mosquitto.conf)', rows);
+  process.stdout.write(
+    `ratios: 1/message = ${ratios.perMessage1}, 100/message = ${ratios.perMessage100} (target >= 0.6; >= 15000 readings/s at 1/message)\n`,
+  );
+  process.stdout.write(`written to ${saveResult('mqtt-ingestion', { rows, ratios })}\n`);
+}
