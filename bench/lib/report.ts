@@ -10,6 +10,9 @@ export interface Row {
   verified?: string;
 }
 
+export const median = (xs: number[]): number =>
+  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
 export function ratio(a: number, b: number): number {
   return Math.round((a / b) * 1000) / 1000;
 }

@@ -1,13 +1,10 @@
 import { LOTE_MAX_ITEMS } from '@iot/contracts';
-import { Client } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
+import { copyBaseline } from '../lib/copy-baseline';
 import { BenchDatabase, freshDatabase } from '../lib/database';
 import { httpLoad, LoadResult } from '../lib/load';
 import { freePort, runNode, waitHttp } from '../lib/processes';
 import { ReadingFactory } from '../lib/readings';
-import { printTable, ratio, Row, saveResult } from '../lib/report';
+import { median, printTable, ratio, Row, saveResult } from '../lib/report';
 
 export interface BenchContext {
   serverUrl: string;
@@ -91,49 +88,6 @@ async function singlePosts(
   }
 }
 
-async function copyBaseline(ctx: BenchContext): Promise<{ rows: number; seconds: number }> {
-  const db = await freshDatabase(ctx.serverUrl, true);
-  const readings = new ReadingFactory('copy');
-  const until = Date.now() + ctx.durationS * 1000;
-  const started = Date.now();
-  let rows = 0;
-  const worker = async (): Promise<void> => {
-    const client = new Client({ connectionString: db.url });
-    await client.connect();
-    try {
-      while (Date.now() < until) {
-        const text = readings
-          .batch(BATCH_SIZE)
-          .map(
-            (r) =>
-              `${r.numeroSerie}\t${r.nombreVariable}\t${new Date(r.estampaTiempo).toISOString()}\t${r.valorVariable}\n`,
-          )
-          .join('');
-        await pipeline(
-          Readable.from([text]),
-          client.query(
-            copyFrom(
-              'COPY lectura (numero_serie, nombre_variable, estampa_tiempo, valor_variable) FROM STDIN',
-            ),
-          ),
-        );
-        rows += BATCH_SIZE;
-      }
-    } finally {
-      await client.end();
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: BATCH_CONNECTIONS }, worker));
-    const seconds = (Date.now() - started) / 1000;
-    const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM lectura');
-    if (n !== rows) throw new Error(`COPY baseline: ${rows} sent, ${n} rows`);
-    return { rows, seconds };
-  } finally {
-    await db.drop();
-  }
-}
-
 async function batches(
   ctx: BenchContext,
 ): Promise<{ load: LoadResult; stored: number; verified: string; rss: number }> {
@@ -168,7 +122,6 @@ async function batches(
 
 const perS = (load: LoadResult): number => (load.requests - load.non2xx) / load.durationS;
 const mb = (bytes: number): number => Math.round(bytes / 1024 / 1024);
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 interface Round {
   bare: LoadResult;
@@ -186,7 +139,7 @@ export async function httpIngestion(ctx: BenchContext): Promise<void> {
   for (let r = 0; r < ctx.rounds; r++) {
     const bare = await bareBaseline(ctx);
     const single = await singlePosts(ctx);
-    const copy = await copyBaseline(ctx);
+    const copy = await copyBaseline(ctx.serverUrl, ctx.durationS, BATCH_CONNECTIONS, BATCH_SIZE);
     const batch = await batches(ctx);
     rounds.push({ bare, single, copyPerS: copy.rows / copy.seconds, batch });
     process.stdout.write(`round ${r + 1}/${ctx.rounds} done\n`);

@@ -158,24 +158,25 @@ describe.each(brokers)('MQTT ingestion via %s', (_name, startBroker, env) => {
     );
   });
 
-  it('does not acknowledge before commit: the restarted instance gets the message again', async () => {
+  it('keeps many messages unacknowledged until they commit; a restarted instance gets them again', async () => {
     const locker = new Client({ connectionString: db.url });
     await locker.connect();
     await locker.query('BEGIN');
     await locker.query('LOCK TABLE lectura IN EXCLUSIVE MODE'); // the INSERT waits
-    await publish('iot/sensors4387t5', lectura(900, 'LOCKED'));
-    await new Promise((r) => setTimeout(r, 500)); // delivered, being written, not acknowledged
+    for (let i = 0; i < 20; i++) await publish('iot/sensors4387t5', lectura(900 + i, 'LOCKED'));
+    // more in flight than there are connections: acknowledgements are pipelined, not one per connection
+    await waitFor(async () => (await health()).mqtt.sinAcuse === 20);
     const closing = svc.close();
     await new Promise((r) => setTimeout(r, 300));
     await locker.query('COMMIT');
     await locker.end();
     await closing;
-    expect(await count("lectura WHERE numero_serie = 'LOCKED'")).toBe(1);
+    expect(await count("lectura WHERE numero_serie = 'LOCKED'")).toBe(20);
 
     svc = await startDispositivo(db.url, appEnv);
-    // the broker kept the unacknowledged message in the session and redelivers it
-    await waitFor(async () => (await health()).mqtt?.duplicadas >= 1);
-    expect(await count("lectura WHERE numero_serie = 'LOCKED'")).toBe(1);
+    // the broker kept the unacknowledged messages in the session and redelivers them
+    await waitFor(async () => (await health()).mqtt?.duplicadas >= 20);
+    expect(await count("lectura WHERE numero_serie = 'LOCKED'")).toBe(20);
   });
 });
 

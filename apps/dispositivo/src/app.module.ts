@@ -33,6 +33,7 @@ export class AppModule {
                 const details = {
                   connected: ingestor.conectadas(),
                   connections: ingestor.total(),
+                  sinAcuse: ingestor.sinAcuse(),
                   ...ingestor.stats,
                 };
                 return ingestor.conectadas() === ingestor.total()

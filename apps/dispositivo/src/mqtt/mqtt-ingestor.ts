@@ -4,6 +4,7 @@ import mqtt, { IClientOptions, MqttClient } from 'mqtt';
 import { LecturaWriter } from '../lecturas/lectura-writer';
 import { interpretarMensaje, Rechazo, TopicosLectura } from '../lecturas/mensaje-mqtt';
 import { RechazadasService } from '../rechazadas/rechazadas.service';
+import { InOrderAcks } from './in-order-acks';
 import { MQTT_CONFIG, MqttConfig } from './mqtt.config';
 
 const RECONNECT_MIN_MS = 500;
@@ -12,17 +13,18 @@ const RECONNECT_MAX_MS = 30_000;
 /**
  * Why the `mqtt` package directly and not @nestjs/microservices' MQTT
  * transport: the transport acknowledges a QoS 1 message as soon as its handler
- * is entered, while here PUBACK must wait for the commit. mqtt.js sends the
- * PUBACK when `handleMessage`'s callback runs, so we call it after the
- * transaction commits. mqtt.js then handles one message per connection at a
- * time; throughput comes from several connections in one shared-subscription
- * group whose messages meet in the same group commit (LecturaWriter).
+ * is entered, while here PUBACK must wait for the commit. With mqtt.js we take
+ * over the PUBACK (InOrderAcks): each connection keeps up to `inFlight`
+ * messages unacknowledged and acknowledges them in order once committed.
+ * Several connections in one shared-subscription group feed the same group
+ * commit (LecturaWriter).
  */
 @Injectable()
 export class MqttIngestor implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = createLogger('mqtt');
   private readonly topicos: TopicosLectura;
   private readonly clients: MqttClient[] = [];
+  private readonly acks: InOrderAcks[] = [];
   private parando = false;
   readonly stats = { mensajes: 0, lecturas: 0, duplicadas: 0, rechazadas: 0, reintentos: 0 };
 
@@ -54,6 +56,11 @@ export class MqttIngestor implements OnApplicationBootstrap, OnModuleDestroy {
     return this.clients.length;
   }
 
+  /** Messages received and not yet acknowledged, over all connections. */
+  sinAcuse(): number {
+    return this.acks.reduce((n, a) => n + a.pending, 0);
+  }
+
   private conectar(clientId: string): MqttClient {
     const c = this.config;
     const options: IClientOptions = {
@@ -66,18 +73,19 @@ export class MqttIngestor implements OnApplicationBootstrap, OnModuleDestroy {
       connectTimeout: 10_000,
       resubscribe: false, // we subscribe on every connect ourselves
       ...(c.protocolVersion === 5
-        ? { properties: { sessionExpiryInterval: c.sessionExpiryS } }
+        ? // receiveMaximum: the broker's window for this connection (MQTT 5 flow control)
+          { properties: { sessionExpiryInterval: c.sessionExpiryS, receiveMaximum: c.inFlight } }
         : {}),
     };
     const client = mqtt.connect(c.url, options);
-    client.handleMessage = (packet, ack) => {
+    const acks = new InOrderAcks(client, c.inFlight);
+    this.acks.push(acks);
+    client.handleMessage = (packet, handled) => {
+      const committed = acks.track(packet, handled);
       const payload = Buffer.isBuffer(packet.payload)
         ? packet.payload
         : Buffer.from(packet.payload);
-      this.procesar(packet.topic, payload).then(
-        () => ack(),
-        (error: Error) => ack(error), // shutting down: no PUBACK
-      );
+      this.procesar(packet.topic, payload).then(committed, () => undefined); // rejected only when shutting down: no PUBACK
     };
     client.on('connect', (connack) => {
       client.options.reconnectPeriod = RECONNECT_MIN_MS;

@@ -9,8 +9,10 @@ export interface MqttConfig {
   topics: string[];
   /** Shared-subscription group (`$share/<group>/...`); empty when the broker has none (aedes). */
   sharedGroup?: string;
-  /** Connections per instance; each carries one unacknowledged message at a time. */
+  /** Connections per instance (in the shared group). */
   connections: number;
+  /** Unacknowledged messages per connection (MQTT 5 receiveMaximum; our own cap on 3.1.1). */
+  inFlight: number;
   /** Stable per instance, so a restarted instance resumes its broker session. */
   clientId: string;
   protocolVersion: 4 | 5;
@@ -33,7 +35,8 @@ export function readMqttConfig(env: EnvReader): MqttConfig | undefined {
     password: env.optionalString('MQTT_PASSWORD'),
     topics: topics.length > 0 ? topics : MQTT_DEFAULT_TOPICS.split(','),
     sharedGroup: group === 'none' ? undefined : group,
-    connections: env.int('MQTT_CONNECTIONS', 64, { min: 1, max: 256 }),
+    connections: env.int('MQTT_CONNECTIONS', 4, { min: 1, max: 256 }),
+    inFlight: env.int('MQTT_IN_FLIGHT', 500, { min: 1, max: 65535 }),
     clientId: env.string('MQTT_CLIENT_ID', `dispositivo-${hostname()}`),
     protocolVersion,
     sessionExpiryS: env.int('MQTT_SESSION_EXPIRY_S', 7 * 24 * 3600, { min: 60 }),
