@@ -23,7 +23,7 @@ export function loadDispositivoConfig(source: NodeJS.ProcessEnv = process.env): 
     database: readDatabaseConfig(env, 'ms_dispositivo'),
     writer: {
       maxRows: env.int('GROUP_COMMIT_MAX_ROWS', 5000, { min: 1000, max: 50000 }),
-      maxInFlight: env.int('GROUP_COMMIT_MAX_IN_FLIGHT', 2, { min: 1, max: 16 }),
+      maxInFlight: env.int('GROUP_COMMIT_MAX_IN_FLIGHT', 4, { min: 1, max: 16 }),
     },
     mqtt: readMqttConfig(env),
   };

@@ -2,10 +2,12 @@ import { INestApplication } from '@nestjs/common';
 import { ConfigError } from '../config/env';
 import { ServiceConfig } from '../config/service-config';
 import { createLogger } from '../logging/logger';
+import { useFastAsyncResourceBind } from './async-resource-bind';
 
 /**
  * Process entry shared by the apps: validate config (a bad one exits 1 with
- * every problem listed), build, listen, and say where.
+ * every problem listed), build, listen, and say where. Process-wide runtime
+ * fixes are applied here, before any framework code runs.
  */
 export function runService<C extends ServiceConfig>(
   name: string,
@@ -13,6 +15,9 @@ export function runService<C extends ServiceConfig>(
   create: (config: C) => Promise<INestApplication>,
 ): void {
   const logger = createLogger('main');
+  if (useFastAsyncResourceBind()) {
+    logger.debug({ node: process.version }, 'AsyncResource#bind without DEP0172 accessors');
+  }
   const start = async (): Promise<void> => {
     const config = load();
     const app = await create(config);
