@@ -33,7 +33,9 @@ describe('useFastAsyncResourceBind', () => {
     const owner = { m: resource.bind(f) };
     expect(owner.m(1, 2)).toEqual({ self: owner, sum: 3 });
     const fixed = { name: 'fixed' };
-    expect(resource.bind(f, fixed)(2, 3)).toEqual({ self: fixed, sum: 5 });
+    // @types/node still declares bind(fn) only; Node takes bind(fn, thisArg)
+    const bindWith = resource.bind.bind(resource) as (fn: typeof f, thisArg: unknown) => typeof f;
+    expect(bindWith(f, fixed)(2, 3)).toEqual({ self: fixed, sum: 5 });
     expect(resource.bind(f).length).toBe(2);
     expect((resource.bind(f) as unknown as { asyncResource: unknown }).asyncResource).toBe(
       resource,

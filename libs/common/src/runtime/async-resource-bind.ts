@@ -3,12 +3,15 @@ import { AsyncResource } from 'node:async_hooks';
 type AnyFunction = (...args: unknown[]) => unknown;
 
 function bind(this: AsyncResource, fn: AnyFunction, thisArg?: unknown): AnyFunction {
+  return bindTo(this, fn, thisArg);
+}
+
+function bindTo(resource: AsyncResource, fn: AnyFunction, thisArg: unknown): AnyFunction {
   if (typeof fn !== 'function') {
     throw Object.assign(new TypeError('The "fn" argument must be of type function'), {
       code: 'ERR_INVALID_ARG_TYPE',
     });
   }
-  const resource = this;
   const bound: AnyFunction =
     thisArg === undefined
       ? function (this: unknown, ...args: unknown[]) {
