@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { createTestDatabase, TestDatabase } from '../support/database';
-import { RunningApp, startDispositivo } from '../support/dispositivo';
+import { LOTE_MAX_BYTES } from '@iot/contracts';
+import { RunningApp, startDispositivo, TEST_API_KEY } from '../support/dispositivo';
 import { http } from '../support/http';
 
 const lectura = (over: Record<string, unknown> = {}) => ({
@@ -139,8 +140,29 @@ describe('POST /api/dispositivo/envio', () => {
   it('requires an API key', async () => {
     expect((await envio(lectura(), { apiKey: null })).status).toBe(401);
     expect((await envio(lectura(), { apiKey: 'wrong-key-wrong-key' })).status).toBe(401);
+    const bearer = await fetch(`${svc.url}/api/dispositivo/envio`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify(lectura({ numeroSerie: 'BEARER1' })),
+    });
+    expect(bearer.status).toBe(201);
     const health = await http(svc.url, 'GET', '/health', undefined, { apiKey: null });
     expect(health.status).toBe(200);
     expect(health.body.info.database.status).toBe('up');
+  });
+
+  it('checks the key before reading the body, and before routing', async () => {
+    // without a key, neither a malformed nor an oversize body gets past the check
+    const malformed = await envio(undefined, { raw: '{"nombreVariable":', apiKey: null });
+    expect(malformed.status).toBe(401);
+    expect(malformed.body.message).toMatch(/API key/);
+    const huge = await http(svc.url, 'POST', '/api/dispositivo/lecturas', undefined, {
+      raw: `[${'0,'.repeat(LOTE_MAX_BYTES)}0]`,
+      apiKey: null,
+    });
+    expect(huge.status).toBe(401);
+    // unknown routes are not discoverable without a key
+    expect((await http(svc.url, 'GET', '/api/nada', undefined, { apiKey: null })).status).toBe(401);
+    expect((await http(svc.url, 'GET', '/api/nada')).status).toBe(404);
   });
 });

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuthModule, HealthModule, typeOrmOptions } from '@iot/common';
+import { HealthModule, typeOrmOptions } from '@iot/common';
 import { DispositivoConfig } from './config';
 import { migrations } from './database/migrations';
 import { LecturasModule } from './lecturas/lecturas.module';
@@ -18,7 +18,6 @@ export class AppModule {
       module: AppModule,
       imports: [
         TypeOrmModule.forRoot(typeOrmOptions(databaseUrl, config.database.poolSize, migrations)),
-        AuthModule.forRoot(config.apiKeys),
         lecturas,
         RechazadasModule,
         ...(mqtt ? [mqtt] : []),

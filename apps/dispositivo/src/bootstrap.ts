@@ -9,5 +9,8 @@ export async function createDispositivoApp(
   config: DispositivoConfig,
 ): Promise<NestFastifyApplication> {
   const databaseUrl = await resolveDatabaseUrl(config.database);
-  return createHttpApp(AppModule.forRoot(config, databaseUrl), { bodyLimit: LOTE_MAX_BYTES });
+  return createHttpApp(AppModule.forRoot(config, databaseUrl), {
+    bodyLimit: LOTE_MAX_BYTES,
+    apiKeys: config.apiKeys,
+  });
 }

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuthModule, HealthModule, typeOrmOptions } from '@iot/common';
+import { HealthModule, typeOrmOptions } from '@iot/common';
 import { FacturacionConfig } from './config';
 import { migrations } from './database/migrations';
 
@@ -11,7 +11,6 @@ export class AppModule {
       module: AppModule,
       imports: [
         TypeOrmModule.forRoot(typeOrmOptions(databaseUrl, config.database.poolSize, migrations)),
-        AuthModule.forRoot(config.apiKeys),
         HealthModule.forRoot({ database: true }),
       ],
     };

@@ -7,5 +7,8 @@ export async function createFacturacionApp(
   config: FacturacionConfig,
 ): Promise<NestFastifyApplication> {
   const databaseUrl = await resolveDatabaseUrl(config.database);
-  return createHttpApp(AppModule.forRoot(config, databaseUrl), { bodyLimit: 64 * 1024 });
+  return createHttpApp(AppModule.forRoot(config, databaseUrl), {
+    bodyLimit: 64 * 1024,
+    apiKeys: config.apiKeys,
+  });
 }

@@ -1,13 +1,5 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import { AuthModule, HealthModule } from '@iot/common';
-import { GatewayConfig } from './config';
+import { Module } from '@nestjs/common';
+import { HealthModule } from '@iot/common';
 
-@Module({})
-export class AppModule {
-  static forRoot(config: GatewayConfig): DynamicModule {
-    return {
-      module: AppModule,
-      imports: [AuthModule.forRoot(config.apiKeys), HealthModule.forRoot({ database: false })],
-    };
-  }
-}
+@Module({ imports: [HealthModule.forRoot({ database: false })] })
+export class AppModule {}

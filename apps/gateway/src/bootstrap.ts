@@ -1,4 +1,4 @@
-import { configureHttpApp, PinoNestLogger } from '@iot/common';
+import { apiKeyMiddleware, ApiKeys, configureHttpApp, PinoNestLogger } from '@iot/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
@@ -6,9 +6,10 @@ import { GatewayConfig } from './config';
 
 /** Express, not Fastify: the proxy layer is express-http-proxy. */
 export async function createGatewayApp(config: GatewayConfig): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
     logger: new PinoNestLogger(),
   });
+  app.use(apiKeyMiddleware(new ApiKeys(config.apiKeys), ['/health']));
   configureHttpApp(app);
   return app;
 }

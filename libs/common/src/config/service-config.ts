@@ -1,4 +1,4 @@
-import { checkApiKey } from '../http/auth.module';
+import { checkApiKey } from '../http/api-keys';
 import { LOG_LEVELS } from '../logging/logger';
 import { EnvReader } from './env';
 

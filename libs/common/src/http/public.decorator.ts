@@ -1,6 +1,7 @@
-import { SetMetadata } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 
-export const IS_PUBLIC = 'iot:isPublic';
+/** Key in a Fastify route's config that the onRequest key check skips. */
+export const PUBLIC_ROUTE = 'iotPublic';
 
-/** Opens a route without an API key (health probes only). */
-export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC, true);
+/** Opens a route handler of a Fastify app without an API key (health probes only). */
+export const Public = (): MethodDecorator => RouteConfig({ [PUBLIC_ROUTE]: true });
