@@ -4,26 +4,7 @@ import { Client } from 'pg';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { RunningApp, startDispositivo } from '../support/dispositivo';
 import { http } from '../support/http';
-import {
-  Broker,
-  MQTT_TEST_PASSWORD,
-  MQTT_TEST_USER,
-  startEmbeddedBroker,
-  startMosquitto,
-} from '../support/mqtt-broker';
-
-const brokers: Array<[string, () => Promise<Broker>, Record<string, string>]> = [
-  [
-    'mosquitto (shipped config, MQTT 5, shared subscription)',
-    startMosquitto,
-    { MQTT_CONNECTIONS: '4' },
-  ],
-  [
-    'embedded aedes (MQTT 3.1.1, no shared subscription)',
-    startEmbeddedBroker,
-    { MQTT_PROTOCOL_VERSION: '4', MQTT_SHARED_GROUP: 'none' },
-  ],
-];
+import { Broker, brokerKinds, MQTT_TEST_PASSWORD, MQTT_TEST_USER } from '../support/mqtt-broker';
 
 const lectura = (i: number, serie = 'MQ1') => ({
   nombreVariable: 'voltaje',
@@ -32,7 +13,7 @@ const lectura = (i: number, serie = 'MQ1') => ({
   valorVariable: i,
 });
 
-describe.each(brokers)('MQTT ingestion via %s', (_name, startBroker, env) => {
+describe.each(brokerKinds())('MQTT ingestion via $name', (kind) => {
   let broker: Broker;
   let db: TestDatabase;
   let svc: RunningApp;
@@ -41,7 +22,7 @@ describe.each(brokers)('MQTT ingestion via %s', (_name, startBroker, env) => {
   let appEnv: Record<string, string>;
 
   beforeAll(async () => {
-    broker = await startBroker();
+    broker = await kind.start();
     db = await createTestDatabase();
     appEnv = {
       MQTT_URL: broker.url,
@@ -49,7 +30,7 @@ describe.each(brokers)('MQTT ingestion via %s', (_name, startBroker, env) => {
       MQTT_PASSWORD: MQTT_TEST_PASSWORD,
       MQTT_CLIENT_ID: `test-${db.name}`,
       MQTT_MAX_PAYLOAD_BYTES: '2048',
-      ...env,
+      ...kind.env,
     };
     svc = await startDispositivo(db.url, appEnv);
     pg = new Client({ connectionString: db.url });
@@ -57,7 +38,7 @@ describe.each(brokers)('MQTT ingestion via %s', (_name, startBroker, env) => {
     pub = await mqtt.connectAsync(broker.url, {
       username: MQTT_TEST_USER,
       password: MQTT_TEST_PASSWORD,
-      protocolVersion: env.MQTT_PROTOCOL_VERSION === '4' ? 4 : 5,
+      protocolVersion: kind.protocolVersion,
     });
     await waitFor(async () => (await health()).mqtt?.status === 'up');
   });

@@ -2,10 +2,10 @@ import mqtt, { MqttClient } from 'mqtt';
 import { Client } from 'pg';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { DispositivoProcess, spawnDispositivo } from '../support/dispositivo-process';
-import { Broker, MQTT_TEST_PASSWORD, MQTT_TEST_USER, startMosquitto } from '../support/mqtt-broker';
+import { Broker, brokerKinds, MQTT_TEST_PASSWORD, MQTT_TEST_USER } from '../support/mqtt-broker';
 
-/** Real processes, real Mosquitto from the shipped config, real PostgreSQL. */
-describe('MQTT ingestion under failure (Mosquitto, shared subscription)', () => {
+/** Real processes, a real broker (Mosquitto from the shipped config; the embedded one), real PostgreSQL. */
+describe.each(brokerKinds())('MQTT ingestion under failure via $name', (kind) => {
   let broker: Broker;
   let db: TestDatabase;
   let pg: Client;
@@ -13,7 +13,7 @@ describe('MQTT ingestion under failure (Mosquitto, shared subscription)', () => 
   const running: DispositivoProcess[] = [];
 
   beforeAll(async () => {
-    broker = await startMosquitto();
+    broker = await kind.start();
     db = await createTestDatabase();
     pg = new Client({ connectionString: db.url });
     pg.on('error', () => undefined); // the outage test terminates its backend on purpose
@@ -39,7 +39,8 @@ describe('MQTT ingestion under failure (Mosquitto, shared subscription)', () => 
       MQTT_USERNAME: MQTT_TEST_USER,
       MQTT_PASSWORD: MQTT_TEST_PASSWORD,
       MQTT_CLIENT_ID: clientId,
-      MQTT_CONNECTIONS: '8',
+      ...kind.env,
+      ...(kind.sharedSubscriptions ? { MQTT_CONNECTIONS: '8' } : {}),
     });
     running.push(p);
     return p;
@@ -96,40 +97,46 @@ describe('MQTT ingestion under failure (Mosquitto, shared subscription)', () => 
     expect(await count('KILL9')).toBe(20_000); // the unique key makes "twice" impossible; this proves none lost
   });
 
-  it('two instances in one shared-subscription group split the load, total exact', async () => {
-    const a = await start('split-a');
-    const b = await start('split-b');
-    const before = [
-      (await a.health()).details.mqtt.mensajes,
-      (await b.health()).details.mqtt.mensajes,
-    ];
-    await publishMany('SPLIT', 4000);
-    await waitCount('SPLIT', 4000);
-    expect(await count('SPLIT')).toBe(4000);
-    const after = [
-      (await a.health()).details.mqtt.mensajes,
-      (await b.health()).details.mqtt.mensajes,
-    ];
-    const share = after.map((x, i) => x - before[i]);
-    expect(share[0]).toBeGreaterThan(400);
-    expect(share[1]).toBeGreaterThan(400);
-  });
-
-  it('queued messages survive a graceful broker restart while dispositivo is down', async () => {
-    const down = await start('restart-broker');
-    await down.kill('SIGKILL'); // its session (and shared-group membership) stays on the broker
-    expect(await publishMany('BROKER', 1500)).toBe(1500);
-    await broker.stop('SIGTERM'); // mosquitto writes its persistence file
-    await broker.start();
-    await pub.endAsync(true);
-    pub = await mqtt.connectAsync(broker.url, {
-      username: MQTT_TEST_USER,
-      password: MQTT_TEST_PASSWORD,
+  // a capability, not a skip: a broker without shared subscriptions has no such case
+  if (kind.sharedSubscriptions) {
+    it('two instances in one shared-subscription group split the load, total exact', async () => {
+      const a = await start('split-a');
+      const b = await start('split-b');
+      const before = [
+        (await a.health()).details.mqtt.mensajes,
+        (await b.health()).details.mqtt.mensajes,
+      ];
+      await publishMany('SPLIT', 4000);
+      await waitCount('SPLIT', 4000);
+      expect(await count('SPLIT')).toBe(4000);
+      const after = [
+        (await a.health()).details.mqtt.mensajes,
+        (await b.health()).details.mqtt.mensajes,
+      ];
+      const share = after.map((x, i) => x - before[i]);
+      expect(share[0]).toBeGreaterThan(400);
+      expect(share[1]).toBeGreaterThan(400);
     });
-    await start('restart-broker');
-    await waitCount('BROKER', 1500);
-    expect(await count('BROKER')).toBe(1500);
-  });
+  }
+
+  // the embedded broker keeps its queue in memory
+  if (kind.persistent) {
+    it('queued messages survive a graceful broker restart while dispositivo is down', async () => {
+      const down = await start('restart-broker');
+      await down.kill('SIGKILL'); // its session (and shared-group membership) stays on the broker
+      expect(await publishMany('BROKER', 1500)).toBe(1500);
+      await broker.stop('SIGTERM'); // mosquitto writes its persistence file
+      await broker.start();
+      await pub.endAsync(true);
+      pub = await mqtt.connectAsync(broker.url, {
+        username: MQTT_TEST_USER,
+        password: MQTT_TEST_PASSWORD,
+      });
+      await start('restart-broker');
+      await waitCount('BROKER', 1500);
+      expect(await count('BROKER')).toBe(1500);
+    });
+  }
 
   it('a PostgreSQL outage during a stream delays readings but loses none', async () => {
     const app = await start('pg-outage');

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '../../libs/common/src/database/postgres-server';
 import { harness } from './harness-state';
+import { mosquittoInstalled } from './mqtt-broker';
 import { freePort } from './ports';
 
 /**
@@ -12,6 +13,15 @@ import { freePort } from './ports';
  */
 export default async function globalSetup(): Promise<void> {
   process.env.LOG_LEVEL ??= 'error';
+  if (!mosquittoInstalled()) {
+    if (process.env.REQUIRE_MOSQUITTO === '1') {
+      throw new Error('REQUIRE_MOSQUITTO=1 but mosquitto/mosquitto_passwd are not installed');
+    }
+    process.stderr.write(
+      'Mosquitto is not installed: the MQTT specs run on the embedded broker only, and the ' +
+        'Mosquitto-only cases (shared-subscription split, broker restart) do not run.\n',
+    );
+  }
   process.env.TEST_RUN_ID = `t${Date.now().toString(36)}${process.pid}`;
   if (process.env.TEST_DATABASE_URL) {
     process.env.TEST_PG_SERVER_URL = process.env.TEST_DATABASE_URL;

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Broker, managed, startMosquitto as mosquittoOn } from '../../scripts/mosquitto';
 import { freePort } from './ports';
@@ -30,4 +30,52 @@ export async function startEmbeddedBroker(): Promise<Broker> {
       }),
     () => undefined,
   );
+}
+
+/** Whether the Mosquitto binaries (Debian package `mosquitto`) are on this machine. */
+export function mosquittoInstalled(): boolean {
+  return ['mosquitto', 'mosquitto_passwd'].every(
+    (bin) => spawnSync(bin, ['--help'], { stdio: 'ignore' }).error === undefined,
+  );
+}
+
+/** A broker the MQTT specs run against, with what it can do. */
+export interface BrokerKind {
+  name: string;
+  start(): Promise<Broker>;
+  /** dispositivo settings for it. */
+  env: Record<string, string>;
+  protocolVersion: 4 | 5;
+  /** `$share/...` groups, so instances split the load. */
+  sharedSubscriptions: boolean;
+  /** Queued messages survive a broker restart. */
+  persistent: boolean;
+}
+
+const MOSQUITTO: BrokerKind = {
+  name: 'mosquitto (shipped config, MQTT 5, shared subscription)',
+  start: startMosquitto,
+  env: { MQTT_CONNECTIONS: '4' },
+  protocolVersion: 5,
+  sharedSubscriptions: true,
+  persistent: true,
+};
+
+const EMBEDDED: BrokerKind = {
+  name: 'embedded aedes (MQTT 3.1.1, no shared subscription)',
+  start: startEmbeddedBroker,
+  env: { MQTT_PROTOCOL_VERSION: '4', MQTT_SHARED_GROUP: 'none' },
+  protocolVersion: 4,
+  sharedSubscriptions: false,
+  persistent: false,
+};
+
+/**
+ * The embedded broker always (it ships on npm), Mosquitto where installed. CI
+ * sets REQUIRE_MOSQUITTO=1 (global setup then fails without it); on a machine
+ * with only Node.js the Mosquitto-only cases (shared-subscription split,
+ * broker restart) cannot run and global setup says so.
+ */
+export function brokerKinds(): BrokerKind[] {
+  return mosquittoInstalled() ? [MOSQUITTO, EMBEDDED] : [EMBEDDED];
 }
