@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
+import { pgPool } from '@iot/common';
 import { Lectura, LecturaGuardada } from './lectura';
 
 interface Fila {
@@ -56,14 +57,16 @@ export class LecturasRepository {
    * answer holds only the ones this statement inserted.
    */
   async insertNew(lecturas: Lectura[]): Promise<LecturaGuardada[]> {
-    const filas: Fila[] = await this.db.query(
-      `INSERT INTO lectura (numero_serie, nombre_variable, estampa_tiempo, valor_variable)
+    // named: prepared once per connection; parsing and planning it on every group commit cost ~12 % of single-POST throughput
+    const { rows } = await pgPool(this.db).query<Fila>({
+      name: 'lectura_insert_new',
+      text: `INSERT INTO lectura (numero_serie, nombre_variable, estampa_tiempo, valor_variable)
        SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::timestamptz[], $4::float8[])
        ON CONFLICT ON CONSTRAINT lectura_clave DO NOTHING
        RETURNING ${COLUMNAS}`,
-      columnas(lecturas),
-    );
-    return filas.map(aGuardada);
+      values: columnas(lecturas),
+    });
+    return rows.map(aGuardada);
   }
 
   /**
@@ -114,14 +117,15 @@ export class LecturasRepository {
   /** The stored readings with the same keys as `lecturas`. */
   async findByClaves(lecturas: Lectura[]): Promise<LecturaGuardada[]> {
     const [series, variables, estampas] = columnas(lecturas);
-    const filas: Fila[] = await this.db.query(
-      `SELECT ${COLUMNAS}
+    const { rows } = await pgPool(this.db).query<Fila>({
+      name: 'lectura_find_by_claves',
+      text: `SELECT ${COLUMNAS}
        FROM unnest($1::varchar[], $2::varchar[], $3::timestamptz[])
             AS k(numero_serie, nombre_variable, estampa_tiempo)
        JOIN lectura USING (numero_serie, nombre_variable, estampa_tiempo)`,
-      [series, variables, estampas],
-    );
-    return filas.map(aGuardada);
+      values: [series, variables, estampas],
+    });
+    return rows.map(aGuardada);
   }
 
   /** One page of a device's readings ordered by (estampaTiempo, id). */

@@ -1,4 +1,6 @@
-import { DataSourceOptions } from 'typeorm';
+import { Pool } from 'pg';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { DatabaseConfig } from './database-config';
 import { ensureDatabase, startEmbeddedPostgres, withDatabase } from './postgres-server';
 
@@ -34,4 +36,15 @@ export function typeOrmOptions(
     logging: ['error'],
     extra: { max: poolSize, application_name: process.env.SERVICE_NAME ?? 'iot' },
   };
+}
+
+/**
+ * The pg Pool under a TypeORM PostgreSQL DataSource, for hot queries that need
+ * what TypeORM's `query()` cannot pass, such as named (server-side prepared)
+ * statements.
+ */
+export function pgPool(dataSource: DataSource): Pool {
+  const pool = (dataSource.driver as Partial<PostgresDriver>).master as Pool | undefined;
+  if (!pool) throw new Error('pgPool needs an initialised PostgreSQL DataSource');
+  return pool;
 }
