@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const ctx = {
     serverUrl: server.url,
     durationS: Number(process.env.BENCH_DURATION_S ?? 5),
-    rounds: Number(process.env.BENCH_ROUNDS ?? 3),
+    rounds: Number(process.env.BENCH_ROUNDS ?? 5),
     apiKey: randomBytes(18).toString('base64url'),
   };
   try {
