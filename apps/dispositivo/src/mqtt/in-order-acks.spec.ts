@@ -1,7 +1,7 @@
 import mqtt, { MqttClient } from 'mqtt';
 import * as mqttPacket from 'mqtt-packet';
 import { AddressInfo, createServer, Server, Socket } from 'node:net';
-import { InOrderAcks } from './in-order-acks';
+import { Delivery, InOrderAcks } from './in-order-acks';
 
 /**
  * A real mqtt.js client against a minimal broker built on mqtt-packet, so the
@@ -59,6 +59,7 @@ describe('InOrderAcks', () => {
   let broker: WireBroker;
   let client: MqttClient;
   let commits: Map<number, () => void>;
+  let deliveries: Map<number, Delivery>;
 
   async function connect(window: number): Promise<void> {
     const url = await broker.listen();
@@ -70,7 +71,9 @@ describe('InOrderAcks', () => {
     });
     const acks = new InOrderAcks(client, window);
     client.handleMessage = (packet, handled) => {
-      commits.set(packet.messageId!, acks.track(packet, handled));
+      const delivery = acks.track(packet, handled);
+      deliveries.set(packet.messageId!, delivery);
+      commits.set(packet.messageId!, () => delivery.committed());
     };
     await until(() => client.connected);
   }
@@ -78,6 +81,7 @@ describe('InOrderAcks', () => {
   beforeEach(() => {
     broker = new WireBroker();
     commits = new Map();
+    deliveries = new Map();
   });
   afterEach(async () => {
     await client.endAsync(true);
@@ -88,6 +92,7 @@ describe('InOrderAcks', () => {
     await connect(10);
     broker.publish(1, 2, 3);
     await until(() => commits.size === 3);
+    expect(deliveries.get(1)!.abandoned).toBe(false);
     commits.get(3)!();
     commits.get(2)!();
     await settle();
@@ -114,6 +119,7 @@ describe('InOrderAcks', () => {
     await until(() => commits.size === 2);
     broker.socket!.destroy();
     await until(() => broker.connects === 2 && client.connected);
+    expect(deliveries.get(1)!.abandoned).toBe(true); // whoever retries it may stop
     const stale = commits.get(1)!;
     stale();
     commits.get(2)!();

@@ -6,6 +6,14 @@ type SendPacket = (packet: { cmd: string; messageId?: number }, cb?: Continue) =
 interface Pending {
   readonly messageId: number;
   committed: boolean;
+  abandoned: boolean;
+}
+
+/** One received message: report its commit, or learn that nobody waits for it any more. */
+export interface Delivery {
+  committed(): void;
+  /** Its connection is gone: the broker redelivers it, so retrying this copy is pointless. */
+  readonly abandoned: boolean;
 }
 
 /**
@@ -51,21 +59,26 @@ export class InOrderAcks {
   }
 
   /**
-   * Call from `handleMessage` with its callback. Returns what to call once the
-   * message is committed; a message that is never committed is never acknowledged.
+   * Call from `handleMessage` with its callback. A message that is never
+   * committed is never acknowledged.
    */
-  track(packet: IPublishPacket, handled: Continue): () => void {
+  track(packet: IPublishPacket, handled: Continue): Delivery {
     if (packet.qos !== 1 || packet.messageId === undefined) {
       // QoS 0 needs no PUBACK; mqtt.js' QoS 2 flow is left as it is (ack after commit)
-      return () => handled();
+      return { committed: () => handled(), abandoned: false };
     }
-    const entry: Pending = { messageId: packet.messageId, committed: false };
+    const entry: Pending = { messageId: packet.messageId, committed: false, abandoned: false };
     this.queue.push(entry);
     if (this.queue.length < this.window) handled();
     else this.held.push(handled);
-    return () => {
-      entry.committed = true;
-      this.release();
+    return {
+      committed: () => {
+        entry.committed = true;
+        this.release();
+      },
+      get abandoned() {
+        return entry.abandoned;
+      },
     };
   }
 
@@ -79,6 +92,7 @@ export class InOrderAcks {
   }
 
   private reset(): void {
+    for (const entry of this.queue) entry.abandoned = true;
     this.queue = [];
     // mqtt.js drops the packets it had parsed for the dead connection; let its loop finish
     const held = this.held;

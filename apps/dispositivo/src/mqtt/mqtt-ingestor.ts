@@ -4,7 +4,7 @@ import mqtt, { IClientOptions, MqttClient } from 'mqtt';
 import { LecturaWriter } from '../lecturas/lectura-writer';
 import { interpretarMensaje, Rechazo, TopicosLectura } from '../lecturas/mensaje-mqtt';
 import { RechazadasService } from '../rechazadas/rechazadas.service';
-import { InOrderAcks } from './in-order-acks';
+import { Delivery, InOrderAcks } from './in-order-acks';
 import { MQTT_CONFIG, MqttConfig } from './mqtt.config';
 
 const RECONNECT_MIN_MS = 500;
@@ -81,11 +81,15 @@ export class MqttIngestor implements OnApplicationBootstrap, OnModuleDestroy {
     const acks = new InOrderAcks(client, c.inFlight);
     this.acks.push(acks);
     client.handleMessage = (packet, handled) => {
-      const committed = acks.track(packet, handled);
+      const delivery = acks.track(packet, handled);
       const payload = Buffer.isBuffer(packet.payload)
         ? packet.payload
         : Buffer.from(packet.payload);
-      this.procesar(packet.topic, payload).then(committed, () => undefined); // rejected only when shutting down: no PUBACK
+      // rejected only when shutting down or abandoned: no PUBACK, the broker redelivers
+      this.procesar(packet.topic, payload, delivery).then(
+        () => delivery.committed(),
+        () => undefined,
+      );
     };
     client.on('connect', (connack) => {
       client.options.reconnectPeriod = RECONNECT_MIN_MS;
@@ -115,7 +119,7 @@ export class MqttIngestor implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** Resolves once everything the message holds is committed; retries until then. */
-  private async procesar(topic: string, payload: Buffer): Promise<void> {
+  private async procesar(topic: string, payload: Buffer, delivery: Delivery): Promise<void> {
     const serie = this.topicos.serieDe(topic);
     const mensaje =
       serie === null
@@ -149,7 +153,9 @@ export class MqttIngestor implements OnApplicationBootstrap, OnModuleDestroy {
         if (this.parando) throw new Error('shutting down');
         return;
       } catch (error) {
-        if (this.parando) throw error;
+        // during a long outage connections time out and the broker redelivers their
+        // messages: stop retrying the old copies, or they pile up with every reconnect
+        if (this.parando || delivery.abandoned) throw error;
         this.stats.reintentos++;
         const esperaMs = Math.min(100 * 2 ** intento, 5000);
         if (intento === 0 || esperaMs === 5000) {
