@@ -139,7 +139,7 @@ describe('POST /api/dispositivo/envio', () => {
 
   it('requires an API key', async () => {
     expect((await envio(lectura(), { apiKey: null })).status).toBe(401);
-    expect((await envio(lectura(), { apiKey: 'wrong-key-wrong-key' })).status).toBe(401);
+    expect((await envio(lectura(), { apiKey: `${TEST_API_KEY}x` })).status).toBe(401);
     const bearer = await fetch(`${svc.url}/api/dispositivo/envio`, {
       method: 'POST',
       headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' },

@@ -21,7 +21,7 @@ describe('gateway API keys (express)', () => {
     const denied = await http(url, 'GET', '/api/dispositivo/lecturas', undefined, { apiKey: null });
     expect(denied.status).toBe(401);
     expect(denied.body.message).toMatch(/API key/);
-    const wrong = { apiKey: 'wrong-key-wrong-key' };
+    const wrong = { apiKey: `${TEST_API_KEY}x` }; // a near miss
     expect((await http(url, 'GET', '/api/nada', undefined, wrong)).status).toBe(401);
     expect((await http(url, 'GET', '/api/nada')).status).toBe(404);
   });

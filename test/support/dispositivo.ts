@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createDispositivoApp } from '../../apps/dispositivo/src/bootstrap';
 import { loadDispositivoConfig } from '../../apps/dispositivo/src/config';
 
-export const TEST_API_KEY = 'test-api-key-0123456789';
+/** Random per test worker: no credential, even a throwaway one, lives in the repo. */
+export const TEST_API_KEY = `test-${randomBytes(18).toString('base64url')}`;
 
 export interface RunningApp {
   app: NestFastifyApplication;

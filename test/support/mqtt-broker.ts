@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Broker, managed, startMosquitto as mosquittoOn } from '../../scripts/mosquitto';
@@ -5,7 +6,8 @@ import { freePort } from './ports';
 
 export type { Broker };
 export const MQTT_TEST_USER = 'dispositivo';
-export const MQTT_TEST_PASSWORD = 'test-password-0123456789';
+/** Random per test worker, like TEST_API_KEY. */
+export const MQTT_TEST_PASSWORD = randomBytes(18).toString('base64url');
 
 /** Mosquitto from deploy/mosquitto/mosquitto.conf on a free port, with test credentials. */
 export async function startMosquitto(): Promise<Broker> {
