@@ -1,7 +1,5 @@
-import { Client } from 'pg';
-import { createTestDatabase, TestDatabase } from '../support/database';
 import { LOTE_MAX_BYTES } from '@iot/contracts';
-import { RunningApp, startDispositivo, TEST_API_KEY } from '../support/dispositivo';
+import { TEST_API_KEY, useDispositivo } from '../support/dispositivo';
 import { http } from '../support/http';
 
 const lectura = (over: Record<string, unknown> = {}) => ({
@@ -13,25 +11,10 @@ const lectura = (over: Record<string, unknown> = {}) => ({
 });
 
 describe('POST /api/dispositivo/envio', () => {
-  let db: TestDatabase;
-  let svc: RunningApp;
-  let pg: Client;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    svc = await startDispositivo(db.url);
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
-  });
-
-  afterAll(async () => {
-    await pg.end();
-    await svc.close();
-    await db.drop();
-  });
+  const ctx = useDispositivo();
 
   const envio = (body: unknown, options = {}) =>
-    http(svc.url, 'POST', '/api/dispositivo/envio', body, options);
+    http(ctx.svc.url, 'POST', '/api/dispositivo/envio', body, options);
 
   it('stores a reading and answers 201 with the row id (original contract)', async () => {
     const res = await envio(lectura({ nombreVariable: 'Corriente', valorVariable: '10.25' }));
@@ -43,7 +26,7 @@ describe('POST /api/dispositivo/envio', () => {
       estampaTiempo: '2025-01-31T12:00:00.000Z',
       valorVariable: 10.25,
     });
-    const { rows } = await pg.query('SELECT * FROM lectura WHERE id = $1', [
+    const { rows } = await ctx.pg.query('SELECT * FROM lectura WHERE id = $1', [
       res.body.idDispositivo,
     ]);
     expect(rows).toHaveLength(1);
@@ -70,7 +53,7 @@ describe('POST /api/dispositivo/envio', () => {
     expect(again.status).toBe(200);
     expect(again.headers.get('lectura-estado')).toBe('duplicate');
     expect(again.body).toEqual(first.body);
-    const { rows } = await pg.query(
+    const { rows } = await ctx.pg.query(
       "SELECT count(*)::int AS n FROM lectura WHERE numero_serie = 'IDEM'",
     );
     expect(rows[0].n).toBe(1);
@@ -82,7 +65,7 @@ describe('POST /api/dispositivo/envio', () => {
     expect(other.status).toBe(409);
     expect(other.body.almacenada).toEqual(first.body);
     expect(other.body.valorRecibido).toBe(2);
-    const { rows } = await pg.query(
+    const { rows } = await ctx.pg.query(
       "SELECT valor_variable FROM lectura WHERE numero_serie = 'CONF'",
     );
     expect(rows).toEqual([{ valor_variable: 1 }]);
@@ -140,13 +123,13 @@ describe('POST /api/dispositivo/envio', () => {
   it('requires an API key', async () => {
     expect((await envio(lectura(), { apiKey: null })).status).toBe(401);
     expect((await envio(lectura(), { apiKey: `${TEST_API_KEY}x` })).status).toBe(401);
-    const bearer = await fetch(`${svc.url}/api/dispositivo/envio`, {
+    const bearer = await fetch(`${ctx.svc.url}/api/dispositivo/envio`, {
       method: 'POST',
       headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' },
       body: JSON.stringify(lectura({ numeroSerie: 'BEARER1' })),
     });
     expect(bearer.status).toBe(201);
-    const health = await http(svc.url, 'GET', '/health', undefined, { apiKey: null });
+    const health = await http(ctx.svc.url, 'GET', '/health', undefined, { apiKey: null });
     expect(health.status).toBe(200);
     expect(health.body.info.database.status).toBe('up');
   });
@@ -156,13 +139,15 @@ describe('POST /api/dispositivo/envio', () => {
     const malformed = await envio(undefined, { raw: '{"nombreVariable":', apiKey: null });
     expect(malformed.status).toBe(401);
     expect(malformed.body.message).toMatch(/API key/);
-    const huge = await http(svc.url, 'POST', '/api/dispositivo/lecturas', undefined, {
+    const huge = await http(ctx.svc.url, 'POST', '/api/dispositivo/lecturas', undefined, {
       raw: `[${'0,'.repeat(LOTE_MAX_BYTES)}0]`,
       apiKey: null,
     });
     expect(huge.status).toBe(401);
     // unknown routes are not discoverable without a key
-    expect((await http(svc.url, 'GET', '/api/nada', undefined, { apiKey: null })).status).toBe(401);
-    expect((await http(svc.url, 'GET', '/api/nada')).status).toBe(404);
+    expect((await http(ctx.svc.url, 'GET', '/api/nada', undefined, { apiKey: null })).status).toBe(
+      401,
+    );
+    expect((await http(ctx.svc.url, 'GET', '/api/nada')).status).toBe(404);
   });
 });

@@ -1,8 +1,7 @@
 import { LOTE_MAX_ITEMS } from '@iot/contracts';
 import { Client } from 'pg';
 import { LecturaWriter } from '../../apps/dispositivo/src/lecturas/lectura-writer';
-import { createTestDatabase, TestDatabase } from '../support/database';
-import { RunningApp, startDispositivo } from '../support/dispositivo';
+import { useDispositivo } from '../support/dispositivo';
 import { http } from '../support/http';
 
 const lectura = (i: number, over: Record<string, unknown> = {}) => ({
@@ -14,31 +13,16 @@ const lectura = (i: number, over: Record<string, unknown> = {}) => ({
 });
 
 describe('batches, concurrency and readback', () => {
-  let db: TestDatabase;
-  let svc: RunningApp;
-  let pg: Client;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    svc = await startDispositivo(db.url);
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
-  });
-
-  afterAll(async () => {
-    await pg.end();
-    await svc.close();
-    await db.drop();
-  });
+  const ctx = useDispositivo();
 
   const count = async (serie: string): Promise<number> =>
-    (await pg.query('SELECT count(*)::int AS n FROM lectura WHERE numero_serie = $1', [serie]))
+    (await ctx.pg.query('SELECT count(*)::int AS n FROM lectura WHERE numero_serie = $1', [serie]))
       .rows[0].n;
   const lote = (body: unknown, options = {}) =>
-    http(svc.url, 'POST', '/api/dispositivo/lecturas', body, options);
+    http(ctx.svc.url, 'POST', '/api/dispositivo/lecturas', body, options);
 
   it('stores the good items of a mixed batch and reports each item', async () => {
-    await http(svc.url, 'POST', '/api/dispositivo/envio', lectura(0, { numeroSerie: 'MIX' }));
+    await http(ctx.svc.url, 'POST', '/api/dispositivo/envio', lectura(0, { numeroSerie: 'MIX' }));
     const res = await lote([
       lectura(1, { numeroSerie: 'MIX' }),
       lectura(2, { numeroSerie: 'MIX', valorVariable: 'abc' }),
@@ -122,7 +106,12 @@ describe('batches, concurrency and readback', () => {
     // every reading twice at once: one of each pair is stored, the other is its duplicate
     const answers = await Promise.all(
       [...Array(2 * n).keys()].map((k) =>
-        http(svc.url, 'POST', '/api/dispositivo/envio', lectura(k % n, { numeroSerie: 'CONC' })),
+        http(
+          ctx.svc.url,
+          'POST',
+          '/api/dispositivo/envio',
+          lectura(k % n, { numeroSerie: 'CONC' }),
+        ),
       ),
     );
     const created = answers.filter((a) => a.status === 201).length;
@@ -133,20 +122,23 @@ describe('batches, concurrency and readback', () => {
   });
 
   it('answers only after commit; requests arriving meanwhile share one transaction', async () => {
-    const writer = svc.app.get(LecturaWriter, { strict: false });
+    const writer = ctx.svc.app.get(LecturaWriter, { strict: false });
     const before = writer.stats.transacciones;
-    const locker = new Client({ connectionString: db.url });
+    const locker = new Client({ connectionString: ctx.db.url });
     await locker.connect();
     await locker.query('BEGIN');
     await locker.query('LOCK TABLE lectura IN EXCLUSIVE MODE'); // blocks every INSERT
     let answered = 0;
     const sends = Array.from({ length: 100 }, (_, i) =>
-      http(svc.url, 'POST', '/api/dispositivo/envio', lectura(i, { numeroSerie: 'GROUP' })).then(
-        (a) => {
-          answered++;
-          return a;
-        },
-      ),
+      http(
+        ctx.svc.url,
+        'POST',
+        '/api/dispositivo/envio',
+        lectura(i, { numeroSerie: 'GROUP' }),
+      ).then((a) => {
+        answered++;
+        return a;
+      }),
     );
     await new Promise((r) => setTimeout(r, 500));
     expect(answered).toBe(0);
@@ -169,7 +161,7 @@ describe('batches, concurrency and readback', () => {
     let cursor: string | null = null;
     do {
       const q: string = `numeroSerie=PAGE&nombreVariable=Voltaje&limite=5${cursor ? `&despuesDe=${cursor}` : ''}`;
-      const res = await http(svc.url, 'GET', `/api/dispositivo/lecturas?${q}`);
+      const res = await http(ctx.svc.url, 'GET', `/api/dispositivo/lecturas?${q}`);
       expect(res.status).toBe(200);
       seen.push(...res.body.lecturas.map((l: { valorVariable: number }) => l.valorVariable));
       cursor = res.body.siguiente;
@@ -177,7 +169,7 @@ describe('batches, concurrency and readback', () => {
     expect(seen).toEqual(items.filter((_, i) => i % 2).map((l) => l.valorVariable));
 
     const window = await http(
-      svc.url,
+      ctx.svc.url,
       'GET',
       `/api/dispositivo/lecturas?numeroSerie=PAGE&desde=${new Date(1738324800000 + 3000).toISOString()}&hasta=${1738324800000 + 6000}`,
     );
@@ -188,7 +180,7 @@ describe('batches, concurrency and readback', () => {
   });
 
   it('rejects a bad readback query naming the field', async () => {
-    const res = await http(svc.url, 'GET', '/api/dispositivo/lecturas?limite=5000&desde=ayer');
+    const res = await http(ctx.svc.url, 'GET', '/api/dispositivo/lecturas?limite=5000&desde=ayer');
     expect(res.status).toBe(400);
     expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
       'desde',
@@ -196,7 +188,7 @@ describe('batches, concurrency and readback', () => {
       'numeroSerie',
     ]);
     const forged = await http(
-      svc.url,
+      ctx.svc.url,
       'GET',
       '/api/dispositivo/lecturas?numeroSerie=PAGE&despuesDe=abc',
     );

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createDispositivoApp } from '../../apps/dispositivo/src/bootstrap';
 import { loadDispositivoConfig } from '../../apps/dispositivo/src/config';
+import { createTestDatabase, TestDatabase } from './database';
 
 /** Random per test worker: no credential, even a throwaway one, lives in the repo. */
 export const TEST_API_KEY = `test-${randomBytes(18).toString('base64url')}`;
@@ -26,4 +28,28 @@ export async function startDispositivo(
   const app = await createDispositivoApp(config);
   await app.listen(0, '127.0.0.1');
   return { app, url: await app.getUrl(), close: () => app.close() };
+}
+
+export interface DispositivoFixture {
+  db: TestDatabase;
+  svc: RunningApp;
+  /** A plain client on the same database, to check what was stored. */
+  pg: Client;
+}
+
+/** For one spec file: a fresh database, dispositivo on it, and a pg client; all torn down after. */
+export function useDispositivo(): DispositivoFixture {
+  const fixture = {} as DispositivoFixture;
+  beforeAll(async () => {
+    fixture.db = await createTestDatabase();
+    fixture.svc = await startDispositivo(fixture.db.url);
+    fixture.pg = new Client({ connectionString: fixture.db.url });
+    await fixture.pg.connect();
+  });
+  afterAll(async () => {
+    await fixture.pg.end();
+    await fixture.svc.close();
+    await fixture.db.drop();
+  });
+  return fixture;
 }

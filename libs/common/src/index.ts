@@ -14,5 +14,4 @@ export * from './http/http-exception.filter';
 export * from './http/public.decorator';
 export * from './http/validation';
 export * from './logging/logger';
-export * from './runtime/async-resource-bind';
 export * from './runtime/run-service';

@@ -30,8 +30,8 @@ export interface Delivery {
  * which stops reading the socket, so a broker without flow control (MQTT
  * 3.1.1) cannot flood us.
  *
- * It relies on mqtt.js' private `_sendPacket` (mqtt 5.x); the e2e specs in
- * test/mqtt fail if that changes, because nothing would be acknowledged.
+ * It relies on mqtt.js' private `_sendPacket` (mqtt pinned at 5.16.0); its
+ * spec and the e2e specs in test/mqtt fail if that changes.
  */
 export class InOrderAcks {
   private queue: Pending[] = [];
