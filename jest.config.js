@@ -17,6 +17,8 @@ const common = {
   moduleNameMapper: {
     '^@iot/common(|/.*)$': '<rootDir>/libs/common/src$1',
     '^@iot/contracts(|/.*)$': '<rootDir>/libs/contracts/src$1',
+    '^@iot/database(|/.*)$': '<rootDir>/libs/database/src$1',
+    '^@iot/http(|/.*)$': '<rootDir>/libs/http/src$1',
   },
   testEnvironment: 'node',
 };

@@ -3,7 +3,6 @@
  * invocation (the machine is shared and noisy, so only ratios are compared).
  * PostgreSQL: DATABASE_URL (a server) or the embedded one.
  */
-process.env.SERVICE_NAME ??= 'bench';
 process.env.LOG_LEVEL ??= 'warn';
 import { randomBytes } from 'node:crypto';
 import { postgresServer } from '../scripts/services';

@@ -1,21 +1,27 @@
 /** `npm run migrate`: applies pending migrations of every app's database, then exits. */
-process.env.SERVICE_NAME ??= 'migrate';
-import { ensureDatabase, typeOrmOptions } from '@iot/common';
+import { configureLogging } from '@iot/common';
+import { createDatabase, typeOrmOptions } from '@iot/database';
 import { DataSource } from 'typeorm';
 import { migrations as dispositivo } from '../apps/dispositivo/src/database/migrations';
 import { migrations as facturacion } from '../apps/facturacion/src/database/migrations';
 import { appDatabaseUrl, postgresServer } from './services';
 
 async function main(): Promise<void> {
+  configureLogging({ service: 'migrate', level: 'warn' });
   const server = await postgresServer(process.env);
   try {
     for (const [database, list] of [
       ['ms_dispositivo', dispositivo],
       ['ms_facturacion', facturacion],
     ] as const) {
-      await ensureDatabase(server.url, database);
+      await createDatabase(server.url, database);
+      const url = appDatabaseUrl(server.url, database);
       const source = new DataSource({
-        ...typeOrmOptions(appDatabaseUrl(server.url, database), 1, [...list]),
+        ...typeOrmOptions(
+          { url, poolSize: 1, connectTimeoutMs: 10_000, queryTimeoutMs: 3_600_000 },
+          'migrate',
+          [...list],
+        ),
         migrationsRun: false,
       });
       await source.initialize();

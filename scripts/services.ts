@@ -1,10 +1,10 @@
+import { withDatabase } from '@iot/database';
 import {
   EMBEDDED_PG_DEFAULT_DIR,
   EMBEDDED_PG_DEFAULT_PORT,
   RunningPostgres,
   startEmbeddedPostgres,
-  withDatabase,
-} from '@iot/common';
+} from './embedded-postgres';
 
 export const APPS = [
   { name: 'gateway', portVar: 'GATEWAY_PORT', port: 8080, database: undefined },
@@ -19,7 +19,9 @@ export type AppName = (typeof APPS)[number]['name'];
  * gets its own database on it) or the embedded one under `.data/postgres`.
  */
 export async function postgresServer(env: NodeJS.ProcessEnv): Promise<RunningPostgres> {
-  if (env.DATABASE_URL) return { url: env.DATABASE_URL, stop: () => Promise.resolve() };
+  if (env.DATABASE_URL) {
+    return { url: env.DATABASE_URL, dataDir: '', stop: () => Promise.resolve() };
+  }
   return startEmbeddedPostgres({
     dir: env.EMBEDDED_PG_DIR ?? EMBEDDED_PG_DEFAULT_DIR,
     port: Number(env.EMBEDDED_PG_PORT ?? EMBEDDED_PG_DEFAULT_PORT),

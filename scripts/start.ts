@@ -1,14 +1,15 @@
 /**
  * `npm start`: the whole suite on one machine. Starts the embedded services
- * that are not configured (PostgreSQL), then each app as its own process,
- * restarts an app that dies, and stops everything on Ctrl-C / SIGTERM.
+ * that are not configured (PostgreSQL, an MQTT broker), then each app as its
+ * own process; restarts whatever dies (with a line saying so), gives up on an
+ * app that cannot start, and stops everything on Ctrl-C / SIGTERM.
  */
-process.env.SERVICE_NAME ??= 'launcher';
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { createDatabase } from '@iot/database';
 import { APPS, appDatabaseUrl, postgresServer } from './services';
+import { Supervised } from './supervisor';
 
 const DATA_DIR = process.env.DATA_DIR ?? '.data';
 const say = (line: string): boolean => process.stdout.write(`[start] ${line}\n`);
@@ -24,10 +25,12 @@ function apiKeys(): string {
   return readFileSync(file, 'utf8').trim();
 }
 
-async function waitHealthy(url: string, timeoutMs = 60_000): Promise<boolean> {
+async function waitReady(url: string, app: Supervised, timeoutMs = 60_000): Promise<boolean> {
   const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const ok = await fetch(`${url}/health`).then(
+  let gaveUp = false;
+  void app.gaveUp.then(() => (gaveUp = true));
+  while (Date.now() < until && !gaveUp) {
+    const ok = await fetch(`${url}/health/ready`).then(
       (r) => r.ok,
       () => false,
     );
@@ -38,22 +41,23 @@ async function waitHealthy(url: string, timeoutMs = 60_000): Promise<boolean> {
 }
 
 /**
- * The embedded MQTT broker (aedes) in its own process, so a crash of
- * dispositivo cannot take queued messages with it. Resolves with its URL.
+ * The embedded MQTT broker (aedes) in its own process, restarted if it dies.
  */
-function startBroker(children: Map<string, ChildProcess>): Promise<string> {
+function startBroker(): Promise<{ url: string; broker: Supervised }> {
   const port = process.env.MQTT_BROKER_PORT ?? '11883';
   const script = join(__dirname, '..', '..', 'scripts', 'embedded-broker.mjs');
-  const child = spawn(process.execPath, [script], {
-    env: { ...process.env, MQTT_BROKER_PORT: port },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.set('mqtt-broker', child);
   return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`embedded MQTT broker exited (${code})`)));
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('ready')) resolve(`mqtt://127.0.0.1:${port}`);
+    const broker: Supervised = new Supervised({
+      name: 'mqtt broker',
+      command: process.execPath,
+      args: [script],
+      env: { ...process.env, MQTT_BROKER_PORT: port },
+      say,
+      onStdout: (line) => {
+        if (line.startsWith('ready')) resolve({ url: `mqtt://127.0.0.1:${port}`, broker });
+      },
     });
+    void broker.gaveUp.then((why) => reject(new Error(`embedded MQTT broker: ${why}`)));
   });
 }
 
@@ -61,57 +65,42 @@ async function main(): Promise<void> {
   const postgres = await postgresServer(process.env);
   const keys = apiKeys();
   const host = process.env.HOST ?? '127.0.0.1';
-  const children = new Map<string, ChildProcess>();
+  const running: Supervised[] = [];
   let stopping = false;
   // aedes speaks MQTT 3.1.1 without shared subscriptions: one connection, persistent session
-  const mqttEnv: NodeJS.ProcessEnv = process.env.MQTT_URL
-    ? {}
-    : {
-        MQTT_URL: await startBroker(children),
-        MQTT_PROTOCOL_VERSION: '4',
-        MQTT_SHARED_GROUP: 'none',
-      };
+  let brokerProcess: Supervised | undefined;
+  let mqttEnv: NodeJS.ProcessEnv = {};
+  if (!process.env.MQTT_URL) {
+    const { url, broker } = await startBroker();
+    brokerProcess = broker;
+    mqttEnv = { MQTT_URL: url, MQTT_PROTOCOL_VERSION: '4', MQTT_SHARED_GROUP: 'none' };
+  }
 
-  const launch = (app: (typeof APPS)[number]): void => {
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      ...mqttEnv,
-      API_KEYS: keys,
-      SERVICE_NAME: app.name,
-    };
-    if (app.database) env.DATABASE_URL = appDatabaseUrl(postgres.url, app.database);
-    const child = spawn(
-      process.execPath,
-      [join(__dirname, '..', 'apps', app.name, 'src', 'main.js')],
-      {
-        env,
-        stdio: ['ignore', 'inherit', 'inherit'],
-      },
-    );
-    children.set(app.name, child);
-    child.on('exit', (code, signal) => {
-      children.delete(app.name);
-      if (stopping) return;
-      say(`${app.name} exited (${signal ?? code}); restarting in 1 s`);
-      setTimeout(() => launch(app), 1000);
+  const apps = new Map<string, Supervised>();
+  for (const app of APPS) {
+    const env: NodeJS.ProcessEnv = { ...process.env, ...mqttEnv, API_KEYS: keys };
+    if (app.database) {
+      await createDatabase(postgres.url, app.database);
+      env.DATABASE_URL = appDatabaseUrl(postgres.url, app.database);
+    }
+    const supervised = new Supervised({
+      name: app.name,
+      command: process.execPath,
+      args: [join(__dirname, '..', 'apps', app.name, 'src', 'main.js')],
+      env,
+      say,
     });
-  };
+    apps.set(app.name, supervised);
+    running.push(supervised);
+  }
 
   const stop = async (): Promise<void> => {
     if (stopping) return;
     stopping = true;
     say('stopping…');
-    const broker = children.get('mqtt-broker');
-    children.delete('mqtt-broker');
-    const stopChild = (child: ChildProcess): Promise<void> =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      });
     // apps first (they stop consuming), then the broker, then PostgreSQL
-    await Promise.all([...children.values()].map(stopChild));
-    if (broker) await stopChild(broker);
+    await Promise.all(running.map((s) => s.stop()));
+    await brokerProcess?.stop();
     await postgres.stop();
     say('stopped');
     process.exit(0);
@@ -119,18 +108,18 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
 
-  for (const app of APPS) launch(app);
-  const urls = APPS.map((app) => ({
-    name: app.name,
-    url: `http://${host}:${process.env[app.portVar] ?? app.port}`,
-  }));
-  for (const { name, url } of urls) {
-    say(`${name.padEnd(12)} ${url}  ${(await waitHealthy(url)) ? 'up' : 'NOT HEALTHY'}`);
+  for (const app of APPS) {
+    const url = `http://${host}:${process.env[app.portVar] ?? app.port}`;
+    const up = await waitReady(url, apps.get(app.name)!);
+    say(`${app.name.padEnd(12)} ${url}  ${up ? 'up' : 'NOT READY'}`);
   }
   say(
-    `postgres     ${process.env.DATABASE_URL ? 'DATABASE_URL' : `embedded, data in ${process.env.EMBEDDED_PG_DIR ?? '.data/postgres'}`}`,
+    `postgres     ${process.env.DATABASE_URL ? 'DATABASE_URL' : `embedded, data in ${postgres.dataDir}`}`,
   );
-  say(`mqtt         ${mqttEnv.MQTT_URL ? `embedded broker ${mqttEnv.MQTT_URL}` : 'MQTT_URL'}`);
+  if (postgres.note) say(`postgres     ${postgres.note}`);
+  say(
+    `mqtt         ${mqttEnv.MQTT_URL ? `embedded broker ${mqttEnv.MQTT_URL} (queues in memory)` : 'MQTT_URL'}`,
+  );
   say(
     `API key      ${process.env.API_KEYS ? '(from API_KEYS)' : `${keys}  (kept in ${join(DATA_DIR, 'api-key')})`}`,
   );
@@ -138,6 +127,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  say(`failed: ${(error as Error).message}`);
+  const message = error instanceof Error ? error.message : String(error);
+  say(`failed: ${message}`);
   process.exit(1);
 });

@@ -1,4 +1,4 @@
-import { dropDatabase, ensureDatabase, typeOrmOptions, withDatabase } from '@iot/common';
+import { createDatabase, dropDatabase, typeOrmOptions, withDatabase } from '@iot/database';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { migrations } from '../../apps/dispositivo/src/database/migrations';
@@ -14,10 +14,16 @@ let n = 0;
 /** A fresh database for one measured run, with dispositivo's schema when `migrate`. */
 export async function freshDatabase(serverUrl: string, migrate: boolean): Promise<BenchDatabase> {
   const name = `bench_${process.pid}_${Date.now().toString(36)}_${n++}`;
-  await ensureDatabase(serverUrl, name);
+  await createDatabase(serverUrl, name);
   const url = withDatabase(serverUrl, name);
   if (migrate) {
-    const source = new DataSource(typeOrmOptions(url, 1, migrations));
+    const source = new DataSource(
+      typeOrmOptions(
+        { url, poolSize: 1, connectTimeoutMs: 10_000, queryTimeoutMs: 600_000 },
+        'bench',
+        migrations,
+      ),
+    );
     await source.initialize(); // migrationsRun
     await source.destroy();
   }

@@ -37,7 +37,7 @@ describe('database outage', () => {
     ]);
     const during = await http(svc.url, 'POST', '/api/dispositivo/envio', reading('OUTAGE'));
     expect(during.status).toBe(503);
-    expect(during.body.message).toContain('nothing was stored');
+    expect(during.body.message).toContain('re-sending is idempotent');
     const health = await http(svc.url, 'GET', '/health', undefined, { apiKey: null });
     expect(health.status).toBe(503);
 

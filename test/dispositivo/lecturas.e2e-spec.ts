@@ -123,7 +123,7 @@ describe('batches, concurrency and readback', () => {
 
   it('answers only after commit; requests arriving meanwhile share one transaction', async () => {
     const writer = ctx.svc.app.get(LecturaWriter, { strict: false });
-    const before = writer.stats.transacciones;
+    const before = writer.stats.transactions;
     const locker = new Client({ connectionString: ctx.db.url });
     await locker.connect();
     await locker.query('BEGIN');
@@ -149,7 +149,7 @@ describe('batches, concurrency and readback', () => {
     expect(answers.every((a) => a.status === 201)).toBe(true);
     expect(await count('GROUP')).toBe(100);
     // the blocked transaction, then one for everything that queued behind it
-    expect(writer.stats.transacciones - before).toBeLessThanOrEqual(3);
+    expect(writer.stats.transactions - before).toBeLessThanOrEqual(3);
   });
 
   it('pages a device readback with a keyset cursor', async () => {

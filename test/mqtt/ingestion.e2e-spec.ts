@@ -40,7 +40,10 @@ describe.each(brokerKinds())('MQTT ingestion via $name', (kind) => {
       password: MQTT_TEST_PASSWORD,
       protocolVersion: kind.protocolVersion,
     });
-    await waitFor(async () => (await health()).mqtt?.status === 'up');
+    await waitFor(async () => {
+      const mqtt = (await health()).mqtt;
+      return mqtt !== undefined && mqtt.connected === mqtt.connections;
+    });
   });
 
   afterAll(async () => {
@@ -52,7 +55,7 @@ describe.each(brokerKinds())('MQTT ingestion via $name', (kind) => {
   });
 
   const health = async () =>
-    (await http(svc.url, 'GET', '/health', undefined, { apiKey: null })).body.details;
+    (await http(svc.url, 'GET', '/health', undefined, { apiKey: null })).body.components;
   const count = async (sql: string, params: unknown[] = []): Promise<number> =>
     (await pg.query(`SELECT count(*)::int AS n FROM ${sql}`, params)).rows[0].n;
   const publish = (topic: string, payload: unknown) =>
@@ -78,7 +81,7 @@ describe.each(brokerKinds())('MQTT ingestion via $name', (kind) => {
 
   it('stores nothing new when the same readings are published again', async () => {
     for (let i = 0; i < 100; i++) await publish('iot/sensors4387t5', lectura(i));
-    await waitFor(async () => (await health()).mqtt.duplicadas >= 100);
+    await waitFor(async () => (await health()).mqtt.duplicates >= 100);
     expect(await count("lectura WHERE numero_serie = 'MQ1'")).toBe(100);
   });
 
@@ -146,7 +149,7 @@ describe.each(brokerKinds())('MQTT ingestion via $name', (kind) => {
     await locker.query('LOCK TABLE lectura IN EXCLUSIVE MODE'); // the INSERT waits
     for (let i = 0; i < 20; i++) await publish('iot/sensors4387t5', lectura(900 + i, 'LOCKED'));
     // more in flight than there are connections: acknowledgements are pipelined, not one per connection
-    await waitFor(async () => (await health()).mqtt.sinAcuse === 20);
+    await waitFor(async () => (await health()).mqtt.unacknowledged === 20);
     const closing = svc.close();
     await new Promise((r) => setTimeout(r, 300));
     await locker.query('COMMIT');
@@ -156,7 +159,7 @@ describe.each(brokerKinds())('MQTT ingestion via $name', (kind) => {
 
     svc = await startDispositivo(db.url, appEnv);
     // the broker kept the unacknowledged messages in the session and redelivers them
-    await waitFor(async () => (await health()).mqtt?.duplicadas >= 20);
+    await waitFor(async () => (await health()).mqtt?.duplicates >= 20);
     expect(await count("lectura WHERE numero_serie = 'LOCKED'")).toBe(20);
   });
 });

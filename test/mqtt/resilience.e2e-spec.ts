@@ -103,15 +103,15 @@ describe.each(brokerKinds())('MQTT ingestion under failure via $name', (kind) =>
       const a = await start('split-a');
       const b = await start('split-b');
       const before = [
-        (await a.health()).details.mqtt.mensajes,
-        (await b.health()).details.mqtt.mensajes,
+        (await a.health()).components.mqtt.messages,
+        (await b.health()).components.mqtt.messages,
       ];
       await publishMany('SPLIT', 4000);
       await waitCount('SPLIT', 4000);
       expect(await count('SPLIT')).toBe(4000);
       const after = [
-        (await a.health()).details.mqtt.mensajes,
-        (await b.health()).details.mqtt.mensajes,
+        (await a.health()).components.mqtt.messages,
+        (await b.health()).components.mqtt.messages,
       ];
       const share = after.map((x, i) => x - before[i]);
       expect(share[0]).toBeGreaterThan(400);
@@ -164,7 +164,7 @@ describe.each(brokerKinds())('MQTT ingestion under failure via $name', (kind) =>
       await pg.connect();
       await waitCount('PGDOWN', 3000);
       expect(await count('PGDOWN')).toBe(3000);
-      expect((await app.health()).details.mqtt.reintentos).toBeGreaterThan(0); // it did wait out the outage
+      expect((await app.health()).components.mqtt.retries).toBeGreaterThan(0); // it did wait out the outage
     } finally {
       await admin.query(`ALTER DATABASE "${db.name}" ALLOW_CONNECTIONS true`);
       await admin.end();

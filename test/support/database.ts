@@ -1,4 +1,4 @@
-import { dropDatabase, ensureDatabase, withDatabase } from '@iot/common';
+import { createDatabase, dropDatabase, withDatabase } from '@iot/database';
 
 let counter = 0;
 
@@ -14,6 +14,6 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const runId = process.env.TEST_RUN_ID;
   if (!server || !runId) throw new Error('e2e specs need the jest global setup (npm test)');
   const name = `${runId}_${process.env.JEST_WORKER_ID ?? 0}_${counter++}`.toLowerCase();
-  await ensureDatabase(server, name);
+  await createDatabase(server, name);
   return { name, url: withDatabase(server, name), drop: () => dropDatabase(server, name) };
 }

@@ -16,7 +16,7 @@ export interface RunningApp {
 
 /** dispositivo on a free port against `databaseUrl`, configured like production. */
 export async function startDispositivo(
-  databaseUrl: string | undefined,
+  databaseUrl: string,
   env: Record<string, string> = {},
 ): Promise<RunningApp> {
   const config = loadDispositivoConfig({

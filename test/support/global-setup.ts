@@ -1,7 +1,7 @@
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmbeddedPostgres } from '../../libs/common/src/database/postgres-server';
+import { startEmbeddedPostgres } from '../../scripts/embedded-postgres';
 import { harness } from './harness-state';
 import { mosquittoInstalled } from './mqtt-broker';
 import { freePort } from './ports';
@@ -27,11 +27,10 @@ export default async function globalSetup(): Promise<void> {
     process.env.TEST_PG_SERVER_URL = process.env.TEST_DATABASE_URL;
     return;
   }
-  // the data directory and its password file live in one temp folder; as root, the
-  // server runs as a `postgres` user that must be able to traverse it
+  // the data directory and its password file live in one private temp folder (as
+  // root, the runner keeps the data where the postgres user can reach it)
   const root = mkdtempSync(join(tmpdir(), 'iot-test-pg-'));
-  chmodSync(root, 0o755);
   const server = await startEmbeddedPostgres({ dir: join(root, 'data'), port: await freePort() });
   process.env.TEST_PG_SERVER_URL = server.url;
-  harness.embedded = { dir: root, stop: () => server.stop() };
+  harness.embedded = { dirs: [root, server.dataDir], stop: () => server.stop() };
 }

@@ -1,6 +1,5 @@
 import { rmSync } from 'node:fs';
 import { Client } from 'pg';
-import { dropDatabase } from '../../libs/common/src/database/postgres-server';
 import { harness } from './harness-state';
 
 /** Drops every database this run created (even after a crashed test file). */
@@ -14,11 +13,15 @@ export default async function globalTeardown(): Promise<void> {
       'SELECT datname FROM pg_database WHERE datname LIKE $1',
       [`${runId}%`],
     );
+    // names made by createTestDatabase: [a-z0-9_] only
+    for (const { datname } of rows) {
+      if (/^[a-z0-9_]+$/.test(datname))
+        await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    }
     await client.end();
-    for (const { datname } of rows) await dropDatabase(serverUrl, datname);
   }
   if (harness.embedded) {
     await harness.embedded.stop();
-    rmSync(harness.embedded.dir, { recursive: true, force: true });
+    for (const dir of harness.embedded.dirs) rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,2 +1,2 @@
 /** Shared between global setup and teardown (same process). */
-export const harness: { embedded?: { dir: string; stop(): Promise<void> } } = {};
+export const harness: { embedded?: { dirs: string[]; stop(): Promise<void> } } = {};

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { HealthIndicatorService } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { HealthModule, typeOrmOptions } from '@iot/common';
+import { typeOrmOptions } from '@iot/database';
+import { HealthModule } from '@iot/http';
 import { DispositivoConfig } from './config';
 import { migrations } from './database/migrations';
 import { LecturasModule } from './lecturas/lecturas.module';
@@ -11,35 +11,23 @@ import { RechazadasModule } from './rechazadas/rechazadas.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: DispositivoConfig, databaseUrl: string): DynamicModule {
+  static forRoot(config: DispositivoConfig): DynamicModule {
     const lecturas = LecturasModule.forRoot(config.writer);
     const mqtt = config.mqtt ? MqttModule.forRoot(config.mqtt, lecturas) : undefined;
     return {
       module: AppModule,
       imports: [
-        TypeOrmModule.forRoot(typeOrmOptions(databaseUrl, config.database.poolSize, migrations)),
+        TypeOrmModule.forRoot(typeOrmOptions(config.database, config.log.service, migrations)),
         lecturas,
         RechazadasModule,
         ...(mqtt ? [mqtt] : []),
+        // the broker is a detail, not readiness: a broker outage must not take HTTP ingestion out of rotation
         HealthModule.forRoot({
           database: true,
-          extra: mqtt && {
+          details: mqtt && {
             imports: [mqtt],
-            inject: [MqttIngestor, HealthIndicatorService],
-            useFactory: (ingestor: MqttIngestor, indicator: HealthIndicatorService) => [
-              () => {
-                const check = indicator.check('mqtt');
-                const details = {
-                  connected: ingestor.conectadas(),
-                  connections: ingestor.total(),
-                  sinAcuse: ingestor.sinAcuse(),
-                  ...ingestor.stats,
-                };
-                return ingestor.conectadas() === ingestor.total()
-                  ? check.up(details)
-                  : check.down(details);
-              },
-            ],
+            inject: [MqttIngestor],
+            useFactory: (ingestor: MqttIngestor) => () => ({ mqtt: ingestor.status() }),
           },
         }),
       ],

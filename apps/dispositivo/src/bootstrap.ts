@@ -1,5 +1,6 @@
-import { createHttpApp, resolveDatabaseUrl } from '@iot/common';
 import { LOTE_MAX_BYTES } from '@iot/contracts';
+import { prepareDatabase } from '@iot/database';
+import { createHttpApp } from '@iot/http';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { DispositivoConfig } from './config';
@@ -8,9 +9,6 @@ import { DispositivoConfig } from './config';
 export async function createDispositivoApp(
   config: DispositivoConfig,
 ): Promise<NestFastifyApplication> {
-  const databaseUrl = await resolveDatabaseUrl(config.database);
-  return createHttpApp(AppModule.forRoot(config, databaseUrl), {
-    bodyLimit: LOTE_MAX_BYTES,
-    apiKeys: config.apiKeys,
-  });
+  await prepareDatabase(config.database.url, config.database.connectTimeoutMs);
+  return createHttpApp(AppModule.forRoot(config), config, { bodyLimit: LOTE_MAX_BYTES });
 }

@@ -1,4 +1,3 @@
-process.env.SERVICE_NAME ??= 'dispositivo';
 import 'reflect-metadata';
 import { runService } from '@iot/common';
 import { createDispositivoApp } from './bootstrap';

@@ -1,16 +1,17 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { HealthModule, typeOrmOptions } from '@iot/common';
+import { typeOrmOptions } from '@iot/database';
+import { HealthModule } from '@iot/http';
 import { FacturacionConfig } from './config';
 import { migrations } from './database/migrations';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: FacturacionConfig, databaseUrl: string): DynamicModule {
+  static forRoot(config: FacturacionConfig): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        TypeOrmModule.forRoot(typeOrmOptions(databaseUrl, config.database.poolSize, migrations)),
+        TypeOrmModule.forRoot(typeOrmOptions(config.database, config.log.service, migrations)),
         HealthModule.forRoot({ database: true }),
       ],
     };

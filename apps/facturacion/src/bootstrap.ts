@@ -1,4 +1,5 @@
-import { createHttpApp, resolveDatabaseUrl } from '@iot/common';
+import { prepareDatabase } from '@iot/database';
+import { createHttpApp } from '@iot/http';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { FacturacionConfig } from './config';
@@ -6,9 +7,6 @@ import { FacturacionConfig } from './config';
 export async function createFacturacionApp(
   config: FacturacionConfig,
 ): Promise<NestFastifyApplication> {
-  const databaseUrl = await resolveDatabaseUrl(config.database);
-  return createHttpApp(AppModule.forRoot(config, databaseUrl), {
-    bodyLimit: 64 * 1024,
-    apiKeys: config.apiKeys,
-  });
+  await prepareDatabase(config.database.url, config.database.connectTimeoutMs);
+  return createHttpApp(AppModule.forRoot(config), config, { bodyLimit: 64 * 1024 });
 }

@@ -1,10 +1,5 @@
-import {
-  DatabaseConfig,
-  EnvReader,
-  readDatabaseConfig,
-  readServiceConfig,
-  ServiceConfig,
-} from '@iot/common';
+import { EnvReader, readServiceConfig, ServiceConfig } from '@iot/common';
+import { DatabaseConfig, readDatabaseConfig } from '@iot/database';
 
 export interface FacturacionConfig extends ServiceConfig {
   database: DatabaseConfig;
@@ -13,8 +8,12 @@ export interface FacturacionConfig extends ServiceConfig {
 export function loadFacturacionConfig(source: NodeJS.ProcessEnv = process.env): FacturacionConfig {
   const env = new EnvReader(source);
   const config: FacturacionConfig = {
-    ...readServiceConfig(env, 'FACTURACION_PORT', 8082),
-    database: readDatabaseConfig(env, 'ms_facturacion'),
+    ...readServiceConfig(env, {
+      name: 'facturacion',
+      portVar: 'FACTURACION_PORT',
+      defaultPort: 8082,
+    }),
+    database: readDatabaseConfig(env),
   };
   env.done();
   return config;

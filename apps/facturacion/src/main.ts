@@ -1,4 +1,3 @@
-process.env.SERVICE_NAME ??= 'facturacion';
 import 'reflect-metadata';
 import { runService } from '@iot/common';
 import { createFacturacionApp } from './bootstrap';

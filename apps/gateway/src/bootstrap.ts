@@ -1,4 +1,5 @@
-import { apiKeyMiddleware, ApiKeys, configureHttpApp, PinoNestLogger } from '@iot/common';
+import { configureLogging, PinoNestLogger } from '@iot/common';
+import { apiKeyMiddleware, ApiKeys, configureHttpApp } from '@iot/http';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
@@ -6,10 +7,13 @@ import { GatewayConfig } from './config';
 
 /** Express, not Fastify: the proxy layer is express-http-proxy. */
 export async function createGatewayApp(config: GatewayConfig): Promise<NestExpressApplication> {
+  configureLogging(config.log);
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
     logger: new PinoNestLogger(),
   });
-  app.use(apiKeyMiddleware(new ApiKeys(config.apiKeys), ['/health']));
+  app.use(
+    apiKeyMiddleware(new ApiKeys(config.apiKeys), ['/health', '/health/live', '/health/ready']),
+  );
   configureHttpApp(app);
   return app;
 }

@@ -4,7 +4,11 @@ export type GatewayConfig = ServiceConfig;
 
 export function loadGatewayConfig(source: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const env = new EnvReader(source);
-  const config = readServiceConfig(env, 'GATEWAY_PORT', 8080);
+  const config = readServiceConfig(env, {
+    name: 'gateway',
+    portVar: 'GATEWAY_PORT',
+    defaultPort: 8080,
+  });
   env.done();
   return config;
 }

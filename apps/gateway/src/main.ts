@@ -1,4 +1,3 @@
-process.env.SERVICE_NAME ??= 'gateway';
 import 'reflect-metadata';
 import { runService } from '@iot/common';
 import { createGatewayApp } from './bootstrap';

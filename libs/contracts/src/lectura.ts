@@ -20,7 +20,8 @@ export interface LecturaRespuesta {
   valorVariable: number;
 }
 
-export interface CampoInvalido {
+/** One problem of one field: what every validation error names. */
+export interface FieldProblem {
   field: string;
   reason: string;
 }
@@ -38,7 +39,7 @@ export type ResultadoItem =
       valorAlmacenado: number;
       valorRecibido: number;
     }
-  | { indice: number; estado: 'rejected'; errors: CampoInvalido[] };
+  | { indice: number; estado: 'rejected'; errors: FieldProblem[] };
 
 export interface ResultadoLote {
   stored: number;
@@ -54,8 +55,6 @@ export interface PaginaLecturas {
   siguiente: string | null;
 }
 
-/** Variable names after lower-casing; also valid PostgreSQL identifiers. */
-export const NOMBRE_VARIABLE_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;
 /** Serials travel in MQTT topics too, so no `/`, `+`, `#` or spaces. */
 export const NUMERO_SERIE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 export const NUMERO_SERIE_MAX_LENGTH = 64;

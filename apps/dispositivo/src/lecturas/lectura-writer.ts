@@ -1,8 +1,12 @@
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
-import { createLogger } from '@iot/common';
+import { createLogger, RateLimitedLog } from '@iot/common';
+import { isTransientDatabaseError } from '@iot/database';
+import { PoolClient } from 'pg';
+import type { Rechazada } from '../rechazadas/rechazada';
+import { RechazadasRepository } from '../rechazadas/rechazadas.repository';
 import { claveLectura, Lectura, LecturaGuardada } from './lectura';
-import { AlmacenNoDisponibleError } from './lecturas.errors';
-import { LecturasRepository } from './lecturas.repository';
+import { AlmacenNoDisponibleError, AlmacenRechazoError } from './lecturas.errors';
+import { ClaveExistenteError, LecturasRepository } from './lecturas.repository';
 
 export type Resultado =
   | { estado: 'stored' | 'duplicate'; guardada: LecturaGuardada }
@@ -16,61 +20,76 @@ export interface WriterConfig {
 }
 export const WRITER_CONFIG = Symbol('WRITER_CONFIG');
 
-/** From this many distinct readings on, a write tries COPY first (measured: bench/README). */
-const COPY_DESDE = 200;
+/**
+ * Given a unit's results, the dead letter to commit in the same transaction
+ * (an MQTT message whose items were refused or in conflict), if any.
+ */
+export type DeadLetterOf = (resultados: Resultado[]) => Rechazada | undefined;
 
-interface Unidad {
+/** From this many distinct readings on, a write tries COPY first (measured: bench/README). */
+const COPY_FROM = 200;
+
+interface Unit {
   lecturas: Lectura[];
+  deadLetter?: DeadLetterOf;
   resolve(resultados: Resultado[]): void;
   reject(error: unknown): void;
 }
 
 /**
  * Group commit. Every caller gets its promise settled only after the
- * transaction holding its readings has committed. Units that arrive while
- * `maxInFlight` transactions run (or in the same event-loop turn) are merged
- * into one INSERT, so under load many requests share one commit (one WAL
- * flush) instead of paying one each; when idle a unit is written at once.
+ * transaction holding its readings (and its dead letter) has committed. Units
+ * that arrive while `maxInFlight` transactions run (or in the same event-loop
+ * turn) are merged into one transaction, so under load many requests share
+ * one commit (one WAL flush); when idle a unit is written at once.
+ *
+ * Failures: a transient one (connection, timeout, serialization) rejects every
+ * unit with AlmacenNoDisponibleError, to retry later. Any other fails the same
+ * way every time; since one unit's readings may be the cause, a merged flush
+ * is split and each unit written alone, so only the culprit gets
+ * AlmacenRechazoError and the others commit.
  */
 @Injectable()
 export class LecturaWriter implements BeforeApplicationShutdown {
   private readonly logger = createLogger('lectura-writer');
-  private cola: Unidad[] = [];
-  private enVuelo = 0;
-  private programado = false;
-  private drenado?: () => void;
+  private readonly failureLog = new RateLimitedLog(10_000);
+  private queue: Unit[] = [];
+  private inFlight = 0;
+  private scheduled = false;
+  private drained?: () => void;
   /** Counters for health/metrics and for tests that prove batching happens. */
-  readonly stats = { transacciones: 0, filas: 0, copiasFallidas: 0 };
+  readonly stats = { transactions: 0, rows: 0, copyFallbacks: 0, isolatedRetries: 0 };
 
   constructor(
     private readonly repository: LecturasRepository,
+    private readonly rechazadas: RechazadasRepository,
     @Inject(WRITER_CONFIG) private readonly config: WriterConfig,
   ) {}
 
-  write(lecturas: Lectura[]): Promise<Resultado[]> {
-    if (lecturas.length === 0) return Promise.resolve([]);
+  write(lecturas: Lectura[], deadLetter?: DeadLetterOf): Promise<Resultado[]> {
+    if (lecturas.length === 0 && !deadLetter) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
-      this.cola.push({ lecturas, resolve, reject });
-      this.programar();
+      this.queue.push({ lecturas, deadLetter, resolve, reject });
+      this.schedule();
     });
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    if (this.cola.length === 0 && this.enVuelo === 0) return;
-    await new Promise<void>((resolve) => (this.drenado = resolve));
+    if (this.queue.length === 0 && this.inFlight === 0) return;
+    await new Promise<void>((resolve) => (this.drained = resolve));
   }
 
-  private programar(): void {
-    if (this.cola.length === 0) {
-      if (this.enVuelo === 0) this.drenado?.();
+  private schedule(): void {
+    if (this.queue.length === 0) {
+      if (this.inFlight === 0) this.drained?.();
       return;
     }
-    if (this.programado || !this.hayHueco()) return;
-    this.programado = true;
+    if (this.scheduled || !this.hasRoom()) return;
+    this.scheduled = true;
     // setImmediate: everything parsed in this turn of the event loop joins the transaction
     setImmediate(() => {
-      this.programado = false;
-      void this.vaciar();
+      this.scheduled = false;
+      void this.flush();
     });
   }
 
@@ -79,47 +98,103 @@ export class LecturaWriter implements BeforeApplicationShutdown {
    * arriving meanwhile shares the next commit; bulk writes may overlap up to
    * `maxInFlight` so PostgreSQL works on both cores while Node parses the next.
    */
-  private hayHueco(): boolean {
-    if (this.enVuelo === 0) return true;
-    if (this.enVuelo >= this.config.maxInFlight) return false;
-    return this.cola.reduce((n, u) => n + u.lecturas.length, 0) >= COPY_DESDE;
+  private hasRoom(): boolean {
+    if (this.inFlight === 0) return true;
+    if (this.inFlight >= this.config.maxInFlight) return false;
+    return this.queue.reduce((n, u) => n + u.lecturas.length, 0) >= COPY_FROM;
   }
 
-  private async vaciar(): Promise<void> {
-    const lote = this.tomarLote();
-    if (lote.length === 0) return;
-    this.enVuelo++;
-    const lecturas = lote.flatMap((u) => u.lecturas);
+  private async flush(): Promise<void> {
+    const batch = this.takeBatch();
+    if (batch.length === 0) return;
+    this.inFlight++;
     try {
-      const resultados = await this.escribir(lecturas);
-      this.stats.transacciones++;
-      this.stats.filas += lecturas.length;
-      let desde = 0;
-      for (const unidad of lote) {
-        unidad.resolve(resultados.slice(desde, desde + unidad.lecturas.length));
-        desde += unidad.lecturas.length;
-      }
-    } catch (error) {
-      this.logger.warn({ err: error, filas: lecturas.length }, 'write failed, nothing stored');
-      const fallo = new AlmacenNoDisponibleError(error);
-      for (const unidad of lote) unidad.reject(fallo);
+      await this.settle(batch);
     } finally {
-      this.enVuelo--;
-      this.programar();
+      this.inFlight--;
+      this.schedule();
     }
   }
 
-  private tomarLote(): Unidad[] {
-    let filas = 0;
+  private async settle(batch: Unit[]): Promise<void> {
+    try {
+      const perUnit = await this.commit(batch);
+      batch.forEach((unit, i) => unit.resolve(perUnit[i]));
+    } catch (error) {
+      const rows = batch.reduce((n, u) => n + u.lecturas.length, 0);
+      const { log, suppressed } = this.failureLog.take();
+      if (log) this.logger.warn({ err: error, rows, suppressed }, 'write failed, nothing stored');
+      if (isTransientDatabaseError(error)) {
+        const failure = new AlmacenNoDisponibleError(error);
+        for (const unit of batch) unit.reject(failure);
+      } else if (batch.length > 1) {
+        // find the culprit: each unit alone, one after another
+        this.stats.isolatedRetries++;
+        for (const unit of batch) await this.settle([unit]);
+      } else {
+        batch[0].reject(new AlmacenRechazoError(error));
+      }
+    }
+  }
+
+  private takeBatch(): Unit[] {
+    let rows = 0;
     let n = 0;
     while (
-      n < this.cola.length &&
-      (n === 0 || filas + this.cola[n].lecturas.length <= this.config.maxRows)
+      n < this.queue.length &&
+      (n === 0 || rows + this.queue[n].lecturas.length <= this.config.maxRows)
     ) {
-      filas += this.cola[n].lecturas.length;
+      rows += this.queue[n].lecturas.length;
       n++;
     }
-    return this.cola.splice(0, n);
+    return this.queue.splice(0, n);
+  }
+
+  /** Writes a batch in one transaction; returns each unit's results. */
+  private async commit(batch: Unit[]): Promise<Resultado[][]> {
+    const lecturas = batch.flatMap((u) => u.lecturas);
+    const withDeadLetters = batch.some((u) => u.deadLetter);
+    let resultados: Resultado[] | undefined;
+    if (lecturas.length >= COPY_FROM) {
+      // COPY, PostgreSQL's fastest load path, is all-or-nothing: any key already
+      // stored (or twice in this set) aborts it and the general path below runs
+      resultados = await this.repository
+        .inTransaction(async (tx) => {
+          const ids = await this.repository.copyAll(tx, lecturas);
+          const stored = lecturas.map((l, i): Resultado => ({
+            estado: 'stored',
+            guardada: { ...l, id: ids[i] },
+          }));
+          await this.insertDeadLetters(tx, batch, stored);
+          return stored;
+        })
+        .catch((error: unknown) => {
+          if (!(error instanceof ClaveExistenteError)) throw error;
+          this.stats.copyFallbacks++;
+          return undefined;
+        });
+    }
+    resultados ??= withDeadLetters
+      ? await this.repository.inTransaction(async (tx) => {
+          const r = await this.insertClassified(tx, lecturas);
+          await this.insertDeadLetters(tx, batch, r);
+          return r;
+        })
+      : // HTTP only: one autocommitted statement, the fastest path for small flushes
+        await this.insertClassified(this.repository.autocommit, lecturas);
+    this.stats.transactions++;
+    this.stats.rows += lecturas.length;
+    return splitPerUnit(batch, resultados);
+  }
+
+  private async insertDeadLetters(
+    tx: PoolClient,
+    batch: Unit[],
+    resultados: Resultado[],
+  ): Promise<void> {
+    const perUnit = splitPerUnit(batch, resultados);
+    const letters = batch.flatMap((u, i) => u.deadLetter?.(perUnit[i]) ?? []);
+    await this.rechazadas.insertMany(tx, letters);
   }
 
   /**
@@ -127,39 +202,46 @@ export class LecturaWriter implements BeforeApplicationShutdown {
    * classified against what is stored: same value = duplicate (same id),
    * another value = conflict (the first value is kept).
    */
-  private async escribir(lecturas: Lectura[]): Promise<Resultado[]> {
-    if (lecturas.length >= COPY_DESDE) {
-      // COPY, PostgreSQL's fastest load path, is all-or-nothing: any key already
-      // stored (or twice in this set) rolls it back and the general path below runs
-      const ids = await this.repository.copyAll(lecturas);
-      if (ids)
-        return lecturas.map((l, i) => ({ estado: 'stored', guardada: { ...l, id: ids[i] } }));
-      this.stats.copiasFallidas++;
-    }
+  private async insertClassified(
+    q: Pick<PoolClient, 'query'>,
+    lecturas: Lectura[],
+  ): Promise<Resultado[]> {
     const claves = lecturas.map(claveLectura);
-    const primera = new Map<string, number>();
-    const unicas: Lectura[] = [];
+    const first = new Map<string, number>();
+    const unique: Lectura[] = [];
     claves.forEach((clave, i) => {
-      if (primera.has(clave)) return;
-      primera.set(clave, i);
-      unicas.push(lecturas[i]);
+      if (first.has(clave)) return;
+      first.set(clave, i);
+      unique.push(lecturas[i]);
     });
-    const guardadas = new Map<string, LecturaGuardada>();
-    for (const g of await this.repository.insertNew(unicas)) guardadas.set(claveLectura(g), g);
-    const nuevas = new Set(guardadas.keys());
-    const previas = unicas.filter((l) => !nuevas.has(claveLectura(l)));
-    if (previas.length > 0) {
-      for (const g of await this.repository.findByClaves(previas))
-        guardadas.set(claveLectura(g), g);
+    const stored = new Map<string, LecturaGuardada>();
+    if (unique.length > 0) {
+      for (const g of await this.repository.insertNew(q, unique)) stored.set(claveLectura(g), g);
+    }
+    const inserted = new Set(stored.keys());
+    const previous = unique.filter((l) => !inserted.has(claveLectura(l)));
+    if (previous.length > 0) {
+      for (const g of await this.repository.findByClaves(q, previous)) {
+        stored.set(claveLectura(g), g);
+      }
     }
     return lecturas.map((lectura, i): Resultado => {
-      const guardada = guardadas.get(claves[i]);
+      const guardada = stored.get(claves[i]);
       if (!guardada) throw new Error('reading neither inserted nor found by its key');
-      if (nuevas.has(claves[i]) && primera.get(claves[i]) === i)
+      if (inserted.has(claves[i]) && first.get(claves[i]) === i)
         return { estado: 'stored', guardada };
       if (guardada.valorVariable === lectura.valorVariable)
         return { estado: 'duplicate', guardada };
       return { estado: 'conflict', guardada, valorRecibido: lectura.valorVariable };
     });
   }
+}
+
+function splitPerUnit(batch: Unit[], resultados: Resultado[]): Resultado[][] {
+  let from = 0;
+  return batch.map((unit) => {
+    const own = resultados.slice(from, from + unit.lecturas.length);
+    from += unit.lecturas.length;
+    return own;
+  });
 }

@@ -12,9 +12,29 @@ export class LecturaEnConflictoError extends DomainError {
   }
 }
 
+/** The database is down, overloaded or did not answer in time: trying again later can succeed. */
 export class AlmacenNoDisponibleError extends DomainError {
   constructor(cause: unknown) {
-    super('unavailable', 'The reading store is unavailable; nothing was stored, retry later');
+    super(
+      'unavailable',
+      'The reading store is unavailable; the reading may not have been stored: send it again later (re-sending is idempotent)',
+    );
+    this.cause = cause;
+  }
+}
+
+/** The database refused these readings for a reason that will not go away by retrying. */
+export class AlmacenRechazoError extends DomainError {
+  readonly sqlstate?: string;
+
+  constructor(cause: unknown) {
+    const e = cause as { code?: unknown; message?: unknown };
+    const sqlstate = typeof e.code === 'string' ? e.code : undefined;
+    super(
+      'refused',
+      `The database refused the reading${sqlstate ? ` (SQLSTATE ${sqlstate})` : ''}: ${String(e.message)}`,
+    );
+    this.sqlstate = sqlstate;
     this.cause = cause;
   }
 }

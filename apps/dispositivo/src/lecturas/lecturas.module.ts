@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { RechazadasModule } from '../rechazadas/rechazadas.module';
 import { LecturaWriter, WRITER_CONFIG, WriterConfig } from './lectura-writer';
 import { LecturasController } from './lecturas.controller';
 import { LecturasRepository } from './lecturas.repository';
@@ -9,6 +10,7 @@ export class LecturasModule {
   static forRoot(writer: WriterConfig): DynamicModule {
     return {
       module: LecturasModule,
+      imports: [RechazadasModule],
       controllers: [LecturasController],
       providers: [
         LecturasRepository,
@@ -16,7 +18,7 @@ export class LecturasModule {
         LecturaWriter,
         { provide: WRITER_CONFIG, useValue: writer },
       ],
-      exports: [LecturasService, LecturaWriter],
+      exports: [LecturasService],
     };
   }
 }

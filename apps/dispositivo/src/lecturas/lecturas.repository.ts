@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
-import { pgPool } from '@iot/common';
+import { isTransientDatabaseError, pgPool } from '@iot/database';
 import { Lectura, LecturaGuardada } from './lectura';
 
 interface Fila {
@@ -38,11 +38,17 @@ export interface ConsultaPagina {
   limite: number;
 }
 
+/** A pooled connection, or the pool itself for a single autocommitted statement. */
+export type Queryable = Pick<PoolClient, 'query'>;
+
 // epoch ms as float8: exact for millisecond instants and far cheaper to parse than timestamptz text
 const COLUMNAS =
   'id, numero_serie, nombre_variable, (extract(epoch FROM estampa_tiempo) * 1000)::float8 AS estampa_ms, valor_variable';
 
 const UNIQUE_VIOLATION = '23505';
+
+/** COPY met a key that is already stored: the transaction is rolled back, use insertNew. */
+export class ClaveExistenteError extends Error {}
 
 @Injectable()
 export class LecturasRepository {
@@ -54,15 +60,51 @@ export class LecturasRepository {
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
+  /** The pool: a single statement there commits on its own. */
+  get autocommit(): Queryable {
+    return pgPool(this.db);
+  }
+
   /**
-   * One statement (so one transaction) for any number of readings, keys
-   * assumed distinct. Readings whose key is already stored are skipped; the
-   * answer holds only the ones this statement inserted.
+   * BEGIN … COMMIT on one pooled connection. A connection that failed or timed
+   * out mid-statement is discarded, never reused.
    */
-  async insertNew(lecturas: Lectura[]): Promise<LecturaGuardada[]> {
+  async inTransaction<T>(work: (tx: PoolClient) => Promise<T>): Promise<T> {
+    const client = await pgPool(this.db).connect();
+    // a connection lost between statements is reported by the next one; without a
+    // listener its 'error' event would crash the process
+    const ignore = (): void => undefined;
+    client.on('error', ignore);
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      client.off('error', ignore);
+      client.release();
+      return result;
+    } catch (error) {
+      // a lost or stuck connection is closed (the server rolls back); otherwise roll back and reuse it
+      const rolledBack =
+        !isTransientDatabaseError(error) &&
+        (await client.query('ROLLBACK').then(
+          () => true,
+          () => false,
+        ));
+      client.off('error', ignore);
+      client.release(rolledBack ? undefined : (error as Error));
+      throw error;
+    }
+  }
+
+  /**
+   * One statement for any number of readings, keys assumed distinct. Readings
+   * whose key is already stored are skipped; the answer holds only the ones
+   * this statement inserted.
+   */
+  async insertNew(q: Queryable, lecturas: Lectura[]): Promise<LecturaGuardada[]> {
     // named: prepared once per connection; parsing and planning it on every
     // group commit cost ~12 % of single-POST throughput
-    const { rows } = await pgPool(this.db).query<Fila>({
+    const { rows } = await q.query<Fila>({
       name: 'lectura_insert_new',
       text: `INSERT INTO lectura (numero_serie, nombre_variable, estampa_tiempo, valor_variable)
        SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::timestamptz[], $4::float8[])
@@ -74,54 +116,47 @@ export class LecturasRepository {
   }
 
   /**
-   * Bulk path: reserves ids, COPYs every reading in and commits, all or
-   * nothing. Returns the ids in input order, or undefined when a key was
-   * already stored (the transaction is rolled back; use `insertNew`).
+   * Bulk path inside the caller's transaction: reserves ids and COPYs every
+   * reading in. Returns the ids in input order; throws ClaveExistenteError
+   * when a key was already stored (the transaction is then aborted).
    */
-  async copyAll(lecturas: Lectura[]): Promise<number[] | undefined> {
-    const runner = this.db.createQueryRunner();
-    const client = (await runner.connect()) as PoolClient;
+  async copyAll(tx: PoolClient, lecturas: Lectura[]): Promise<number[]> {
+    this.secuenciaId ??= (
+      await tx.query<{ seq: string }>(`SELECT pg_get_serial_sequence('lectura', 'id') AS seq`)
+    ).rows[0].seq;
+    // one row holding all ids: far cheaper to receive than one row per id
+    const { rows } = await tx.query<{ ids: string[] }>(
+      'SELECT array_agg(nextval($2::regclass)) AS ids FROM generate_series(1, $1)',
+      [lecturas.length, this.secuenciaId],
+    );
+    const ids = rows[0].ids.map(Number);
+    // serials and variable names are pattern-checked: no tab, newline or backslash to escape
+    const text = lecturas
+      .map(
+        (l, i) =>
+          `${ids[i]}\t${l.numeroSerie}\t${l.nombreVariable}\t${l.estampaTiempo.toISOString()}\t${l.valorVariable}\n`,
+      )
+      .join('');
     try {
-      await client.query('BEGIN');
-      this.secuenciaId ??= (
-        await client.query<{ seq: string }>(`SELECT pg_get_serial_sequence('lectura', 'id') AS seq`)
-      ).rows[0].seq;
-      // one row holding all ids: far cheaper to receive than one row per id
-      const { rows } = await client.query<{ ids: string[] }>(
-        'SELECT array_agg(nextval($2::regclass)) AS ids FROM generate_series(1, $1)',
-        [lecturas.length, this.secuenciaId],
-      );
-      const ids = rows[0].ids.map(Number);
-      // serials and variable names are pattern-checked: no tab, newline or backslash to escape
-      const text = lecturas
-        .map(
-          (l, i) =>
-            `${ids[i]}\t${l.numeroSerie}\t${l.nombreVariable}\t${l.estampaTiempo.toISOString()}\t${l.valorVariable}\n`,
-        )
-        .join('');
       await pipeline(
         Readable.from([text]),
-        client.query(
+        tx.query(
           copyFrom(
             'COPY lectura (id, numero_serie, nombre_variable, estampa_tiempo, valor_variable) FROM STDIN',
           ),
         ),
       );
-      await client.query('COMMIT');
-      return ids;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      if ((error as { code?: string }).code === UNIQUE_VIOLATION) return undefined;
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw new ClaveExistenteError();
       throw error;
-    } finally {
-      await runner.release();
     }
+    return ids;
   }
 
   /** The stored readings with the same keys as `lecturas`. */
-  async findByClaves(lecturas: Lectura[]): Promise<LecturaGuardada[]> {
+  async findByClaves(q: Queryable, lecturas: Lectura[]): Promise<LecturaGuardada[]> {
     const [series, variables, estampas] = columnas(lecturas);
-    const { rows } = await pgPool(this.db).query<Fila>({
+    const { rows } = await q.query<Fila>({
       name: 'lectura_find_by_claves',
       text: `SELECT ${COLUMNAS}
        FROM unnest($1::varchar[], $2::varchar[], $3::timestamptz[])

@@ -7,13 +7,16 @@ import {
   ResultadoItem,
   ResultadoLote,
 } from '@iot/contracts';
+import { construirRechazada, Motivo } from '../rechazadas/rechazada';
+import { RechazadasService } from '../rechazadas/rechazadas.service';
 import { decodeCursor, encodeCursor } from './cursor';
 import { ConsultaLecturasDto } from './dto/consulta-lecturas.dto';
 import { LecturaEnvioDto } from './dto/lectura-envio.dto';
 import { Lectura, toRespuesta } from './lectura';
-import { LecturaWriter } from './lectura-writer';
-import { LecturaEnConflictoError } from './lecturas.errors';
+import { LecturaWriter, Resultado } from './lectura-writer';
+import { AlmacenRechazoError, LecturaEnConflictoError } from './lecturas.errors';
 import { LecturasRepository } from './lecturas.repository';
+import { interpretarMensaje } from './mensaje-mqtt';
 import { aLectura, validarLectura } from './validar-lectura';
 
 export interface EnvioResultado {
@@ -21,11 +24,32 @@ export interface EnvioResultado {
   lectura: LecturaRespuesta;
 }
 
+/** A message as a transport received it. `serie`: from the topic; null when the topic is not a reading topic. */
+export interface MensajeRecibido {
+  topic: string;
+  payload: Buffer;
+  serie: string | null | undefined;
+  maxBytes: number;
+}
+
+/** What became of one message; everything in it is committed (readings and dead letter). */
+export interface MensajeIngerido {
+  stored: number;
+  duplicate: number;
+  /** Reasons in its dead letter (refused items, conflicts); 0 when it had none. */
+  rejected: number;
+}
+
+/**
+ * The ingest use case for every transport: validation, idempotency, conflicts
+ * and dead letters are decided here; transports only translate.
+ */
 @Injectable()
 export class LecturasService {
   constructor(
     private readonly writer: LecturaWriter,
     private readonly repository: LecturasRepository,
+    private readonly rechazadas: RechazadasService,
   ) {}
 
   /** Stores one reading; a re-send is answered with the stored one, a changed value is a conflict. */
@@ -38,7 +62,7 @@ export class LecturasService {
     return { nueva: resultado.estado === 'stored', lectura };
   }
 
-  /** Validates each item on its own; the valid ones are written in one statement. */
+  /** Validates each item on its own; the valid ones are written in one transaction. */
   async registrarLote(body: unknown): Promise<ResultadoLote> {
     if (!Array.isArray(body)) {
       throw new InvalidInputError([
@@ -82,6 +106,50 @@ export class LecturasService {
     return { ...cuenta, items };
   }
 
+  /**
+   * One MQTT message: its valid readings and, when anything was refused or in
+   * conflict, its dead letter, committed in one transaction. A message the
+   * database refuses outright (not a passing outage) is dead-lettered with the
+   * database's reason. Rejects only with AlmacenNoDisponibleError (retry later).
+   */
+  async ingerirMensaje(m: MensajeRecibido): Promise<MensajeIngerido> {
+    const { lecturas, indices, motivos } =
+      m.serie === null
+        ? {
+            lecturas: [],
+            indices: [],
+            motivos: [{ field: '(topic)', reason: 'is not one of the configured reading topics' }],
+          }
+        : interpretarMensaje(m.payload, { maxBytes: m.maxBytes, serie: m.serie });
+    let rejected = motivos.length;
+    const deadLetter = (resultados: Resultado[]) => {
+      const todos: Motivo[] = [...motivos, ...conflictos(resultados, indices)];
+      rejected = todos.length;
+      return todos.length > 0 ? construirRechazada(m.topic, m.payload, todos) : undefined;
+    };
+    try {
+      const resultados = await this.writer.write(lecturas, deadLetter);
+      const stored = resultados.filter((r) => r.estado === 'stored').length;
+      const duplicate = resultados.filter((r) => r.estado === 'duplicate').length;
+      return { stored, duplicate, rejected };
+    } catch (error) {
+      if (!(error instanceof AlmacenRechazoError)) throw error;
+      return this.rechazarMensaje(m.topic, m.payload, [
+        { field: '(database)', reason: error.message },
+      ]);
+    }
+  }
+
+  /** Dead-letters a whole message on its own (the last resort of a transport). */
+  async rechazarMensaje(
+    topic: string,
+    payload: Buffer,
+    motivos: Motivo[],
+  ): Promise<MensajeIngerido> {
+    await this.rechazadas.guardar(construirRechazada(topic, payload, motivos));
+    return { stored: 0, duplicate: 0, rejected: motivos.length };
+  }
+
   async consultar(q: ConsultaLecturasDto): Promise<PaginaLecturas> {
     const limite = q.limite ?? 100;
     const filas = await this.repository.findPagina({
@@ -95,4 +163,18 @@ export class LecturasService {
     const ultima = filas.length === limite ? filas[filas.length - 1] : undefined;
     return { lecturas: filas.map(toRespuesta), siguiente: ultima ? encodeCursor(ultima) : null };
   }
+}
+
+function conflictos(resultados: Resultado[], indices: number[]): Motivo[] {
+  return resultados.flatMap((r, k): Motivo[] =>
+    r.estado === 'conflict'
+      ? [
+          {
+            indice: indices[k],
+            field: 'valorVariable',
+            reason: `${r.valorRecibido} conflicts with the stored value ${r.guardada.valorVariable} (id ${r.guardada.id})`,
+          },
+        ]
+      : [],
+  );
 }

@@ -8,7 +8,7 @@ const lectura = {
 };
 const buf = (v: unknown): Buffer => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v));
 const interpretar = (payload: unknown, serie?: string) =>
-  interpretarMensaje('t', buf(payload), { maxBytes: 1024, serie });
+  interpretarMensaje(Buffer.isBuffer(payload) ? payload : buf(payload), { maxBytes: 1024, serie });
 
 describe('TopicosLectura', () => {
   const topicos = new TopicosLectura(['iot/sensors4387t5', 'dispositivos/+/lecturas']);
@@ -30,21 +30,36 @@ describe('interpretarMensaje', () => {
     expect(interpretar([lectura, { ...lectura, valorVariable: 2 }]).lecturas).toHaveLength(2);
   });
 
-  it('keeps the good items of an array and rejects each bad one with its reasons', () => {
+  it('keeps the good items of an array and names each bad one by its index', () => {
     const r = interpretar([lectura, { ...lectura, valorVariable: 'x' }, 7]);
     expect(r.lecturas).toHaveLength(1);
-    expect(r.rechazos.map((x) => x.motivo[0].field)).toEqual(['valorVariable', '(item)']);
-    expect(r.rechazos[0].payload).toContain('"valorVariable":"x"');
+    expect(r.indices).toEqual([0]);
+    expect(r.motivos.map((m) => [m.indice, m.field])).toEqual([
+      [1, 'valorVariable'],
+      [2, '(item)'],
+    ]);
   });
 
   it.each([
     ['not JSON', '{nope', 'is not valid JSON'],
+    ['a NUL byte', Buffer.from([0x7b, 0x00]), 'is not valid JSON'],
+    ['invalid UTF-8', Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]), 'is not valid UTF-8'],
     ['oversize', 'x'.repeat(2000), 'exceeds 1024 bytes'],
   ])('rejects a whole message that is %s', (_label, payload, reason) => {
     const r = interpretar(payload);
     expect(r.lecturas).toEqual([]);
-    expect(r.rechazos).toEqual([
-      expect.objectContaining({ motivo: [{ field: '(payload)', reason }] }),
+    expect(r.motivos).toEqual([{ field: '(payload)', reason }]);
+  });
+
+  it('refuses an item nested 3000 levels deep without overflowing the stack', () => {
+    const deep = '['.repeat(3000) + ']'.repeat(3000);
+    const payload = Buffer.from(
+      `[${JSON.stringify(lectura)},{"nombreVariable":"voltaje","numeroSerie":"ABC","estampaTiempo":1,"valorVariable":${deep}}]`,
+    );
+    const r = interpretarMensaje(payload, { maxBytes: 65536 });
+    expect(r.lecturas).toHaveLength(1);
+    expect(r.motivos).toEqual([
+      { indice: 1, field: '(item)', reason: expect.stringContaining('nests deeper than 32') },
     ]);
   });
 
@@ -54,7 +69,7 @@ describe('interpretarMensaje', () => {
     expect(interpretar(lectura, 'ABC').lecturas).toHaveLength(1);
     const r = interpretar(lectura, 'OTHER');
     expect(r.lecturas).toEqual([]);
-    expect(r.rechazos[0].motivo).toEqual([
+    expect(r.motivos).toEqual([
       { field: 'numeroSerie', reason: 'does not match the topic\'s serial "OTHER"' },
     ]);
   });

@@ -1,19 +1,14 @@
-import { FieldProblem } from '@iot/common';
 import { LOTE_MAX_ITEMS } from '@iot/contracts';
+import type { Motivo } from '../rechazadas/rechazada';
 import { Lectura } from './lectura';
 import { validarLectura } from './validar-lectura';
 
-export interface Rechazo {
-  topic: string;
-  /** The offending message, or the offending array item, as text. */
-  payload: string;
-  payloadBytes: number;
-  motivo: FieldProblem[];
-}
-
+/** What one message holds: the valid readings, and why the rest was refused. */
 export interface MensajeInterpretado {
   lecturas: Lectura[];
-  rechazos: Rechazo[];
+  /** The array position of each reading (0 for a single object). */
+  indices: number[];
+  motivos: Motivo[];
 }
 
 /**
@@ -21,10 +16,10 @@ export interface MensajeInterpretado {
  * (`dispositivos/+/lecturas`). `#` is not allowed: the serial must be exact.
  */
 export class TopicosLectura {
-  private readonly filtros: string[][];
+  private readonly levels: string[][];
 
   constructor(readonly filters: string[]) {
-    this.filtros = filters.map((f) => f.split('/'));
+    this.levels = filters.map((f) => f.split('/'));
   }
 
   static problema(filter: string): string | undefined {
@@ -40,68 +35,77 @@ export class TopicosLectura {
   /** The serial a topic carries; undefined when its filter has none; null when no filter matches. */
   serieDe(topic: string): string | undefined | null {
     const levels = topic.split('/');
-    for (const filtro of this.filtros) {
-      if (filtro.length !== levels.length) continue;
-      if (!filtro.every((f, i) => f === '+' || f === levels[i])) continue;
-      const at = filtro.indexOf('+');
+    for (const filter of this.levels) {
+      if (filter.length !== levels.length) continue;
+      if (!filter.every((f, i) => f === '+' || f === levels[i])) continue;
+      const at = filter.indexOf('+');
       return at === -1 ? undefined : levels[at];
     }
     return null;
   }
 }
 
+const todo = (reason: string): MensajeInterpretado => ({
+  lecturas: [],
+  indices: [],
+  motivos: [{ field: '(payload)', reason }],
+});
+
 /**
  * One MQTT message: a reading object or an array of them. Every item is
- * judged on its own, so a bad item never holds back the good ones.
+ * judged on its own, so a bad item never holds back the good ones. Never
+ * throws: whatever the bytes, the answer is readings plus reasons.
  */
 export function interpretarMensaje(
-  topic: string,
   payload: Buffer,
   opciones: { maxBytes: number; serie?: string },
 ): MensajeInterpretado {
-  const rechazoEntero = (reason: string): MensajeInterpretado => ({
-    lecturas: [],
-    rechazos: [
-      {
-        topic,
-        payload: payload.toString('utf8'),
-        payloadBytes: payload.length,
-        motivo: [{ field: '(payload)', reason }],
-      },
-    ],
-  });
-  if (payload.length > opciones.maxBytes)
-    return rechazoEntero(`exceeds ${opciones.maxBytes} bytes`);
+  try {
+    return interpretar(payload, opciones);
+  } catch (error) {
+    return todo(`could not be interpreted (${(error as Error).message})`);
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function interpretar(
+  payload: Buffer,
+  opciones: { maxBytes: number; serie?: string },
+): MensajeInterpretado {
+  if (payload.length > opciones.maxBytes) return todo(`exceeds ${opciones.maxBytes} bytes`);
+  let texto: string;
+  try {
+    texto = utf8.decode(payload);
+  } catch {
+    return todo('is not valid UTF-8');
+  }
   let cuerpo: unknown;
   try {
-    cuerpo = JSON.parse(payload.toString('utf8'));
+    cuerpo = JSON.parse(texto);
   } catch {
-    return rechazoEntero('is not valid JSON');
+    return todo('is not valid JSON');
   }
-  const items = Array.isArray(cuerpo) ? cuerpo : [cuerpo];
-  if (items.length > LOTE_MAX_ITEMS)
-    return rechazoEntero(`holds more than ${LOTE_MAX_ITEMS} readings`);
+  const esLote = Array.isArray(cuerpo);
+  const items: unknown[] = esLote ? (cuerpo as unknown[]) : [cuerpo];
+  if (items.length > LOTE_MAX_ITEMS) return todo(`holds more than ${LOTE_MAX_ITEMS} readings`);
 
-  const resultado: MensajeInterpretado = { lecturas: [], rechazos: [] };
-  const rechazar = (item: unknown, motivo: FieldProblem[]): void => {
-    const texto = JSON.stringify(item) ?? String(item);
-    resultado.rechazos.push({
-      topic,
-      payload: texto,
-      payloadBytes: Buffer.byteLength(texto),
-      motivo,
-    });
-  };
-  for (const item of items) {
+  const resultado: MensajeInterpretado = { lecturas: [], indices: [], motivos: [] };
+  items.forEach((item, indice) => {
+    const enLote = esLote ? { indice } : {};
     const conSerie = conSerieDelTopico(item, opciones.serie);
     if (conSerie.problema) {
-      rechazar(item, [conSerie.problema]);
-      continue;
+      resultado.motivos.push({ ...enLote, ...conSerie.problema });
+      return;
     }
     const v = validarLectura(conSerie.item);
-    if (v.ok) resultado.lecturas.push(v.lectura);
-    else rechazar(item, v.errors);
-  }
+    if (v.ok) {
+      resultado.lecturas.push(v.lectura);
+      resultado.indices.push(indice);
+    } else {
+      resultado.motivos.push(...v.errors.map((e) => ({ ...enLote, ...e })));
+    }
+  });
   return resultado;
 }
 
@@ -109,7 +113,7 @@ export function interpretarMensaje(
 function conSerieDelTopico(
   item: unknown,
   serie: string | undefined,
-): { item: unknown; problema?: FieldProblem } {
+): { item: unknown; problema?: Motivo } {
   if (serie === undefined || typeof item !== 'object' || item === null || Array.isArray(item)) {
     return { item };
   }

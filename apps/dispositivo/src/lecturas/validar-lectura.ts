@@ -1,4 +1,5 @@
-import { FieldProblem, toFieldProblems, VALIDATOR_OPTIONS } from '@iot/common';
+import type { FieldProblem } from '@iot/contracts';
+import { toFieldProblems, tooDeep, VALIDATOR_OPTIONS } from '@iot/http';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { lecturaValidaRapida, LecturaEnvioDto } from './dto/lectura-envio.dto';
@@ -21,6 +22,9 @@ export function validarConDecoradores(raw: unknown): Validacion {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { ok: false, errors: [{ field: '(item)', reason: 'must be a JSON object' }] };
   }
+  // class-transformer recurses into every field, unknown ones included
+  const deep = tooDeep('(item)', raw);
+  if (deep) return { ok: false, errors: [deep] };
   const dto = plainToInstance(LecturaEnvioDto, raw);
   const errors = validateSync(dto, VALIDATOR_OPTIONS);
   if (errors.length > 0) return { ok: false, errors: toFieldProblems(errors) };

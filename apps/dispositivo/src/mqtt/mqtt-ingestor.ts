@@ -1,14 +1,18 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { createLogger } from '@iot/common';
+import { createLogger, RateLimitedLog } from '@iot/common';
 import mqtt, { IClientOptions, MqttClient } from 'mqtt';
-import { LecturaWriter } from '../lecturas/lectura-writer';
-import { interpretarMensaje, Rechazo, TopicosLectura } from '../lecturas/mensaje-mqtt';
-import { RechazadasService } from '../rechazadas/rechazadas.service';
+import { AlmacenNoDisponibleError } from '../lecturas/lecturas.errors';
+import { LecturasService, MensajeIngerido } from '../lecturas/lecturas.service';
+import { TopicosLectura } from '../lecturas/mensaje-mqtt';
+import { BrokerDrops, DROPPED_TOPIC } from './broker-drops';
 import { Delivery, InOrderAcks } from './in-order-acks';
 import { MQTT_CONFIG, MqttConfig } from './mqtt.config';
 
 const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 30_000;
+const RETRY_MAX_MS = 5000;
+/** Without a drop counter from the broker by then, say that silent drops cannot be seen. */
+const DROPS_SILENCE_MS = 30_000;
 
 /**
  * Why the `mqtt` package directly and not @nestjs/microservices' MQTT
@@ -17,21 +21,23 @@ const RECONNECT_MAX_MS = 30_000;
  * over the PUBACK (InOrderAcks): each connection keeps up to `inFlight`
  * messages unacknowledged and acknowledges them in order once committed.
  * Several connections in one shared-subscription group feed the same group
- * commit (LecturaWriter).
+ * commit through LecturasService, the use case HTTP uses too.
  */
 @Injectable()
 export class MqttIngestor implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = createLogger('mqtt');
+  private readonly retryLog = new RateLimitedLog(10_000);
   private readonly topicos: TopicosLectura;
   private readonly clients: MqttClient[] = [];
   private readonly acks: InOrderAcks[] = [];
-  private parando = false;
-  readonly stats = { mensajes: 0, lecturas: 0, duplicadas: 0, rechazadas: 0, reintentos: 0 };
+  private readonly drops = new BrokerDrops();
+  private dropsTimer?: NodeJS.Timeout;
+  private stopping = false;
+  readonly stats = { messages: 0, readings: 0, duplicates: 0, rejected: 0, retries: 0 };
 
   constructor(
     @Inject(MQTT_CONFIG) private readonly config: MqttConfig,
-    private readonly writer: LecturaWriter,
-    private readonly rechazadas: RechazadasService,
+    private readonly lecturas: LecturasService,
   ) {
     this.topicos = new TopicosLectura(config.topics);
   }
@@ -39,29 +45,36 @@ export class MqttIngestor implements OnApplicationBootstrap, OnModuleDestroy {
   onApplicationBootstrap(): void {
     // without a shared group every connection would receive every message
     const n = this.config.sharedGroup ? this.config.connections : 1;
-    for (let i = 0; i < n; i++) this.clients.push(this.conectar(`${this.config.clientId}-${i}`));
+    for (let i = 0; i < n; i++) this.clients.push(this.connect(`${this.config.clientId}-${i}`, i));
+    this.dropsTimer = setTimeout(() => {
+      if (this.drops.dropped === undefined) {
+        this.logger.info(
+          { topic: DROPPED_TOPIC },
+          'the MQTT broker publishes no drop counter: messages it drops cannot be detected (see README, broker settings)',
+        );
+      }
+    }, DROPS_SILENCE_MS).unref();
   }
 
   /** First shutdown step: from here on nothing is acknowledged; the broker redelivers it. */
   async onModuleDestroy(): Promise<void> {
-    this.parando = true;
+    this.stopping = true;
+    clearTimeout(this.dropsTimer);
     await Promise.all(this.clients.map((c) => c.endAsync(true).catch(() => undefined)));
   }
 
-  conectadas(): number {
-    return this.clients.filter((c) => c.connected).length;
+  /** For /health: connection state and counters (details, never readiness). */
+  status(): Record<string, unknown> {
+    return {
+      connected: this.clients.filter((c) => c.connected).length,
+      connections: this.clients.length,
+      unacknowledged: this.acks.reduce((n, a) => n + a.pending, 0),
+      ...this.stats,
+      brokerDropped: this.drops.dropped ?? null,
+    };
   }
 
-  total(): number {
-    return this.clients.length;
-  }
-
-  /** Messages received and not yet acknowledged, over all connections. */
-  sinAcuse(): number {
-    return this.acks.reduce((n, a) => n + a.pending, 0);
-  }
-
-  private conectar(clientId: string): MqttClient {
+  private connect(clientId: string, index: number): MqttClient {
     const c = this.config;
     const options: IClientOptions = {
       clientId,
@@ -81,12 +94,17 @@ export class MqttIngestor implements OnApplicationBootstrap, OnModuleDestroy {
     const acks = new InOrderAcks(client, c.inFlight);
     this.acks.push(acks);
     client.handleMessage = (packet, handled) => {
-      const delivery = acks.track(packet, handled);
       const payload = Buffer.isBuffer(packet.payload)
         ? packet.payload
         : Buffer.from(packet.payload);
+      if (packet.topic === DROPPED_TOPIC) {
+        this.onDropReport(payload);
+        handled();
+        return;
+      }
+      const delivery = acks.track(packet, handled);
       // rejected only when shutting down or abandoned: no PUBACK, the broker redelivers
-      this.procesar(packet.topic, payload, delivery).then(
+      this.process(packet.topic, payload, delivery).then(
         () => delivery.committed(),
         () => undefined,
       );
@@ -101,9 +119,10 @@ export class MqttIngestor implements OnApplicationBootstrap, OnModuleDestroy {
       client.subscribe(filters, { qos: 1 }, (error) => {
         if (error) this.logger.error({ err: error, clientId }, 'subscription failed');
       });
+      if (index === 0) client.subscribe(DROPPED_TOPIC, { qos: 0 }, () => undefined);
     });
     client.on('close', () => {
-      if (this.parando) return;
+      if (this.stopping) return;
       const next = Math.min(
         (client.options.reconnectPeriod ?? RECONNECT_MIN_MS) * 2,
         RECONNECT_MAX_MS,
@@ -118,62 +137,73 @@ export class MqttIngestor implements OnApplicationBootstrap, OnModuleDestroy {
     return client;
   }
 
-  /** Resolves once everything the message holds is committed; retries until then. */
-  private async procesar(topic: string, payload: Buffer, delivery: Delivery): Promise<void> {
-    const serie = this.topicos.serieDe(topic);
-    const mensaje =
-      serie === null
-        ? { lecturas: [], rechazos: [rechazoDeTopico(topic, payload)] }
-        : interpretarMensaje(topic, payload, { maxBytes: this.config.maxPayloadBytes, serie });
-    for (let intento = 0; ; intento++) {
+  private onDropReport(payload: Buffer): void {
+    const first = this.drops.dropped === undefined;
+    const more = this.drops.report(payload);
+    if (more === 0) return;
+    this.logger.warn(
+      { dropped: this.drops.dropped, since: first ? 'broker start' : 'last report', more },
+      'the MQTT broker dropped messages before any subscriber got them: raise max_queued_messages (README, broker settings)',
+    );
+  }
+
+  /**
+   * Resolves once the message is committed: its readings and its dead letter,
+   * or a dead letter for the whole of it. Retries only what can succeed later
+   * (the database unavailable); anything else becomes a dead letter, so no
+   * message can hold back those behind it on its connection.
+   */
+  private async process(topic: string, payload: Buffer, delivery: Delivery): Promise<void> {
+    const message = {
+      topic,
+      payload,
+      serie: this.topicos.serieDe(topic),
+      maxBytes: this.config.maxPayloadBytes,
+    };
+    let failure: string | undefined;
+    for (let attempt = 0; ; attempt++) {
       try {
-        const resultados = await this.writer.write(mensaje.lecturas);
-        const conflictos: Rechazo[] = [];
-        for (const r of resultados) {
-          if (r.estado === 'duplicate') this.stats.duplicadas++;
-          if (r.estado !== 'conflict') continue;
-          const texto = JSON.stringify({ ...r.guardada, valorVariable: r.valorRecibido });
-          conflictos.push({
-            topic,
-            payload: texto,
-            payloadBytes: Buffer.byteLength(texto),
-            motivo: [
-              {
-                field: 'valorVariable',
-                reason: `conflicts with the stored value ${r.guardada.valorVariable} (id ${r.guardada.id})`,
-              },
-            ],
-          });
-        }
-        await this.rechazadas.guardar([...mensaje.rechazos, ...conflictos]);
-        this.stats.mensajes++;
-        this.stats.lecturas += mensaje.lecturas.length;
-        this.stats.rechazadas += mensaje.rechazos.length + conflictos.length;
+        const result: MensajeIngerido = failure
+          ? await this.lecturas.rechazarMensaje(topic, payload, [
+              { field: '(dispositivo)', reason: `could not be processed: ${failure}` },
+            ])
+          : await this.lecturas.ingerirMensaje(message);
+        this.count(result);
         // committed, but the connection is closing: better a redelivery (a duplicate) than an ack on a dead socket
-        if (this.parando) throw new Error('shutting down');
+        if (this.stopping) throw new Error('shutting down');
         return;
       } catch (error) {
         // during a long outage connections time out and the broker redelivers their
         // messages: stop retrying the old copies, or they pile up with every reconnect
-        if (this.parando || delivery.abandoned) throw error;
-        this.stats.reintentos++;
-        const esperaMs = Math.min(100 * 2 ** intento, 5000);
-        if (intento === 0 || esperaMs === 5000) {
-          this.logger.warn({ err: error, topic, esperaMs }, 'cannot store message yet, retrying');
+        if (this.stopping || delivery.abandoned) throw error;
+        if (!(error instanceof AlmacenNoDisponibleError) && failure === undefined) {
+          this.logger.error(
+            { err: error, topic },
+            'message could not be processed; dead-lettering it',
+          );
+          failure = error instanceof Error ? error.message : String(error);
+          continue;
         }
-        await new Promise((r) => setTimeout(r, esperaMs));
+        this.stats.retries++;
+        const waitMs = Math.min(100 * 2 ** Math.min(attempt, 10), RETRY_MAX_MS);
+        const { log, suppressed } = this.retryLog.take();
+        if (log) {
+          this.logger.warn(
+            { err: error, topic, waitMs, suppressed },
+            'cannot store message yet, retrying',
+          );
+        }
+        await new Promise((r) => setTimeout(r, waitMs));
       }
     }
   }
-}
 
-function rechazoDeTopico(topic: string, payload: Buffer): Rechazo {
-  return {
-    topic,
-    payload: payload.toString('utf8'),
-    payloadBytes: payload.length,
-    motivo: [{ field: '(topic)', reason: 'is not one of the configured reading topics' }],
-  };
+  private count(result: MensajeIngerido): void {
+    this.stats.messages++;
+    this.stats.readings += result.stored;
+    this.stats.duplicates += result.duplicate;
+    this.stats.rejected += result.rejected;
+  }
 }
 
 function safeUrl(url: string): string {

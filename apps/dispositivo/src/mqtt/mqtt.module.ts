@@ -1,5 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { RechazadasModule } from '../rechazadas/rechazadas.module';
 import { MqttIngestor } from './mqtt-ingestor';
 import { MQTT_CONFIG, MqttConfig } from './mqtt.config';
 
@@ -8,7 +7,7 @@ export class MqttModule {
   static forRoot(config: MqttConfig, lecturas: DynamicModule): DynamicModule {
     return {
       module: MqttModule,
-      imports: [lecturas, RechazadasModule],
+      imports: [lecturas],
       providers: [MqttIngestor, { provide: MQTT_CONFIG, useValue: config }],
       exports: [MqttIngestor],
     };

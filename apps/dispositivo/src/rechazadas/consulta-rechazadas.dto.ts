@@ -10,6 +10,7 @@ export class ConsultaRechazadasDto {
   limite?: number;
 
   /** The `siguiente` of the previous page (an id): older dead letters. */
+  @Max(Number.MAX_SAFE_INTEGER, { message: `must be at most ${Number.MAX_SAFE_INTEGER}` })
   @Min(1, { message: 'must be at least 1' })
   @IsInt({ message: 'must be an integer' })
   @IsOptional()

@@ -6,6 +6,6 @@ import { RechazadasService } from './rechazadas.service';
 @Module({
   controllers: [RechazadasController],
   providers: [RechazadasRepository, RechazadasService],
-  exports: [RechazadasService],
+  exports: [RechazadasService, RechazadasRepository],
 })
 export class RechazadasModule {}

@@ -1,38 +1,72 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { pgPool } from '@iot/database';
 import { DataSource } from 'typeorm';
-import { Rechazo } from '../lecturas/mensaje-mqtt';
+import { Motivo, Rechazada } from './rechazada';
 
-export interface RechazadaGuardada extends Rechazo {
+/** A connection or transaction to run statements on. */
+export interface Queryable {
+  query(text: string, values?: unknown[]): Promise<unknown>;
+}
+
+export interface RechazadaGuardada {
   id: number;
+  topic: string;
+  /** The payload as text when its bytes are valid UTF-8, else null (see payloadBase64). */
+  payload: string | null;
+  payloadBase64?: string;
+  payloadBytes: number;
+  motivo: Motivo[];
   recibidaEn: string;
 }
 
 interface Fila {
   id: string;
   topic: string;
-  payload: string;
+  payload: Buffer;
   payload_bytes: number;
-  motivo: Rechazo['motivo'];
+  motivo: Motivo[];
   recibida_en: Date;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function comoTexto(bytes: Buffer): string | null {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return null;
+  }
 }
 
 @Injectable()
 export class RechazadasRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** One statement for all the dead letters of a message. */
-  async insertMany(rechazos: Rechazo[]): Promise<void> {
-    await this.db.query(
-      `INSERT INTO lectura_rechazada (topic, payload, payload_bytes, motivo)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::jsonb[])`,
+  /**
+   * One statement for the dead letters of a flush, on the caller's transaction
+   * so they commit with the readings. A dead letter already stored (same
+   * huella: the broker redelivered the message) is not stored again.
+   */
+  async insertMany(tx: Queryable, rechazadas: Rechazada[]): Promise<void> {
+    if (rechazadas.length === 0) return;
+    await tx.query(
+      `INSERT INTO lectura_rechazada (topic, payload, payload_bytes, motivo, huella)
+       SELECT * FROM unnest($1::text[], $2::bytea[], $3::int[], $4::jsonb[], $5::bytea[])
+       ON CONFLICT (huella) DO NOTHING`,
       [
-        rechazos.map((r) => r.topic),
-        rechazos.map((r) => r.payload),
-        rechazos.map((r) => r.payloadBytes),
-        rechazos.map((r) => JSON.stringify(r.motivo)),
+        rechazadas.map((r) => r.topic),
+        rechazadas.map((r) => r.payload),
+        rechazadas.map((r) => r.payloadBytes),
+        rechazadas.map((r) => JSON.stringify(r.motivos)),
+        rechazadas.map((r) => r.huella),
       ],
     );
+  }
+
+  /** Outside any flush (the message's readings could not be written at all). */
+  async insertAlone(rechazada: Rechazada): Promise<void> {
+    await this.insertMany(pgPool(this.db), [rechazada]);
   }
 
   /** Newest first, keyset on id. */
@@ -42,13 +76,17 @@ export class RechazadasRepository {
        WHERE $1::bigint IS NULL OR id < $1 ORDER BY id DESC LIMIT $2`,
       [antesDe ?? null, limite],
     );
-    return filas.map((f) => ({
-      id: Number(f.id),
-      topic: f.topic,
-      payload: f.payload,
-      payloadBytes: f.payload_bytes,
-      motivo: f.motivo,
-      recibidaEn: f.recibida_en.toISOString(),
-    }));
+    return filas.map((f) => {
+      const payload = comoTexto(f.payload);
+      return {
+        id: Number(f.id),
+        topic: f.topic,
+        payload,
+        ...(payload === null ? { payloadBase64: f.payload.toString('base64') } : {}),
+        payloadBytes: f.payload_bytes,
+        motivo: f.motivo,
+        recibidaEn: f.recibida_en.toISOString(),
+      };
+    });
   }
 }

@@ -1,9 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Rechazo } from '../lecturas/mensaje-mqtt';
+import { Rechazada } from './rechazada';
 import { RechazadaGuardada, RechazadasRepository } from './rechazadas.repository';
-
-/** Stored payloads are cut to this many characters; `payloadBytes` keeps the real size. */
-export const RECHAZO_PAYLOAD_MAX = 4096;
 
 export interface PaginaRechazadas {
   rechazadas: RechazadaGuardada[];
@@ -14,11 +11,9 @@ export interface PaginaRechazadas {
 export class RechazadasService {
   constructor(private readonly repository: RechazadasRepository) {}
 
-  async guardar(rechazos: Rechazo[]): Promise<void> {
-    if (rechazos.length === 0) return;
-    await this.repository.insertMany(
-      rechazos.map((r) => ({ ...r, payload: r.payload.slice(0, RECHAZO_PAYLOAD_MAX) })),
-    );
+  /** A dead letter on its own, when the message's readings could not be written at all. */
+  guardar(rechazada: Rechazada): Promise<void> {
+    return this.repository.insertAlone(rechazada);
   }
 
   async listar(antesDe: number | undefined, limite: number): Promise<PaginaRechazadas> {

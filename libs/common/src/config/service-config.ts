@@ -1,24 +1,44 @@
-import { checkApiKey } from '../http/api-keys';
-import { LOG_LEVELS } from '../logging/logger';
+import { LogConfig, LOG_LEVELS } from '../logging/logger';
 import { EnvReader } from './env';
 
-/** What every app reads: where to listen and which API keys open it. */
+/** What every app reads: its name, where to listen, how to log, which API keys open it. */
 export interface ServiceConfig {
   host: string;
   port: number;
   apiKeys: string[];
+  log: LogConfig;
+  http: HttpLimits;
+}
+
+export interface HttpLimits {
+  /** Whole request (headers and body) must arrive within this; slow clients are cut off. */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+}
+
+export const MIN_API_KEY_LENGTH = 16;
+
+/** Config check for one key of API_KEYS. */
+export function checkApiKey(key: string): string | undefined {
+  return key.length < MIN_API_KEY_LENGTH
+    ? `is shorter than ${MIN_API_KEY_LENGTH} characters`
+    : undefined;
 }
 
 export function readServiceConfig(
   env: EnvReader,
-  portVar: string,
-  defaultPort: number,
+  service: { name: string; portVar: string; defaultPort: number },
 ): ServiceConfig {
-  env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
-  const config = {
+  const config: ServiceConfig = {
     host: env.string('HOST', '127.0.0.1'),
-    port: env.port(portVar, defaultPort),
+    port: env.port(service.portVar, service.defaultPort),
     apiKeys: env.list('API_KEYS', checkApiKey),
+    log: { service: service.name, level: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info') },
+    http: {
+      requestTimeoutMs: env.int('HTTP_REQUEST_TIMEOUT_MS', 30_000, { min: 100, max: 600_000 }),
+      keepAliveTimeoutMs: env.int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 72_000, { min: 100 }),
+    },
   };
   env.require(
     config.apiKeys.length > 0,

@@ -1,13 +1,11 @@
+import type { FieldProblem } from '@iot/contracts';
+
 /**
  * Domain code throws these; each transport maps `kind` to its own answer
- * (HTTP status in the HTTP filter, dead letter for MQTT).
+ * (HTTP status in the HTTP filter, a dead letter for MQTT).
  */
-export type DomainErrorKind = 'invalid' | 'conflict' | 'not_found' | 'too_large' | 'unavailable';
-
-export interface FieldProblem {
-  field: string;
-  reason: string;
-}
+export type DomainErrorKind =
+  'invalid' | 'conflict' | 'not_found' | 'too_large' | 'unavailable' | 'refused';
 
 export class DomainError extends Error {
   constructor(

@@ -1,24 +1,35 @@
 import { LoggerService } from '@nestjs/common';
-import pino, { Logger, Level } from 'pino';
+import pino, { Logger } from 'pino';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+export interface LogConfig {
+  /** Names the process in every line (`service`). */
+  service: string;
+  level: LogLevel;
+}
+
 let root: Logger | undefined;
 
-/** One JSON logger per process; `service` names the app in every line. */
-export function rootLogger(service = process.env.SERVICE_NAME ?? 'iot'): Logger {
-  root ??= pino({
-    name: service,
-    level: (process.env.LOG_LEVEL as Level | undefined) ?? 'info',
-    base: { service },
+/**
+ * Creates the process' root logger from the validated config. Nothing logs
+ * before this: there are no module-level loggers, so a bad LOG_LEVEL is
+ * reported by the config check, not by pino at import time.
+ */
+export function configureLogging(config: LogConfig): Logger {
+  root = pino({
+    name: config.service,
+    level: config.level,
+    base: { service: config.service },
     timestamp: pino.stdTimeFunctions.isoTime,
   });
   return root;
 }
 
 export function createLogger(component: string): Logger {
-  return rootLogger().child({ component });
+  if (!root) throw new Error(`logger "${component}" requested before configureLogging()`);
+  return root.child({ component });
 }
 
 /**

@@ -1,32 +1,58 @@
 import { INestApplication } from '@nestjs/common';
 import { ConfigError } from '../config/env';
 import { ServiceConfig } from '../config/service-config';
-import { createLogger } from '../logging/logger';
+import { configureLogging } from '../logging/logger';
 import { useFastAsyncResourceBind } from './async-resource-bind';
 
+/** sysexits.h EX_CONFIG: the supervisor does not restart an app that exits with it. */
+export const EXIT_CONFIG = 78;
+/** sysexits.h EX_UNAVAILABLE: a dependency (the database) could not be reached at start. */
+export const EXIT_UNAVAILABLE = 69;
+
+/** A start-up failure whose message is complete on its own (no stack trace wanted). */
+export class StartupError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = EXIT_UNAVAILABLE,
+  ) {
+    super(message);
+    this.name = 'StartupError';
+  }
+}
+
 /**
- * Process entry shared by the apps: validate config (a bad one exits 1 with
- * every problem listed), build, listen, and say where. Process-wide runtime
- * fixes are applied here, before any framework code runs.
+ * Process entry shared by the apps: read and validate the config first (a bad
+ * one exits 78 with every problem listed, before anything else runs), then
+ * logging, then build, listen and say where. Start-up failures print one line
+ * naming the cause.
  */
 export function runService<C extends ServiceConfig>(
   name: string,
   load: () => C,
   create: (config: C) => Promise<INestApplication>,
 ): void {
-  const logger = createLogger('main');
+  let config: C;
+  try {
+    config = load();
+  } catch (error) {
+    const message = error instanceof ConfigError ? error.message : String(error);
+    process.stderr.write(`${name}: ${message}\n`);
+    process.exit(EXIT_CONFIG);
+  }
+  const logger = configureLogging(config.log).child({ component: 'main' });
   if (useFastAsyncResourceBind()) {
     logger.debug({ node: process.version }, 'AsyncResource#bind without DEP0172 accessors');
   }
   const start = async (): Promise<void> => {
-    const config = load();
     const app = await create(config);
     await app.listen(config.port, config.host);
     logger.info({ url: await app.getUrl() }, `${name} listening`);
   };
   start().catch((error: unknown) => {
-    if (error instanceof ConfigError) process.stderr.write(`${name}: ${error.message}\n`);
-    logger.fatal({ err: error }, `${name} failed to start: ${(error as Error).message}`);
-    process.exit(1);
+    const known = error instanceof StartupError || error instanceof ConfigError;
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${name}: failed to start: ${message}\n`);
+    if (!known) logger.fatal({ err: error }, `${name} failed to start`);
+    process.exit(error instanceof StartupError ? error.exitCode : known ? EXIT_CONFIG : 1);
   });
 }

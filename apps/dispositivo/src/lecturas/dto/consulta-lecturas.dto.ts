@@ -1,4 +1,4 @@
-import { NOMBRE_VARIABLE_PATTERN, NUMERO_SERIE_PATTERN } from '@iot/contracts';
+import { IDENTIFIER_PATTERN, NUMERO_SERIE_PATTERN } from '@iot/contracts';
 import { Transform, Type } from 'class-transformer';
 import { IsDate, IsDefined, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { ESTAMPA_TIEMPO_FORMATO, parseEstampaTiempo } from '../estampa-tiempo';
@@ -14,8 +14,8 @@ export class ConsultaLecturasDto {
   @IsDefined({ message: 'is required' })
   numeroSerie!: string;
 
-  @Matches(NOMBRE_VARIABLE_PATTERN, {
-    message: `must match ${NOMBRE_VARIABLE_PATTERN.source} after lower-casing`,
+  @Matches(IDENTIFIER_PATTERN, {
+    message: `must match ${IDENTIFIER_PATTERN.source} after lower-casing`,
   })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) =>

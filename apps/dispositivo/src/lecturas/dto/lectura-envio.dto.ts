@@ -1,8 +1,4 @@
-import {
-  NOMBRE_VARIABLE_PATTERN,
-  NUMERO_SERIE_MAX_LENGTH,
-  NUMERO_SERIE_PATTERN,
-} from '@iot/contracts';
+import { IDENTIFIER_PATTERN, NUMERO_SERIE_MAX_LENGTH, NUMERO_SERIE_PATTERN } from '@iot/contracts';
 import { Transform } from 'class-transformer';
 import { IsDate, IsDefined, IsNumber, IsString, Matches, MaxLength } from 'class-validator';
 import { ESTAMPA_TIEMPO_FORMATO, parseEstampaTiempo } from '../estampa-tiempo';
@@ -24,8 +20,8 @@ export class LecturaEnvioDto {
   }
 
   @IsDefined(REQUIRED)
-  @Matches(NOMBRE_VARIABLE_PATTERN, {
-    message: `must match ${NOMBRE_VARIABLE_PATTERN.source} after lower-casing`,
+  @Matches(IDENTIFIER_PATTERN, {
+    message: `must match ${IDENTIFIER_PATTERN.source} after lower-casing`,
   })
   @MaxLength(63, { message: 'must be at most 63 characters' })
   @IsString(STRING)
@@ -69,7 +65,7 @@ export function lecturaValidaRapida(raw: unknown): LecturaEnvioDto | undefined {
   if (typeof r.nombreVariable !== 'string' || typeof r.numeroSerie !== 'string') return undefined;
   const nombreVariable = r.nombreVariable.trim().toLowerCase();
   const numeroSerie = r.numeroSerie.trim();
-  if (!NOMBRE_VARIABLE_PATTERN.test(nombreVariable)) return undefined;
+  if (!IDENTIFIER_PATTERN.test(nombreVariable)) return undefined;
   if (numeroSerie.length > NUMERO_SERIE_MAX_LENGTH || !NUMERO_SERIE_PATTERN.test(numeroSerie)) {
     return undefined;
   }

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { embeddedPassword } from './postgres-server';
+import { embeddedPassword } from './embedded-postgres';
 
 describe('embeddedPassword', () => {
   let root: string;

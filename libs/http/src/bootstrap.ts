@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { PinoNestLogger } from '../logging/logger';
+import { configureLogging, PinoNestLogger, ServiceConfig } from '@iot/common';
 import { ApiKeys } from './api-keys';
 import { requireApiKeys } from './fastify-auth';
 import { HttpExceptionFilter } from './http-exception.filter';
@@ -10,17 +10,30 @@ import { createValidationPipe } from './validation';
 export interface HttpAppOptions {
   /** Largest request body accepted, in bytes; larger ones get 413. */
   bodyLimit: number;
-  /** Every route needs one of these unless marked `@Public()`. */
-  apiKeys: string[];
 }
 
-/** Builds an app on Fastify with API keys and the house-wide pipe, filter and logger. */
+/**
+ * Builds an app on Fastify with API keys, the house-wide pipe, filter and
+ * logger, and limits on slow clients: the whole request must arrive within
+ * `requestTimeoutMs` (a body trickled in byte by byte is cut off).
+ */
 export async function createHttpApp(
   module: Parameters<typeof NestFactory.create>[0],
+  config: ServiceConfig,
   options: HttpAppOptions,
 ): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimit });
-  requireApiKeys(adapter.getInstance(), new ApiKeys(options.apiKeys));
+  configureLogging(config.log);
+  const adapter = new FastifyAdapter({
+    bodyLimit: options.bodyLimit,
+    requestTimeout: config.http.requestTimeoutMs,
+    keepAliveTimeout: config.http.keepAliveTimeoutMs,
+    // node checks request deadlines on this interval (30 s by default)
+    http: {
+      connectionsCheckingInterval: Math.min(1000, config.http.requestTimeoutMs),
+      headersTimeout: Math.min(60_000, config.http.requestTimeoutMs),
+    },
+  });
+  requireApiKeys(adapter.getInstance(), new ApiKeys(config.apiKeys));
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: new PinoNestLogger(),
   });

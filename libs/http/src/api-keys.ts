@@ -33,12 +33,3 @@ export class ApiKeys {
     return this.digests.some((d) => timingSafeEqual(d, presented));
   }
 }
-
-export const MIN_API_KEY_LENGTH = 16;
-
-/** Config check for one key of API_KEYS. */
-export function checkApiKey(key: string): string | undefined {
-  return key.length < MIN_API_KEY_LENGTH
-    ? `is shorter than ${MIN_API_KEY_LENGTH} characters`
-    : undefined;
-}

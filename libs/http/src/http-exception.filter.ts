@@ -1,6 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
-import { DomainError, DomainErrorKind, InvalidInputError } from '../errors/domain-error';
-import { createLogger } from '../logging/logger';
+import { createLogger, DomainError, DomainErrorKind, InvalidInputError } from '@iot/common';
 
 const STATUS: Record<DomainErrorKind, number> = {
   invalid: HttpStatus.BAD_REQUEST,
@@ -8,6 +7,7 @@ const STATUS: Record<DomainErrorKind, number> = {
   not_found: HttpStatus.NOT_FOUND,
   too_large: HttpStatus.PAYLOAD_TOO_LARGE,
   unavailable: HttpStatus.SERVICE_UNAVAILABLE,
+  refused: HttpStatus.UNPROCESSABLE_ENTITY,
 };
 
 interface Reply {

@@ -14,6 +14,6 @@ export function apiKeyMiddleware(keys: ApiKeys, publicPaths: readonly string[]) 
       next();
       return;
     }
-    response.status(401).json(errorBody(401, API_KEY_REJECTED));
+    response.status(401).set('connection', 'close').json(errorBody(401, API_KEY_REJECTED));
   };
 }

@@ -2,39 +2,35 @@ import { Pool } from 'pg';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { DatabaseConfig } from './database-config';
-import { ensureDatabase, startEmbeddedPostgres, withDatabase } from './postgres-server';
 
 /**
- * Resolves the app's database URL: the configured one (creating the database
- * if the server lacks it) or a database on the embedded server.
+ * Schema comes only from migrations, run at start-up; never `synchronize`.
+ * Every connection has a server-side statement timeout and a client-side one
+ * slightly longer (a frozen server sends no error); waiting for a pool slot or
+ * a new connection has its own timeout. Callers then answer "unavailable"
+ * within a bounded time instead of hanging.
  */
-export async function resolveDatabaseUrl(config: DatabaseConfig): Promise<string> {
-  if (config.url) {
-    const url = new URL(config.url);
-    const name = decodeURIComponent(url.pathname.slice(1)) || config.name;
-    await ensureDatabase(config.url, name);
-    return withDatabase(config.url, name);
-  }
-  const server = await startEmbeddedPostgres(config.embedded);
-  await ensureDatabase(server.url, config.name);
-  return withDatabase(server.url, config.name);
-}
-
-/** Schema comes only from migrations, run at start-up; never `synchronize`. */
 export function typeOrmOptions(
-  url: string,
-  poolSize: number,
+  database: Pick<DatabaseConfig, 'url' | 'poolSize' | 'connectTimeoutMs' | 'queryTimeoutMs'>,
+  applicationName: string,
   migrations: DataSourceOptions['migrations'],
 ): DataSourceOptions {
   return {
     type: 'postgres',
-    url,
+    url: database.url,
     migrations,
     migrationsRun: true,
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: ['error'],
-    extra: { max: poolSize, application_name: process.env.SERVICE_NAME ?? 'iot' },
+    extra: {
+      max: database.poolSize,
+      application_name: applicationName,
+      connectionTimeoutMillis: database.connectTimeoutMs,
+      statement_timeout: database.queryTimeoutMs,
+      query_timeout: database.queryTimeoutMs + 1000,
+      keepAlive: true,
+    },
   };
 }
 

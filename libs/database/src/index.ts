@@ -1,0 +1,5 @@
+export * from './database-config';
+export * from './databases';
+export * from './identifiers';
+export * from './transient-errors';
+export * from './typeorm-options';
