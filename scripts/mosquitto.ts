@@ -73,6 +73,8 @@ const REPO = existsSync(join(__dirname, '..', 'deploy'))
 export async function startMosquitto(
   port: number,
   credentials: { user: string; password: string },
+  /** Changes to the shipped config (tests of what a default broker does). */
+  adapt: (conf: string) => string = (conf) => conf,
 ): Promise<Broker> {
   const dir = mkdtempSync(join(tmpdir(), 'iot-mosquitto-'));
   chmodSync(dir, 0o777); // mosquitto drops to its own user
@@ -86,7 +88,7 @@ export async function startMosquitto(
     .replace(/^password_file .*$/m, `password_file ${passwords}`)
     .replace(/^log_dest stdout$/m, `log_dest file ${dir}/mosquitto.log`);
   if (conf === shipped) throw new Error('mosquitto.conf lines to adapt not found');
-  writeFileSync(join(dir, 'mosquitto.conf'), conf);
+  writeFileSync(join(dir, 'mosquitto.conf'), adapt(conf));
   return managed(
     port,
     () => spawn('mosquitto', ['-c', join(dir, 'mosquitto.conf')], { stdio: 'ignore' }),

@@ -9,6 +9,8 @@ const MAIN = join(__dirname, '..', '..', 'dist', 'apps', 'dispositivo', 'src', '
 export interface DispositivoProcess {
   url: string;
   child: ChildProcess;
+  /** What it printed on stdout (its log lines). */
+  output(): string;
   health(): Promise<any>;
   kill(signal: NodeJS.Signals): Promise<void>;
 }
@@ -25,8 +27,10 @@ export async function spawnDispositivo(env: Record<string, string>): Promise<Dis
       DISPOSITIVO_PORT: String(port),
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
   const url = `http://127.0.0.1:${port}`;
   const health = async () => {
     const res = await fetch(`${url}/health`).catch(() => undefined);
@@ -41,6 +45,7 @@ export async function spawnDispositivo(env: Record<string, string>): Promise<Dis
   return {
     url,
     child,
+    output: () => output,
     health,
     kill: (signal) =>
       new Promise((resolve) => {

@@ -10,8 +10,12 @@ export const MQTT_TEST_USER = 'dispositivo';
 export const MQTT_TEST_PASSWORD = randomBytes(18).toString('base64url');
 
 /** Mosquitto from deploy/mosquitto/mosquitto.conf on a free port, with test credentials. */
-export async function startMosquitto(): Promise<Broker> {
-  return mosquittoOn(await freePort(), { user: MQTT_TEST_USER, password: MQTT_TEST_PASSWORD });
+export async function startMosquitto(adapt?: (conf: string) => string): Promise<Broker> {
+  return mosquittoOn(
+    await freePort(),
+    { user: MQTT_TEST_USER, password: MQTT_TEST_PASSWORD },
+    adapt,
+  );
 }
 
 /** The embedded broker of `npm start` (aedes), as its own process. */
@@ -56,7 +60,7 @@ export interface BrokerKind {
 
 const MOSQUITTO: BrokerKind = {
   name: 'mosquitto (shipped config, MQTT 5, shared subscription)',
-  start: startMosquitto,
+  start: () => startMosquitto(),
   env: { MQTT_CONNECTIONS: '4' },
   protocolVersion: 5,
   sharedSubscriptions: true,

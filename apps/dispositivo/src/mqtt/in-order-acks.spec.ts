@@ -1,7 +1,9 @@
 import mqtt, { MqttClient } from 'mqtt';
 import * as mqttPacket from 'mqtt-packet';
 import { AddressInfo, createServer, Server, Socket } from 'node:net';
-import { Delivery, InOrderAcks } from './in-order-acks';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Delivery, InOrderAcks, MQTT_JS_VERIFIED } from './in-order-acks';
 
 /**
  * A real mqtt.js client against a minimal broker built on mqtt-packet, so the
@@ -54,6 +56,14 @@ const until = async (cond: () => boolean): Promise<void> => {
   expect(cond()).toBe(true);
 };
 const settle = () => new Promise((r) => setTimeout(r, 80));
+
+describe('mqtt.js version', () => {
+  it('is one InOrderAcks was verified on (it wraps a private method)', () => {
+    const pkg = join(require.resolve('mqtt'), '..', '..', 'package.json');
+    const { version } = JSON.parse(readFileSync(pkg, 'utf8')) as { version: string };
+    expect(MQTT_JS_VERIFIED).toContain(version);
+  });
+});
 
 describe('InOrderAcks', () => {
   let broker: WireBroker;

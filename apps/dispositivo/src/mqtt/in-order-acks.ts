@@ -30,9 +30,13 @@ export interface Delivery {
  * which stops reading the socket, so a broker without flow control (MQTT
  * 3.1.1) cannot flood us.
  *
- * It relies on mqtt.js' private `_sendPacket` (mqtt pinned at 5.16.0); its
- * spec and the e2e specs in test/mqtt fail if that changes.
+ * It relies on mqtt.js' private `_sendPacket` and on `handleMessage` being
+ * awaited before the next PUBLISH is read (mqtt.js lib/client.ts,
+ * `_handlePacket` → handlers/publish.ts). Verified on the versions in
+ * MQTT_JS_VERIFIED (package.json pins mqtt exactly); its spec fails on any other.
  */
+export const MQTT_JS_VERIFIED = ['5.16.0'] as const;
+
 export class InOrderAcks {
   private queue: Pending[] = [];
   private held: Continue[] = [];

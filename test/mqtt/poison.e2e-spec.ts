@@ -1,0 +1,157 @@
+import mqtt, { MqttClient } from 'mqtt';
+import { Client } from 'pg';
+import { createTestDatabase, TestDatabase } from '../support/database';
+import { RunningApp, startDispositivo } from '../support/dispositivo';
+import { http } from '../support/http';
+import { Broker, brokerKinds, MQTT_TEST_PASSWORD, MQTT_TEST_USER } from '../support/mqtt-broker';
+
+const lectura = (serie: string, i: number) => ({
+  nombreVariable: 'voltaje',
+  numeroSerie: serie,
+  estampaTiempo: 1738324800000 + i * 1000,
+  valorVariable: i,
+});
+
+/** Hostile messages must end as a dead letter or a commit; none may stall what follows. */
+describe.each(brokerKinds())('MQTT poison messages via $name', (kind) => {
+  let broker: Broker;
+  let db: TestDatabase;
+  let svc: RunningApp;
+  let pg: Client;
+  let pub: MqttClient;
+
+  beforeAll(async () => {
+    broker = await kind.start();
+    db = await createTestDatabase();
+    svc = await startDispositivo(db.url, {
+      MQTT_URL: broker.url,
+      MQTT_USERNAME: MQTT_TEST_USER,
+      MQTT_PASSWORD: MQTT_TEST_PASSWORD,
+      MQTT_CLIENT_ID: `poison-${db.name}`,
+      ...kind.env,
+    });
+    pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    pub = await connectPublisher();
+    await waitFor(
+      async () => (await mqttStatus())?.connected === (await mqttStatus())?.connections,
+    );
+  });
+
+  afterAll(async () => {
+    await pub.endAsync(true);
+    await pg.end();
+    await svc.close();
+    await db.drop();
+    await broker.dispose();
+  });
+
+  const connectPublisher = (options: mqtt.IClientOptions = {}) =>
+    mqtt.connectAsync(broker.url, {
+      username: MQTT_TEST_USER,
+      password: MQTT_TEST_PASSWORD,
+      protocolVersion: kind.protocolVersion,
+      ...options,
+    });
+  const mqttStatus = async () =>
+    (await http(svc.url, 'GET', '/health', undefined, { apiKey: null })).body.components?.mqtt;
+  const count = async (serie: string): Promise<number> =>
+    (await pg.query('SELECT count(*)::int AS n FROM lectura WHERE numero_serie = $1', [serie]))
+      .rows[0].n;
+  const deadLetters = async (topic: string) =>
+    (
+      await pg.query(
+        'SELECT payload, payload_bytes, motivo FROM lectura_rechazada WHERE topic = $1 ORDER BY id',
+        [topic],
+      )
+    ).rows as Array<{ payload: Buffer; payload_bytes: number; motivo: any[] }>;
+  const publishMany = async (serie: string, n: number) => {
+    const all = [];
+    for (let i = 0; i < n; i++) {
+      all.push(
+        pub.publishAsync('iot/sensors4387t5', JSON.stringify(lectura(serie, i)), { qos: 1 }),
+      );
+    }
+    await Promise.all(all);
+  };
+
+  it('dead-letters a NUL byte payload as its raw bytes and keeps consuming', async () => {
+    const poison = Buffer.from([0x7b, 0x00]);
+    await pub.publishAsync('dispositivos/NUL1/lecturas', poison, { qos: 1 });
+    await publishMany('AFTERNUL', 2000);
+    await waitFor(async () => (await count('AFTERNUL')) === 2000);
+    await waitFor(async () => (await deadLetters('dispositivos/NUL1/lecturas')).length === 1);
+    const [letter] = await deadLetters('dispositivos/NUL1/lecturas');
+    expect(letter.payload.equals(poison)).toBe(true);
+    expect(letter.motivo).toEqual([{ field: '(payload)', reason: 'is not valid JSON' }]);
+    await waitFor(async () => (await mqttStatus()).unacknowledged === 0);
+  });
+
+  it('keeps the original bytes of an item JSON.parse would change (1e309)', async () => {
+    const text = '[{"nombreVariable":"voltaje","estampaTiempo":1,"valorVariable":1e309}]';
+    await pub.publishAsync('dispositivos/HUGE1/lecturas', text, { qos: 1 });
+    await waitFor(async () => (await deadLetters('dispositivos/HUGE1/lecturas')).length === 1);
+    const [letter] = await deadLetters('dispositivos/HUGE1/lecturas');
+    expect(letter.payload.toString()).toBe(text);
+    expect(letter.motivo).toEqual([
+      { indice: 0, field: 'valorVariable', reason: expect.stringContaining('finite number') },
+    ]);
+    const page = await http(svc.url, 'GET', '/api/dispositivo/rechazadas?limite=1000');
+    const listed = page.body.rechazadas.find((r: any) => r.topic === 'dispositivos/HUGE1/lecturas');
+    expect(listed.payload).toBe(text);
+  });
+
+  it('dead-letters an item nested 3000 levels deep and stores its siblings', async () => {
+    const deep = '['.repeat(3000) + ']'.repeat(3000);
+    const text = `[${JSON.stringify(lectura('DEEP1', 1))},{"nombreVariable":"voltaje","numeroSerie":"DEEP1","estampaTiempo":2,"valorVariable":${deep}}]`;
+    await pub.publishAsync('iot/sensors4387t5', text, { qos: 1 });
+    await waitFor(async () => (await count('DEEP1')) === 1);
+    const letters = (await deadLetters('iot/sensors4387t5')).filter((l) =>
+      l.payload.toString().includes('DEEP1'),
+    );
+    expect(letters).toHaveLength(1);
+    expect(letters[0].motivo[0]).toMatchObject({ indice: 1, field: '(item)' });
+  });
+
+  it('stores a message published twice as one dead letter', async () => {
+    const topic = 'dispositivos/TWICE1/lecturas';
+    await pub.publishAsync(topic, '{"not":"a reading"', { qos: 1 });
+    await pub.publishAsync(topic, '{"not":"a reading"', { qos: 1 });
+    await publishMany('AFTERTWICE', 10);
+    await waitFor(async () => (await count('AFTERTWICE')) === 10);
+    await waitFor(async () => (await mqttStatus()).unacknowledged === 0);
+    expect(await deadLetters(topic)).toHaveLength(1);
+  });
+
+  it('is not stalled by a topic with an empty level', async () => {
+    const rogue = await connectPublisher({ reconnectPeriod: 0 });
+    const outcome = await Promise.race([
+      rogue
+        .publishAsync('dispositivos//lecturas', JSON.stringify(lectura('X', 1)), { qos: 1 })
+        .then(
+          () => 'acknowledged',
+          () => 'refused',
+        ),
+      new Promise<string>((resolve) => rogue.once('close', () => resolve('refused'))),
+    ]);
+    rogue.end(true);
+    if (outcome === 'acknowledged') {
+      // the broker delivered it: dispositivo must have dead-lettered it (the serial is empty)
+      await waitFor(async () => (await deadLetters('dispositivos//lecturas')).length === 1);
+    } else {
+      // the embedded broker refuses it: nothing acknowledged that is not delivered
+      expect(kind.name).toMatch(/aedes/);
+    }
+    await publishMany('AFTEREMPTY', 100);
+    await waitFor(async () => (await count('AFTEREMPTY')) === 100);
+  });
+});
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('condition not met in time');
+}
