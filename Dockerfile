@@ -1,12 +1,14 @@
 # One image for the three apps; compose picks the entry point per service.
-FROM node:20-bookworm-slim AS build
+# Node.js 24 LTS. The runtime stage has production dependencies only: no
+# embedded PostgreSQL, no embedded broker, no dev tooling.
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci
+RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules

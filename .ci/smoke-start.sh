@@ -1,20 +1,28 @@
 #!/usr/bin/env bash
-# Boots `npm start` with nothing configured (embedded PostgreSQL, generated API
-# key), posts one reading, reads it back, stops with SIGINT and checks that
-# every process is gone.
+# Boots `npm start` with nothing configured (embedded PostgreSQL, embedded MQTT
+# broker, generated API key) from the current checkout, with its data in a
+# private (0700) folder as a new user's would be; posts one reading, reads it
+# back, publishes over MQTT, kills the broker (-9) and checks it is restarted
+# and used again, stops with SIGINT and checks that every process is gone.
 set -euo pipefail
-work=$(mktemp -d)
-chmod 755 "$work" # as root, PostgreSQL runs as user postgres and must reach its data dir
+work=$(mktemp -d) # 0700
 log="$work/start.log"
 export DATA_DIR="$work/data" EMBEDDED_PG_DIR="$work/data/postgres" EMBEDDED_PG_PORT=54399
-unset DATABASE_URL API_KEYS
+unset DATABASE_URL API_KEYS MQTT_URL
 setsid npm start >"$log" 2>&1 &
 pid=$!
-cleanup() { kill -INT -- "-$pid" 2>/dev/null || true; rm -rf "$work"; }
+cleanup() {
+  kill -INT -- "-$pid" 2>/dev/null || true
+  sleep 1
+  # as root the data may have moved where the postgres user can reach it
+  moved=$(sed -n 's/^\[start\] postgres     embedded, data in \(\/var\/lib\/iot-backend\/[0-9a-f]*\)\/postgres$/\1/p' "$log" 2>/dev/null | head -1)
+  [ -n "$moved" ] && rm -rf "$moved"
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
-for _ in $(seq 1 120); do grep -q 'ready; Ctrl-C' "$log" && break; sleep 1; done
-grep -q 'ready; Ctrl-C' "$log" || { cat "$log"; echo "npm start did not become ready"; exit 1; }
+wait_for() { for _ in $(seq 1 "$2"); do grep -q "$1" "$log" && return 0; sleep 1; done; cat "$log"; echo "not seen in the log: $1"; exit 1; }
+wait_for 'ready; Ctrl-C' 120
 grep -E '^\[start\]' "$log"
 key=$(cat "$DATA_DIR/api-key")
 
@@ -28,26 +36,41 @@ echo "$back"
 grep -q '"valorVariable":220.5' <<<"$back" || { echo "reading not read back"; exit 1; }
 
 # MQTT on the embedded broker (mqtt.js from the project, no mosquitto client needed)
-node -e "
+publish() {
+  node -e "
 const mqtt = require('mqtt');
 const c = mqtt.connect('mqtt://127.0.0.1:11883', { protocolVersion: 4 });
 c.on('connect', async () => {
-  await c.publishAsync('dispositivos/SMOKE2/lecturas', JSON.stringify({ nombreVariable: 'corriente', estampaTiempo: 1738324800000, valorVariable: 4.5 }), { qos: 1 });
+  await c.publishAsync('dispositivos/$1/lecturas', JSON.stringify({ nombreVariable: 'corriente', estampaTiempo: 1738324800000, valorVariable: 4.5 }), { qos: 1 });
   await c.endAsync();
+  process.exit(0);
 });
 c.on('error', (e) => { console.error(e.message); process.exit(1); });
+setTimeout(() => { console.error('publish timed out'); process.exit(1); }, 10000);
 "
-for _ in $(seq 1 20); do
-  back=$(curl -sS "http://127.0.0.1:8081/api/dispositivo/lecturas?numeroSerie=SMOKE2" -H "x-api-key: $key")
-  grep -q '"valorVariable":4.5' <<<"$back" && break
-  sleep 0.5
-done
-echo "$back"
-grep -q '"valorVariable":4.5' <<<"$back" || { echo "MQTT reading not stored"; exit 1; }
+}
+stored() {
+  for _ in $(seq 1 40); do
+    back=$(curl -sS "http://127.0.0.1:8081/api/dispositivo/lecturas?numeroSerie=$1" -H "x-api-key: $key")
+    grep -q '"valorVariable":4.5' <<<"$back" && { echo "$back"; return 0; }
+    sleep 0.5
+  done
+  echo "MQTT reading $1 not stored"; exit 1
+}
+publish SMOKE2
+stored SMOKE2
+
+# the supervisor restarts the embedded broker and says so; dispositivo reconnects
+pkill -9 -f 'scripts/embedded-broker.mjs'
+wait_for 'mqtt broker exited (SIGKILL); restarting' 10
+# its queues were in memory: publish once dispositivo has subscribed again
+for _ in $(seq 1 40); do [ "$(grep -c '"msg":"connected to MQTT broker"' "$log")" -ge 2 ] && break; sleep 0.5; done
+publish SMOKE3
+stored SMOKE3
 
 kill -INT -- "-$pid"
 for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
 if kill -0 "$pid" 2>/dev/null; then echo "npm start did not stop on SIGINT"; exit 1; fi
-if pgrep -f "$EMBEDDED_PG_DIR" >/dev/null; then echo "embedded PostgreSQL still running"; exit 1; fi
+if pgrep -f "postgres -D .*$(basename "$work")|$EMBEDDED_PG_DIR" >/dev/null; then echo "embedded PostgreSQL still running"; exit 1; fi
 if (exec 3<>/dev/tcp/127.0.0.1/11883) 2>/dev/null; then echo "embedded MQTT broker still listening"; exit 1; fi
 echo "smoke test passed"

@@ -6,12 +6,14 @@
 process.env.LOG_LEVEL ??= 'warn';
 import { randomBytes } from 'node:crypto';
 import { postgresServer } from '../scripts/services';
+import { bindFix } from './scenarios/bind-fix';
 import { httpIngestion } from './scenarios/http-ingestion';
 import { mqttIngestion } from './scenarios/mqtt-ingestion';
 
 const SCENARIOS: Record<string, typeof httpIngestion> = {
   http: httpIngestion,
   mqtt: mqttIngestion,
+  bind: bindFix,
 };
 
 async function main(): Promise<void> {

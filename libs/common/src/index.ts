@@ -5,3 +5,4 @@ export * from './logging/logger';
 export * from './logging/rate-limited';
 export * from './runtime/run-service';
 export * from './json/depth';
+export * from './runtime/async-resource-bind';

@@ -22,7 +22,10 @@ export const WRITER_CONFIG = Symbol('WRITER_CONFIG');
 
 /**
  * Given a unit's results, the dead letter to commit in the same transaction
- * (an MQTT message whose items were refused or in conflict), if any.
+ * (an MQTT message whose items were refused or in conflict), if any. It may be
+ * asked before the insert with every reading `stored` (the single-statement
+ * path, taken only when every reading turns out new): it must depend on the
+ * results only through their `estado` and, for conflicts, what is stored.
  */
 export type DeadLetterOf = (resultados: Resultado[]) => Rechazada | undefined;
 
@@ -174,6 +177,13 @@ export class LecturaWriter implements BeforeApplicationShutdown {
           return undefined;
         });
     }
+    if (!resultados && withDeadLetters) {
+      // readings that are all new cannot conflict: one statement for them and the dead letters
+      resultados = await this.insertAllNew(batch, lecturas).catch((error: unknown) => {
+        if (!(error instanceof ClaveExistenteError)) throw error;
+        return undefined;
+      });
+    }
     resultados ??= withDeadLetters
       ? await this.repository.inTransaction(async (tx) => {
           const r = await this.insertClassified(tx, lecturas);
@@ -187,11 +197,34 @@ export class LecturaWriter implements BeforeApplicationShutdown {
     return splitPerUnit(batch, resultados);
   }
 
+  private async insertAllNew(batch: Unit[], lecturas: Lectura[]): Promise<Resultado[]> {
+    const assumed = lecturas.map((l): Resultado => ({
+      estado: 'stored',
+      guardada: { ...l, id: 0 },
+    }));
+    const perUnit = splitPerUnit(batch, assumed);
+    const letters = batch.flatMap((u, i) => u.deadLetter?.(perUnit[i]) ?? []);
+    const stored = await this.repository.insertAllNewWith(this.repository.autocommit, lecturas, {
+      topic: letters.map((r) => r.topic),
+      payload: letters.map((r) => r.payload),
+      bytes: letters.map((r) => r.payloadBytes),
+      motivo: letters.map((r) => JSON.stringify(r.motivos)),
+      huella: letters.map((r) => r.huella),
+    });
+    const byKey = new Map(stored.map((g) => [claveLectura(g), g]));
+    return lecturas.map((l): Resultado => {
+      const guardada = byKey.get(claveLectura(l));
+      if (!guardada) throw new Error('reading inserted but not returned');
+      return { estado: 'stored', guardada };
+    });
+  }
+
   private async insertDeadLetters(
     tx: PoolClient,
     batch: Unit[],
     resultados: Resultado[],
   ): Promise<void> {
+    if (!batch.some((u) => u.deadLetter)) return;
     const perUnit = splitPerUnit(batch, resultados);
     const letters = batch.flatMap((u, i) => u.deadLetter?.(perUnit[i]) ?? []);
     await this.rechazadas.insertMany(tx, letters);

@@ -153,6 +153,58 @@ export class LecturasRepository {
     return ids;
   }
 
+  /**
+   * One autocommitted statement for readings that are all new, together with
+   * dead letters: a data-modifying CTE, so both commit or neither. Any key
+   * already stored (or twice in `lecturas`) fails it whole: ClaveExistenteError,
+   * nothing written; the caller then takes the transactional path.
+   */
+  async insertAllNewWith(
+    q: Queryable,
+    lecturas: Lectura[],
+    rechazadas: {
+      topic: string[];
+      payload: Buffer[];
+      bytes: number[];
+      motivo: string[];
+      huella: Buffer[];
+    },
+  ): Promise<LecturaGuardada[]> {
+    const insert = `INSERT INTO lectura (numero_serie, nombre_variable, estampa_tiempo, valor_variable)
+         SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::timestamptz[], $4::float8[])
+         RETURNING ${COLUMNAS}`;
+    try {
+      // without dead letters, no CTE: its empty INSERT still opens and locks the table per call
+      const { rows } =
+        rechazadas.topic.length === 0
+          ? await q.query<Fila>({
+              name: 'lectura_insert_all_new',
+              text: insert,
+              values: columnas(lecturas),
+            })
+          : await q.query<Fila>({
+              name: 'lectura_insert_all_new_with',
+              text: `WITH rechazadas AS (
+           INSERT INTO lectura_rechazada (topic, payload, payload_bytes, motivo, huella)
+           SELECT * FROM unnest($5::text[], $6::bytea[], $7::int[], $8::jsonb[], $9::bytea[])
+           ON CONFLICT (huella) DO NOTHING)
+         ${insert}`,
+              values: [
+                ...columnas(lecturas),
+                rechazadas.topic,
+                rechazadas.payload,
+                rechazadas.bytes,
+                rechazadas.motivo,
+                rechazadas.huella,
+              ],
+            });
+      return rows.map(aGuardada);
+    } catch (error) {
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw new ClaveExistenteError();
+      throw error;
+    }
+  }
+
   /** The stored readings with the same keys as `lecturas`. */
   async findByClaves(q: Queryable, lecturas: Lectura[]): Promise<LecturaGuardada[]> {
     const [series, variables, estampas] = columnas(lecturas);

@@ -122,15 +122,21 @@ export class LecturasService {
           }
         : interpretarMensaje(m.payload, { maxBytes: m.maxBytes, serie: m.serie });
     let rejected = motivos.length;
+    // called once per flush attempt for every message: allocates only when there is something to say
     const deadLetter = (resultados: Resultado[]) => {
-      const todos: Motivo[] = [...motivos, ...conflictos(resultados, indices)];
-      rejected = todos.length;
-      return todos.length > 0 ? construirRechazada(m.topic, m.payload, todos) : undefined;
+      const enConflicto = conflictos(resultados, indices);
+      rejected = motivos.length + enConflicto.length;
+      if (rejected === 0) return undefined;
+      return construirRechazada(m.topic, m.payload, [...motivos, ...enConflicto]);
     };
     try {
       const resultados = await this.writer.write(lecturas, deadLetter);
-      const stored = resultados.filter((r) => r.estado === 'stored').length;
-      const duplicate = resultados.filter((r) => r.estado === 'duplicate').length;
+      let stored = 0;
+      let duplicate = 0;
+      for (const r of resultados) {
+        if (r.estado === 'stored') stored++;
+        else if (r.estado === 'duplicate') duplicate++;
+      }
       return { stored, duplicate, rejected };
     } catch (error) {
       if (!(error instanceof AlmacenRechazoError)) throw error;
@@ -165,16 +171,17 @@ export class LecturasService {
   }
 }
 
+const NINGUNO: Motivo[] = [];
+
 function conflictos(resultados: Resultado[], indices: number[]): Motivo[] {
-  return resultados.flatMap((r, k): Motivo[] =>
-    r.estado === 'conflict'
-      ? [
-          {
-            indice: indices[k],
-            field: 'valorVariable',
-            reason: `${r.valorRecibido} conflicts with the stored value ${r.guardada.valorVariable} (id ${r.guardada.id})`,
-          },
-        ]
-      : [],
-  );
+  let found: Motivo[] | undefined;
+  resultados.forEach((r, k) => {
+    if (r.estado !== 'conflict') return;
+    (found ??= []).push({
+      indice: indices[k],
+      field: 'valorVariable',
+      reason: `${r.valorRecibido} conflicts with the stored value ${r.guardada.valorVariable} (id ${r.guardada.id})`,
+    });
+  });
+  return found ?? NINGUNO;
 }
