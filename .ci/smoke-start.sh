@@ -63,7 +63,7 @@ stored SMOKE2
 # the supervisor restarts the embedded broker and says so; dispositivo reconnects
 pkill -9 -f 'scripts/embedded-broker.mjs'
 wait_for 'mqtt broker exited (SIGKILL); restarting' 10
-# its queues were in memory: publish once dispositivo has subscribed again
+# publish once dispositivo has reconnected (its session comes back from the journal)
 for _ in $(seq 1 40); do [ "$(grep -c '"msg":"connected to MQTT broker"' "$log")" -ge 2 ] && break; sleep 0.5; done
 publish SMOKE3
 stored SMOKE3

@@ -41,7 +41,8 @@ async function waitReady(url: string, app: Supervised, timeoutMs = 60_000): Prom
 }
 
 /**
- * The embedded MQTT broker (aedes) in its own process, restarted if it dies.
+ * The embedded MQTT broker (aedes) in its own process, its journal under
+ * DATA_DIR/mqtt so acknowledged messages survive a crash; restarted if it dies.
  */
 function startBroker(): Promise<{ url: string; broker: Supervised }> {
   const port = process.env.MQTT_BROKER_PORT ?? '11883';
@@ -51,7 +52,7 @@ function startBroker(): Promise<{ url: string; broker: Supervised }> {
       name: 'mqtt broker',
       command: process.execPath,
       args: [script],
-      env: { ...process.env, MQTT_BROKER_PORT: port },
+      env: { ...process.env, MQTT_BROKER_PORT: port, MQTT_BROKER_DATA: join(DATA_DIR, 'mqtt') },
       say,
       onStdout: (line) => {
         if (line.startsWith('ready')) resolve({ url: `mqtt://127.0.0.1:${port}`, broker });
@@ -118,7 +119,7 @@ async function main(): Promise<void> {
   );
   if (postgres.note) say(`postgres     ${postgres.note}`);
   say(
-    `mqtt         ${mqttEnv.MQTT_URL ? `embedded broker ${mqttEnv.MQTT_URL} (queues in memory)` : 'MQTT_URL'}`,
+    `mqtt         ${mqttEnv.MQTT_URL ? `embedded broker ${mqttEnv.MQTT_URL}, journal in ${join(DATA_DIR, 'mqtt')}` : 'MQTT_URL'}`,
   );
   say(
     `API key      ${process.env.API_KEYS ? '(from API_KEYS)' : `${keys}  (kept in ${join(DATA_DIR, 'api-key')})`}`,

@@ -10,7 +10,9 @@ describe('gateway API keys (express)', () => {
   let url: string;
 
   beforeAll(async () => {
-    app = await createGatewayApp(loadGatewayConfig({ API_KEYS: TEST_API_KEY, GATEWAY_PORT: '0' }));
+    app = await createGatewayApp(
+      loadGatewayConfig({ API_KEYS: TEST_API_KEY, GATEWAY_PORT: '0', LOG_LEVEL: 'error' }),
+    );
     await app.listen(0, '127.0.0.1');
     url = await app.getUrl();
   });

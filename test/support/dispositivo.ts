@@ -20,6 +20,7 @@ export async function startDispositivo(
   env: Record<string, string> = {},
 ): Promise<RunningApp> {
   const config = loadDispositivoConfig({
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
     API_KEYS: TEST_API_KEY,
     DATABASE_URL: databaseUrl,
     DISPOSITIVO_PORT: '0',

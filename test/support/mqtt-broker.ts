@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Broker, managed, startMosquitto as mosquittoOn } from '../../scripts/mosquitto';
 import { freePort } from './ports';
@@ -18,10 +20,11 @@ export async function startMosquitto(adapt?: (conf: string) => string): Promise<
   );
 }
 
-/** The embedded broker of `npm start` (aedes), as its own process. */
+/** The embedded broker of `npm start` (aedes, its journal in a temp folder), as its own process. */
 export async function startEmbeddedBroker(): Promise<Broker> {
   const port = await freePort();
   const script = join(__dirname, '..', '..', 'scripts', 'embedded-broker.mjs');
+  const data = mkdtempSync(join(tmpdir(), 'iot-aedes-'));
   return managed(
     port,
     () =>
@@ -29,12 +32,13 @@ export async function startEmbeddedBroker(): Promise<Broker> {
         env: {
           ...process.env,
           MQTT_BROKER_PORT: String(port),
+          MQTT_BROKER_DATA: data,
           MQTT_USERNAME: MQTT_TEST_USER,
           MQTT_PASSWORD: MQTT_TEST_PASSWORD,
         },
         stdio: 'ignore',
       }),
-    () => undefined,
+    () => rmSync(data, { recursive: true, force: true }),
   );
 }
 
@@ -56,6 +60,8 @@ export interface BrokerKind {
   sharedSubscriptions: boolean;
   /** Queued messages survive a broker restart. */
   persistent: boolean;
+  /** Every message it acknowledged survives a kill -9 (Mosquitto saves every autosave_interval). */
+  crashSafe: boolean;
 }
 
 const MOSQUITTO: BrokerKind = {
@@ -65,15 +71,17 @@ const MOSQUITTO: BrokerKind = {
   protocolVersion: 5,
   sharedSubscriptions: true,
   persistent: true,
+  crashSafe: false,
 };
 
 const EMBEDDED: BrokerKind = {
-  name: 'embedded aedes (MQTT 3.1.1, no shared subscription)',
+  name: 'embedded aedes (MQTT 3.1.1, no shared subscription, journaled)',
   start: startEmbeddedBroker,
   env: { MQTT_PROTOCOL_VERSION: '4', MQTT_SHARED_GROUP: 'none' },
   protocolVersion: 4,
   sharedSubscriptions: false,
-  persistent: false,
+  persistent: true,
+  crashSafe: true,
 };
 
 /**
