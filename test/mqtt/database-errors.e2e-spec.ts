@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { RunningApp, startDispositivo } from '../support/dispositivo';
 import { http } from '../support/http';
+import { waitFor } from '../support/wait';
 import {
   Broker,
   MQTT_TEST_PASSWORD,
@@ -150,12 +151,3 @@ describe('MQTT ingestion when the database refuses', () => {
     expect(rows).toHaveLength(1);
   });
 });
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('condition not met in time');
-}

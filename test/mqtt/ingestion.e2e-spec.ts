@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { RunningApp, startDispositivo } from '../support/dispositivo';
 import { http } from '../support/http';
+import { waitFor } from '../support/wait';
 import { Broker, brokerKinds, MQTT_TEST_PASSWORD, MQTT_TEST_USER } from '../support/mqtt-broker';
 
 const lectura = (i: number, serie = 'MQ1') => ({
@@ -163,12 +164,3 @@ describe.each(brokerKinds())('MQTT ingestion via $name', (kind) => {
     expect(await count("lectura WHERE numero_serie = 'LOCKED'")).toBe(20);
   });
 });
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('condition not met in time');
-}

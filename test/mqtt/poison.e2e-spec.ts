@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { RunningApp, startDispositivo } from '../support/dispositivo';
 import { http } from '../support/http';
+import { waitFor } from '../support/wait';
 import { Broker, brokerKinds, MQTT_TEST_PASSWORD, MQTT_TEST_USER } from '../support/mqtt-broker';
 
 const lectura = (serie: string, i: number) => ({
@@ -146,12 +147,3 @@ describe.each(brokerKinds())('MQTT poison messages via $name', (kind) => {
     await waitFor(async () => (await count('AFTEREMPTY')) === 100);
   });
 });
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('condition not met in time');
-}

@@ -19,7 +19,7 @@ export default async function globalSetup(): Promise<void> {
     }
     process.stderr.write(
       'Mosquitto is not installed: the MQTT specs run on the embedded broker only, and the ' +
-        'Mosquitto-only cases (shared-subscription split, broker restart, broker drop warning) do not run.\n',
+        'Mosquitto-only cases (shared-subscription split, broker drop warning) do not run.\n',
     );
   }
   process.env.TEST_RUN_ID = `t${Date.now().toString(36)}${process.pid}`;

@@ -88,7 +88,7 @@ const EMBEDDED: BrokerKind = {
  * The embedded broker always (it ships on npm), Mosquitto where installed. CI
  * sets REQUIRE_MOSQUITTO=1 (global setup then fails without it); on a machine
  * with only Node.js the Mosquitto-only cases (shared-subscription split,
- * broker restart) cannot run and global setup says so.
+ * broker drop warning) cannot run and global setup says so.
  */
 export function brokerKinds(): BrokerKind[] {
   return mosquittoInstalled() ? [MOSQUITTO, EMBEDDED] : [EMBEDDED];

@@ -1,4 +1,4 @@
-import { Pool } from 'pg';
+import { Pool, PoolClient } from 'pg';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { DatabaseConfig } from './database-config';
@@ -33,6 +33,9 @@ export function typeOrmOptions(
     },
   };
 }
+
+/** A pooled connection (in a transaction), or the pool itself for one autocommitted statement. */
+export type Queryable = Pick<PoolClient, 'query'>;
 
 /**
  * The pg Pool under a TypeORM PostgreSQL DataSource, for hot queries that need

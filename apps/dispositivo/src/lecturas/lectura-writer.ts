@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { createLogger, RateLimitedLog } from '@iot/common';
-import { isTransientDatabaseError } from '@iot/database';
+import { isTransientDatabaseError, Queryable } from '@iot/database';
 import { PoolClient } from 'pg';
 import type { Rechazada } from '../rechazadas/rechazada';
 import { RechazadasRepository } from '../rechazadas/rechazadas.repository';
@@ -235,10 +235,7 @@ export class LecturaWriter implements BeforeApplicationShutdown {
    * classified against what is stored: same value = duplicate (same id),
    * another value = conflict (the first value is kept).
    */
-  private async insertClassified(
-    q: Pick<PoolClient, 'query'>,
-    lecturas: Lectura[],
-  ): Promise<Resultado[]> {
+  private async insertClassified(q: Queryable, lecturas: Lectura[]): Promise<Resultado[]> {
     const claves = lecturas.map(claveLectura);
     const first = new Map<string, number>();
     const unique: Lectura[] = [];

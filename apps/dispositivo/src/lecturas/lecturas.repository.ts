@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
-import { isTransientDatabaseError, pgPool } from '@iot/database';
+import { isTransientDatabaseError, pgPool, Queryable } from '@iot/database';
 import { Lectura, LecturaGuardada } from './lectura';
 
 interface Fila {
@@ -37,9 +37,6 @@ export interface ConsultaPagina {
   despuesDe?: Cursor;
   limite: number;
 }
-
-/** A pooled connection, or the pool itself for a single autocommitted statement. */
-export type Queryable = Pick<PoolClient, 'query'>;
 
 // epoch ms as float8: exact for millisecond instants and far cheaper to parse than timestamptz text
 const COLUMNAS =

@@ -1,13 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { pgPool } from '@iot/database';
+import { pgPool, Queryable } from '@iot/database';
 import { DataSource } from 'typeorm';
 import { Motivo, Rechazada } from './rechazada';
-
-/** A connection or transaction to run statements on. */
-export interface Queryable {
-  query(text: string, values?: unknown[]): Promise<unknown>;
-}
 
 export interface RechazadaGuardada {
   id: number;
