@@ -4,6 +4,7 @@ import { typeOrmOptions } from '@iot/database';
 import { HealthModule } from '@iot/http';
 import { DispositivoConfig } from './config';
 import { migrations } from './database/migrations';
+import { ExportacionModule } from './exportacion/exportacion.module';
 import { LecturasModule } from './lecturas/lecturas.module';
 import { MqttIngestor } from './mqtt/mqtt-ingestor';
 import { MqttModule } from './mqtt/mqtt.module';
@@ -20,6 +21,7 @@ export class AppModule {
         TypeOrmModule.forRoot(typeOrmOptions(config.database, config.log.service, migrations)),
         lecturas,
         RechazadasModule,
+        ExportacionModule,
         ...(mqtt ? [mqtt] : []),
         // the broker is a detail, not readiness: a broker outage must not take HTTP ingestion out of rotation
         HealthModule.forRoot({

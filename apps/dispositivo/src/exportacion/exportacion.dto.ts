@@ -1,0 +1,74 @@
+import { IDENTIFIER_PATTERN } from '@iot/contracts';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsDefined,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+} from 'class-validator';
+
+export const EXPORT_MAX_ROWS = 100_000;
+
+/** `GET /api/dispositivo/exportacion`: facturacion's pull. */
+export class ConsultaExportacionDto {
+  /** Comma-separated variable names. */
+  @Matches(IDENTIFIER_PATTERN, {
+    each: true,
+    message: `each must match ${IDENTIFIER_PATTERN.source}`,
+  })
+  @ArrayMaxSize(50, { message: 'at most 50 variables' })
+  @ArrayMinSize(1, { message: 'at least one variable' })
+  @IsArray({ message: 'must be a comma-separated list of variable names' })
+  @IsDefined({ message: 'is required' })
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((v) => v.trim().toLowerCase())
+          .filter(Boolean)
+      : value,
+  )
+  variables!: string[];
+
+  /** The `siguiente` of the previous export; absent = from the start. */
+  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'must be the siguiente value of a previous export' })
+  @IsOptional()
+  despuesDe?: string;
+
+  @Max(EXPORT_MAX_ROWS, { message: `must be at most ${EXPORT_MAX_ROWS}` })
+  @Min(1, { message: 'must be at least 1' })
+  @IsInt({ message: 'must be an integer' })
+  @IsOptional()
+  @Type(() => Number)
+  limite?: number;
+}
+
+/** `POST /api/dispositivo/solicitud`: the original contract. */
+export class SolicitudDto {
+  @Matches(IDENTIFIER_PATTERN, {
+    message: `must match ${IDENTIFIER_PATTERN.source} after lower-casing`,
+  })
+  @IsString({ message: 'must be a string' })
+  @IsDefined({ message: 'is required' })
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toLowerCase() : value,
+  )
+  nombreVariable!: string;
+
+  /** Last id already received; null (or absent) = everything. */
+  @Max(Number.MAX_SAFE_INTEGER, { message: `must be at most ${Number.MAX_SAFE_INTEGER}` })
+  @Min(0, { message: 'must be at least 0' })
+  @IsInt({ message: 'must be an integer or null' })
+  @ValidateIf(
+    (o: SolicitudDto) =>
+      o.findUltimoIdDispositivo !== null && o.findUltimoIdDispositivo !== undefined,
+  )
+  findUltimoIdDispositivo?: number | null;
+}

@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { pgPool } from '@iot/database';
+import { DataSource } from 'typeorm';
+import { LecturaGuardada } from '../lecturas/lectura';
+import { ExportCursor } from './export-cursor';
+
+interface Fila {
+  id: string;
+  xid: string;
+  numero_serie: string;
+  nombre_variable: string;
+  estampa_ms: number;
+  valor_variable: number;
+}
+
+export interface LecturaExportada extends LecturaGuardada {
+  xid: string;
+}
+
+const COLUMNAS = `id, xid::text AS xid, numero_serie, nombre_variable,
+  (extract(epoch FROM estampa_tiempo) * 1000)::float8 AS estampa_ms, valor_variable`;
+
+const aExportada = (f: Fila): LecturaExportada => ({
+  id: Number(f.id),
+  xid: f.xid,
+  numeroSerie: f.numero_serie,
+  nombreVariable: f.nombre_variable,
+  estampaTiempo: new Date(f.estampa_ms),
+  valorVariable: f.valor_variable,
+});
+
+@Injectable()
+export class ExportacionRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /**
+   * The oldest transaction still running (or the next to start): every
+   * transaction below it has finished, so rows below it can no longer appear.
+   */
+  async findHorizon(): Promise<string> {
+    const { rows } = await pgPool(this.db).query<{ h: string }>(
+      'SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS h',
+    );
+    return rows[0].h;
+  }
+
+  /** The next rows of these variables after `after`, below `horizon`, in (xid, id) order. */
+  async findExportPage(
+    variables: string[],
+    after: ExportCursor,
+    horizon: string,
+    limit: number,
+  ): Promise<LecturaExportada[]> {
+    const { rows } = await pgPool(this.db).query<Fila>({
+      name: 'lectura_export_page',
+      text: `SELECT ${COLUMNAS} FROM lectura
+       WHERE xid < $1::xid8 AND (xid, id) > ($2::xid8, $3::bigint)
+         AND nombre_variable = ANY($4::varchar[])
+       ORDER BY xid, id LIMIT $5`,
+      values: [horizon, after.xid, after.id, variables, limit],
+    });
+    return rows.map(aExportada);
+  }
+
+  /** The original contract: one variable's rows with a greater id, by id. */
+  async findNewerThan(
+    nombreVariable: string,
+    afterId: number,
+    limit: number,
+  ): Promise<LecturaExportada[]> {
+    const { rows } = await pgPool(this.db).query<Fila>({
+      name: 'lectura_newer_than',
+      text: `SELECT ${COLUMNAS} FROM lectura WHERE nombre_variable = $1 AND id > $2
+       ORDER BY id LIMIT $3`,
+      values: [nombreVariable, afterId, limit],
+    });
+    return rows.map(aExportada);
+  }
+}

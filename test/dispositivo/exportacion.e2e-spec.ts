@@ -1,0 +1,126 @@
+import { Client } from 'pg';
+import { TEST_API_KEY, useDispositivo } from '../support/dispositivo';
+import { http } from '../support/http';
+
+const reading = (variable: string, serie: string, i: number) => ({
+  nombreVariable: variable,
+  numeroSerie: serie,
+  estampaTiempo: 1738324800000 + i * 1000,
+  valorVariable: i,
+});
+
+/** Parses an NDJSON export: the readings and the final line. */
+function lines(text: string) {
+  const all = text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  const fin = all.pop();
+  return { lecturas: all, fin };
+}
+
+describe('dispositivo export to facturacion', () => {
+  const ctx = useDispositivo();
+  const exportar = async (query: string) => {
+    const res = await fetch(`${ctx.svc.url}/api/dispositivo/exportacion?${query}`, {
+      headers: { 'x-api-key': TEST_API_KEY },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('application/x-ndjson');
+    return lines(await res.text());
+  };
+
+  it('POST /solicitud keeps the original contract: one variable, greater ids, ordered', async () => {
+    const batch = [];
+    for (let i = 0; i < 30; i++)
+      batch.push(reading(i % 3 === 0 ? 'corriente' : 'voltaje', 'SOL', i));
+    expect((await http(ctx.svc.url, 'POST', '/api/dispositivo/lecturas', batch)).status).toBe(200);
+    const all = await http(ctx.svc.url, 'POST', '/api/dispositivo/solicitud', {
+      nombreVariable: 'voltaje',
+      findUltimoIdDispositivo: null,
+    });
+    expect(all.status).toBe(200);
+    expect(all.body).toHaveLength(20);
+    expect(all.body.every((l: any) => l.nombreVariable === 'voltaje')).toBe(true);
+    const ids = all.body.map((l: any) => l.idDispositivo);
+    expect(ids).toEqual([...ids].sort((a: number, b: number) => a - b));
+    const newer = await http(ctx.svc.url, 'POST', '/api/dispositivo/solicitud', {
+      nombreVariable: 'voltaje',
+      findUltimoIdDispositivo: ids[9],
+    });
+    expect(newer.body.map((l: any) => l.idDispositivo)).toEqual(ids.slice(10));
+    const bad = await http(ctx.svc.url, 'POST', '/api/dispositivo/solicitud', {
+      nombreVariable: 'x;drop',
+      findUltimoIdDispositivo: -1,
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: any) => e.field).sort()).toEqual([
+      'findUltimoIdDispositivo',
+      'nombreVariable',
+    ]);
+  });
+
+  it('exports only the asked variables, in pages, each reading exactly once', async () => {
+    const batch = [];
+    for (let i = 0; i < 900; i++)
+      batch.push(reading(['voltaje', 'corriente', 'temperatura'][i % 3], 'EXP', i));
+    expect((await http(ctx.svc.url, 'POST', '/api/dispositivo/lecturas', batch)).status).toBe(200);
+    const seen: number[] = [];
+    let cursor = '';
+    for (let round = 0; round < 20; round++) {
+      const page = await exportar(
+        `variables=voltaje,corriente&limite=250${cursor && `&despuesDe=${cursor}`}`,
+      );
+      seen.push(
+        ...page.lecturas.filter((l) => l.numeroSerie === 'EXP').map((l) => l.idDispositivo),
+      );
+      expect(page.lecturas.every((l) => ['voltaje', 'corriente'].includes(l.nombreVariable))).toBe(
+        true,
+      );
+      cursor = page.fin.siguiente;
+      if (page.fin.completo) break;
+    }
+    expect(seen).toHaveLength(600);
+    expect(new Set(seen).size).toBe(600);
+    const again = await exportar(`variables=voltaje,corriente&despuesDe=${cursor}`);
+    expect(again.lecturas).toEqual([]);
+    expect(again.fin).toEqual({ siguiente: cursor, completo: true, enviadas: 0 });
+  });
+
+  it('never skips a reading whose id commits after a higher one', async () => {
+    const start = (await exportar('variables=voltaje')).fin.siguiente;
+    const slow = new Client({ connectionString: ctx.db.url });
+    const fast = new Client({ connectionString: ctx.db.url });
+    await slow.connect();
+    await fast.connect();
+    const insert = `INSERT INTO lectura (numero_serie, nombre_variable, estampa_tiempo, valor_variable)
+      VALUES ($1, 'voltaje', to_timestamp($2), 1) RETURNING id`;
+    await slow.query('BEGIN');
+    const low = (await slow.query(insert, ['OOO', 1])).rows[0].id;
+    const high = (await fast.query(insert, ['OOO', 2])).rows[0].id; // autocommitted
+    expect(Number(high)).toBeGreaterThan(Number(low));
+
+    const first = await exportar(`variables=voltaje&despuesDe=${start}`);
+    // the higher id is committed, but an older transaction is still open: it waits
+    expect(first.lecturas.filter((l) => l.numeroSerie === 'OOO')).toEqual([]);
+
+    await slow.query('COMMIT');
+    const second = await exportar(`variables=voltaje&despuesDe=${first.fin.siguiente}`);
+    const ooo = [...first.lecturas, ...second.lecturas].filter((l) => l.numeroSerie === 'OOO');
+    expect(ooo.map((l) => l.idDispositivo).sort()).toEqual([Number(low), Number(high)].sort());
+    await slow.end();
+    await fast.end();
+  });
+
+  it.each([
+    ['variables=Volt%3Bx', 'variables'],
+    ['variables=', 'variables'],
+    ['variables=voltaje&despuesDe=OTk5.x', 'despuesDe'],
+    ['variables=voltaje&despuesDe=MTg0NDY3NDQwNzM3MDk1NTE2MTYuMQ', 'despuesDe'],
+    ['variables=voltaje&limite=100001', 'limite'],
+  ])('answers 400 to %s naming %s', async (query, field) => {
+    const res = await http(ctx.svc.url, 'GET', `/api/dispositivo/exportacion?${query}`);
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].field).toBe(field);
+  });
+});
