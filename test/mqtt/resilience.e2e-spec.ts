@@ -171,6 +171,61 @@ describe.each(brokerKinds())('MQTT ingestion under failure via $name', (kind) =>
     });
   }
 
+  // an operator points MQTT_URL at a Mosquitto with its default max_queued_messages (1000): under a
+  // burst it drops QoS 1 messages before dispositivo sees them; dispositivo cannot prevent it, but says so
+  const withDefaultQueueLimit = kind.startWithDefaultQueueLimit;
+  if (withDefaultQueueLimit) {
+    it('on a default-configured broker: warns in its log and reports the drop counter in /health', async () => {
+      const defaultBroker = await withDefaultQueueLimit();
+      const app = await spawnDispositivo({
+        DATABASE_URL: db.url,
+        MQTT_URL: defaultBroker.url,
+        MQTT_USERNAME: MQTT_TEST_USER,
+        MQTT_PASSWORD: MQTT_TEST_PASSWORD,
+        MQTT_CLIENT_ID: `drops-${db.name}`,
+        MQTT_CONNECTIONS: '1',
+        MQTT_IN_FLIGHT: '20',
+        LOG_LEVEL: 'warn',
+      });
+      running.push(app);
+      const locker = new Client({ connectionString: db.url });
+      await locker.connect();
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE lectura IN EXCLUSIVE MODE'); // dispositivo falls behind
+      const burst = await mqtt.connectAsync(defaultBroker.url, {
+        username: MQTT_TEST_USER,
+        password: MQTT_TEST_PASSWORD,
+        protocolVersion: 5,
+      });
+      const sent = [];
+      for (let i = 0; i < 3000; i++) {
+        const r = {
+          nombreVariable: 'voltaje',
+          numeroSerie: 'BURST',
+          estampaTiempo: 1.7e12 + i,
+          valorVariable: i,
+        };
+        sent.push(burst.publishAsync('iot/sensors4387t5', JSON.stringify(r), { qos: 1 }));
+      }
+      await Promise.all(sent); // the broker acknowledged all 3000 to the publisher
+      const until = Date.now() + 20_000;
+      while (
+        Date.now() < until &&
+        !(((await app.health()).components.mqtt.brokerDropped ?? 0) > 0)
+      ) {
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      await locker.query('COMMIT');
+      await locker.end();
+      await burst.endAsync();
+      const dropped = (await app.health()).components.mqtt.brokerDropped;
+      await app.kill('SIGKILL');
+      await defaultBroker.dispose();
+      expect(dropped).toBeGreaterThan(0);
+      expect(app.output()).toMatch(/the MQTT broker dropped messages.*max_queued_messages/);
+    });
+  }
+
   if (kind.persistent) {
     it('queued messages survive a graceful broker restart while dispositivo is down', async () => {
       const down = await start('restart-broker');

@@ -62,6 +62,8 @@ export interface BrokerKind {
   persistent: boolean;
   /** Every message it acknowledged survives a kill -9 (Mosquitto saves every autosave_interval). */
   crashSafe: boolean;
+  /** Starts one with its default queue limit, which drops messages under a burst (Mosquitto). */
+  startWithDefaultQueueLimit?: () => Promise<Broker>;
 }
 
 const MOSQUITTO: BrokerKind = {
@@ -72,6 +74,13 @@ const MOSQUITTO: BrokerKind = {
   sharedSubscriptions: true,
   persistent: true,
   crashSafe: false,
+  startWithDefaultQueueLimit: () =>
+    startMosquitto((conf) =>
+      conf
+        .replace(/^max_queued_messages 0$/m, '# max_queued_messages: Mosquitto default (1000)')
+        .replace(/^max_queued_bytes 0$/m, '')
+        .concat('\nsys_interval 1\n'),
+    ),
 };
 
 const EMBEDDED: BrokerKind = {

@@ -32,6 +32,7 @@ export class MqttIngestor implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly acks: InOrderAcks[] = [];
   private readonly drops = new BrokerDrops();
   private dropsTimer?: NodeJS.Timeout;
+  private monitor?: MqttClient;
   private stopping = false;
   readonly stats = { messages: 0, readings: 0, duplicates: 0, rejected: 0, retries: 0 };
 
@@ -45,7 +46,8 @@ export class MqttIngestor implements OnApplicationBootstrap, OnModuleDestroy {
   onApplicationBootstrap(): void {
     // without a shared group every connection would receive every message
     const n = this.config.sharedGroup ? this.config.connections : 1;
-    for (let i = 0; i < n; i++) this.clients.push(this.connect(`${this.config.clientId}-${i}`, i));
+    for (let i = 0; i < n; i++) this.clients.push(this.connect(`${this.config.clientId}-${i}`));
+    this.monitor = this.watchDrops(`${this.config.clientId}-sys`);
     this.dropsTimer = setTimeout(() => {
       if (this.drops.dropped === undefined) {
         this.logger.info(
@@ -60,7 +62,8 @@ export class MqttIngestor implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.dropsTimer);
-    await Promise.all(this.clients.map((c) => c.endAsync(true).catch(() => undefined)));
+    const all = this.monitor ? [...this.clients, this.monitor] : this.clients;
+    await Promise.all(all.map((c) => c.endAsync(true).catch(() => undefined)));
   }
 
   /** For /health: connection state and counters (details, never readiness). */
@@ -74,7 +77,7 @@ export class MqttIngestor implements OnApplicationBootstrap, OnModuleDestroy {
     };
   }
 
-  private connect(clientId: string, index: number): MqttClient {
+  private connect(clientId: string): MqttClient {
     const c = this.config;
     const options: IClientOptions = {
       clientId,
@@ -97,11 +100,6 @@ export class MqttIngestor implements OnApplicationBootstrap, OnModuleDestroy {
       const payload = Buffer.isBuffer(packet.payload)
         ? packet.payload
         : Buffer.from(packet.payload);
-      if (packet.topic === DROPPED_TOPIC) {
-        this.onDropReport(payload);
-        handled();
-        return;
-      }
       const delivery = acks.track(packet, handled);
       // rejected only when shutting down or abandoned: no PUBACK, the broker redelivers
       this.process(packet.topic, payload, delivery).then(
@@ -119,7 +117,6 @@ export class MqttIngestor implements OnApplicationBootstrap, OnModuleDestroy {
       client.subscribe(filters, { qos: 1 }, (error) => {
         if (error) this.logger.error({ err: error, clientId }, 'subscription failed');
       });
-      if (index === 0) client.subscribe(DROPPED_TOPIC, { qos: 0 }, () => undefined);
     });
     client.on('close', () => {
       if (this.stopping) return;
@@ -134,6 +131,29 @@ export class MqttIngestor implements OnApplicationBootstrap, OnModuleDestroy {
       );
     });
     client.on('error', (error) => this.logger.warn({ clientId, err: error }, 'MQTT client error'));
+    return client;
+  }
+
+  /**
+   * A connection of its own for the broker's drop counter: the ingesting
+   * connections stop reading while their window is full (a stalled database),
+   * which is exactly when the broker starts dropping.
+   */
+  private watchDrops(clientId: string): MqttClient {
+    const c = this.config;
+    const client = mqtt.connect(c.url, {
+      clientId,
+      protocolVersion: c.protocolVersion,
+      clean: true,
+      username: c.username,
+      password: c.password,
+      reconnectPeriod: RECONNECT_MAX_MS,
+    });
+    client.on('connect', () => {
+      client.subscribe(DROPPED_TOPIC, { qos: 0 }, () => undefined);
+    });
+    client.on('message', (_topic, payload) => this.onDropReport(payload));
+    client.on('error', () => undefined); // the ingesting connections report the broker's state
     return client;
   }
 
