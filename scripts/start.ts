@@ -7,7 +7,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { createDatabase } from '@iot/database';
 import { APPS, appDatabaseUrl, postgresServer } from './services';
 import { Supervised } from './supervisor';
 
@@ -80,10 +79,8 @@ async function main(): Promise<void> {
   const apps = new Map<string, Supervised>();
   for (const app of APPS) {
     const env: NodeJS.ProcessEnv = { ...process.env, ...mqttEnv, API_KEYS: keys };
-    if (app.database) {
-      await createDatabase(postgres.url, app.database);
-      env.DATABASE_URL = appDatabaseUrl(postgres.url, app.database);
-    }
+    // each app creates its own database if missing (prepareDatabase)
+    if (app.database) env.DATABASE_URL = appDatabaseUrl(postgres.url, app.database);
     const supervised = new Supervised({
       name: app.name,
       command: process.execPath,
@@ -95,7 +92,7 @@ async function main(): Promise<void> {
     running.push(supervised);
   }
 
-  const stop = async (): Promise<void> => {
+  const stop = async (exitCode = 0): Promise<void> => {
     if (stopping) return;
     stopping = true;
     say('stopping…');
@@ -104,15 +101,22 @@ async function main(): Promise<void> {
     await brokerProcess?.stop();
     await postgres.stop();
     say('stopped');
-    process.exit(0);
+    process.exit(exitCode);
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
 
+  const failed: string[] = [];
   for (const app of APPS) {
     const url = `http://${host}:${process.env[app.portVar] ?? app.port}`;
     const up = await waitReady(url, apps.get(app.name)!);
     say(`${app.name.padEnd(12)} ${url}  ${up ? 'up' : 'NOT READY'}`);
+    if (!up) failed.push(app.name);
+  }
+  if (failed.length > 0) {
+    say(`${failed.join(', ')} could not start (see above); stopping everything`);
+    await stop(1);
+    return;
   }
   say(
     `postgres     ${process.env.DATABASE_URL ? 'DATABASE_URL' : `embedded, data in ${postgres.dataDir}`}`,

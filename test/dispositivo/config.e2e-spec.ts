@@ -2,6 +2,8 @@ import { createTestDatabase, TestDatabase } from '../support/database';
 import { TEST_API_KEY } from '../support/dispositivo';
 import { freePort } from '../support/ports';
 import { runToExit } from '../support/run-app';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { startTcpProxy, TcpProxy } from '../support/tcp-proxy';
 
 /** Every bad setting stops the app at once with one clear message and a telling exit code. */
@@ -60,5 +62,28 @@ describe('dispositivo start-up with bad settings', () => {
     expect(run.code).toBe(69);
     expect(run.stderr).toMatch(/did not answer within 1000 ms \(DATABASE_CONNECT_TIMEOUT_MS\)/);
     expect(run.ms).toBeLessThan(8000);
+  });
+
+  it('npm start gives up at once on a bad setting, says why, and exits 1', () => {
+    const run = spawnSync(
+      process.execPath,
+      [join(__dirname, '..', '..', 'dist', 'scripts', 'start.js')],
+      {
+        env: {
+          PATH: process.env.PATH ?? '',
+          LOG_LEVEL: 'loud',
+          DATABASE_URL: process.env.TEST_PG_SERVER_URL ?? '',
+          MQTT_URL: 'mqtt://127.0.0.1:1', // no embedded broker
+          API_KEYS: TEST_API_KEY,
+        },
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(
+      /\[start\] dispositivo has a configuration problem, not restarting: .*LOG_LEVEL="loud"/,
+    );
+    expect(run.stdout).toContain('could not start (see above); stopping everything');
   });
 });
