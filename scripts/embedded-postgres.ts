@@ -180,7 +180,7 @@ function run(binary: string, args: string[], ids: Ids | undefined): ChildProcess
 }
 
 /** Turns what PostgreSQL printed into one line: the cause and the fix. */
-export function explain(output: string, context: { port: number; dataDir: string }): string {
+function explain(output: string, context: { port: number; dataDir: string }): string {
   const o = output;
   if (/could not bind|Address already in use/i.test(o)) {
     return `port ${context.port} is taken by another program: set EMBEDDED_PG_PORT to a free port`;

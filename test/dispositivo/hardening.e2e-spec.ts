@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { connect, Socket } from 'node:net';
 import { Client } from 'pg';
 import { createTestDatabase, TestDatabase } from '../support/database';
@@ -140,11 +141,12 @@ describe('dispositivo on a database it may not create', () => {
     const admin = new Client({ connectionString: process.env.TEST_PG_SERVER_URL });
     await admin.connect();
     const role = `${db.name}_app`;
-    await admin.query(`CREATE ROLE "${role}" LOGIN PASSWORD 'app-test-password' NOCREATEDB`);
+    const password = randomBytes(18).toString('base64url'); // random per run, like TEST_API_KEY
+    await admin.query(`CREATE ROLE "${role}" LOGIN PASSWORD '${password}' NOCREATEDB`);
     await admin.query(`ALTER DATABASE "${db.name}" OWNER TO "${role}"`);
     const u = new URL(db.url);
     u.username = role;
-    u.password = 'app-test-password';
+    u.password = password;
     let svc: RunningApp | undefined;
     try {
       svc = await startDispositivo(u.toString());

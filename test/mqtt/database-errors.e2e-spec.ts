@@ -1,15 +1,9 @@
-import mqtt, { MqttClient } from 'mqtt';
-import { Client } from 'pg';
-import { createTestDatabase, TestDatabase } from '../support/database';
-import { RunningApp, startDispositivo } from '../support/dispositivo';
-import { http } from '../support/http';
+import { brokerKinds } from '../support/mqtt-broker';
+import { useMqttDispositivo } from '../support/mqtt-dispositivo';
 import { waitFor } from '../support/wait';
-import {
-  Broker,
-  MQTT_TEST_PASSWORD,
-  MQTT_TEST_USER,
-  startEmbeddedBroker,
-} from '../support/mqtt-broker';
+
+// broker-independent: the embedded broker, which every machine has
+const EMBEDDED_BROKER = brokerKinds().find((k) => k.name.startsWith('embedded'))!;
 
 /**
  * Faults injected by a trigger: a reading of serial FAIL-<sqlstate>-<times> makes
@@ -18,37 +12,19 @@ import {
  * retried; what cannot is dead-lettered with the database's reason.
  */
 describe('MQTT ingestion when the database refuses', () => {
-  let broker: Broker;
-  let db: TestDatabase;
-  let svc: RunningApp;
-  let pg: Client;
-  let pub: MqttClient;
-
-  beforeAll(async () => {
-    broker = await startEmbeddedBroker();
-    db = await createTestDatabase();
-    svc = await startDispositivo(db.url, {
-      MQTT_URL: broker.url,
-      MQTT_USERNAME: MQTT_TEST_USER,
-      MQTT_PASSWORD: MQTT_TEST_PASSWORD,
-      MQTT_CLIENT_ID: `faults-${db.name}`,
-      MQTT_PROTOCOL_VERSION: '4',
-      MQTT_SHARED_GROUP: 'none',
-    });
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
+  const ctx = useMqttDispositivo(EMBEDDED_BROKER, 'faults', async (pg) => {
     await pg.query(`
-      CREATE FUNCTION inject_fault() RETURNS trigger AS $$
-      DECLARE parts text[] := string_to_array(NEW.numero_serie, '-'); seq text;
-      BEGIN
-        IF parts[1] = 'FAIL' THEN
-          seq := 'fault_' || lower(parts[2]) || '_' || parts[3];
-          IF nextval(seq) <= parts[3]::int THEN
-            RAISE EXCEPTION 'injected fault' USING ERRCODE = parts[2];
+        CREATE FUNCTION inject_fault() RETURNS trigger AS $$
+        DECLARE parts text[] := string_to_array(NEW.numero_serie, '-'); seq text;
+        BEGIN
+          IF parts[1] = 'FAIL' THEN
+            seq := 'fault_' || lower(parts[2]) || '_' || parts[3];
+            IF nextval(seq) <= parts[3]::int THEN
+              RAISE EXCEPTION 'injected fault' USING ERRCODE = parts[2];
+            END IF;
           END IF;
-        END IF;
-        RETURN NEW;
-      END $$ LANGUAGE plpgsql`);
+          RETURN NEW;
+        END $$ LANGUAGE plpgsql`);
     // created here: a CREATE inside the failing transaction would roll back with it
     for (const code of ['08006', '53300', '57p01', '40001'])
       await pg.query(`CREATE SEQUENCE fault_${code}_2`);
@@ -59,37 +35,20 @@ describe('MQTT ingestion when the database refuses', () => {
     // which transaction wrote what: readings and dead letters of one message share it
     await pg.query('CREATE TABLE tx_audit (tabla text, fila bigint, tx xid8)');
     await pg.query(`
-      CREATE FUNCTION audit_tx() RETURNS trigger AS $$
-      BEGIN INSERT INTO tx_audit VALUES (TG_TABLE_NAME, NEW.id, pg_current_xact_id()); RETURN NEW; END
-      $$ LANGUAGE plpgsql`);
+        CREATE FUNCTION audit_tx() RETURNS trigger AS $$
+        BEGIN INSERT INTO tx_audit VALUES (TG_TABLE_NAME, NEW.id, pg_current_xact_id()); RETURN NEW; END
+        $$ LANGUAGE plpgsql`);
     for (const t of ['lectura', 'lectura_rechazada']) {
       await pg.query(
         `CREATE TRIGGER audit_tx AFTER INSERT ON ${t} FOR EACH ROW EXECUTE FUNCTION audit_tx()`,
       );
     }
-    pub = await mqtt.connectAsync(broker.url, {
-      username: MQTT_TEST_USER,
-      password: MQTT_TEST_PASSWORD,
-    });
-    await waitFor(async () => (await status())?.connected === 1);
   });
+  const { status, count } = ctx;
 
-  afterAll(async () => {
-    await pub.endAsync(true);
-    await pg.end();
-    await svc.close();
-    await db.drop();
-    await broker.dispose();
-  });
-
-  const status = async () =>
-    (await http(svc.url, 'GET', '/health', undefined, { apiKey: null })).body.components?.mqtt;
-  const count = async (serie: string): Promise<number> =>
-    (await pg.query('SELECT count(*)::int AS n FROM lectura WHERE numero_serie = $1', [serie]))
-      .rows[0].n;
   const deadLetters = async (like: string) =>
     (
-      await pg.query(
+      await ctx.pg.query(
         "SELECT id, motivo FROM lectura_rechazada WHERE convert_from(payload, 'UTF8') LIKE $1",
         [`%${like}%`],
       )
@@ -110,7 +69,7 @@ describe('MQTT ingestion when the database refuses', () => {
   ])('retries SQLSTATE %s (%s) until it succeeds, without a dead letter', async (code) => {
     const serie = `FAIL-${code}-2`;
     const before = (await status()).retries;
-    await pub.publishAsync('iot/sensors4387t5', reading(serie), { qos: 1 });
+    await ctx.pub.publishAsync('iot/sensors4387t5', reading(serie), { qos: 1 });
     await waitFor(async () => (await count(serie)) === 1);
     expect((await status()).retries - before).toBeGreaterThanOrEqual(2);
     expect(await deadLetters(serie)).toEqual([]);
@@ -121,8 +80,9 @@ describe('MQTT ingestion when the database refuses', () => {
     const before = (await status()).retries;
     const sent = [];
     for (let i = 0; i < 50; i++) {
-      sent.push(pub.publishAsync('iot/sensors4387t5', reading('NEIGHBOUR', i), { qos: 1 }));
-      if (i === 25) sent.push(pub.publishAsync('iot/sensors4387t5', reading(serie), { qos: 1 }));
+      sent.push(ctx.pub.publishAsync('iot/sensors4387t5', reading('NEIGHBOUR', i), { qos: 1 }));
+      if (i === 25)
+        sent.push(ctx.pub.publishAsync('iot/sensors4387t5', reading(serie), { qos: 1 }));
     }
     await Promise.all(sent);
     await waitFor(async () => (await count('NEIGHBOUR')) === 50);
@@ -140,9 +100,9 @@ describe('MQTT ingestion when the database refuses', () => {
       { nombreVariable: 'voltaje', numeroSerie: 'ONETX', estampaTiempo: 1, valorVariable: 1 },
       { nombreVariable: 'voltaje', numeroSerie: 'ONETX', estampaTiempo: 'ayer', valorVariable: 2 },
     ]);
-    await pub.publishAsync('iot/sensors4387t5', text, { qos: 1 });
+    await ctx.pub.publishAsync('iot/sensors4387t5', text, { qos: 1 });
     await waitFor(async () => (await deadLetters('ONETX')).length === 1);
-    const { rows } = await pg.query(
+    const { rows } = await ctx.pg.query(
       `SELECT DISTINCT a.tx FROM tx_audit a
        WHERE (a.tabla = 'lectura' AND a.fila IN (SELECT id FROM lectura WHERE numero_serie = 'ONETX'))
           OR (a.tabla = 'lectura_rechazada' AND a.fila = $1)`,

@@ -1,10 +1,7 @@
-import mqtt, { MqttClient } from 'mqtt';
-import { Client } from 'pg';
-import { createTestDatabase, TestDatabase } from '../support/database';
-import { RunningApp, startDispositivo } from '../support/dispositivo';
 import { http } from '../support/http';
+import { brokerKinds } from '../support/mqtt-broker';
+import { useMqttDispositivo } from '../support/mqtt-dispositivo';
 import { waitFor } from '../support/wait';
-import { Broker, brokerKinds, MQTT_TEST_PASSWORD, MQTT_TEST_USER } from '../support/mqtt-broker';
 
 const lectura = (serie: string, i: number) => ({
   nombreVariable: 'voltaje',
@@ -15,53 +12,13 @@ const lectura = (serie: string, i: number) => ({
 
 /** Hostile messages must end as a dead letter or a commit; none may stall what follows. */
 describe.each(brokerKinds())('MQTT poison messages via $name', (kind) => {
-  let broker: Broker;
-  let db: TestDatabase;
-  let svc: RunningApp;
-  let pg: Client;
-  let pub: MqttClient;
+  const ctx = useMqttDispositivo(kind, 'poison');
+  const { connectPublisher, count } = ctx;
+  const mqttStatus = ctx.status;
 
-  beforeAll(async () => {
-    broker = await kind.start();
-    db = await createTestDatabase();
-    svc = await startDispositivo(db.url, {
-      MQTT_URL: broker.url,
-      MQTT_USERNAME: MQTT_TEST_USER,
-      MQTT_PASSWORD: MQTT_TEST_PASSWORD,
-      MQTT_CLIENT_ID: `poison-${db.name}`,
-      ...kind.env,
-    });
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
-    pub = await connectPublisher();
-    await waitFor(
-      async () => (await mqttStatus())?.connected === (await mqttStatus())?.connections,
-    );
-  });
-
-  afterAll(async () => {
-    await pub.endAsync(true);
-    await pg.end();
-    await svc.close();
-    await db.drop();
-    await broker.dispose();
-  });
-
-  const connectPublisher = (options: mqtt.IClientOptions = {}) =>
-    mqtt.connectAsync(broker.url, {
-      username: MQTT_TEST_USER,
-      password: MQTT_TEST_PASSWORD,
-      protocolVersion: kind.protocolVersion,
-      ...options,
-    });
-  const mqttStatus = async () =>
-    (await http(svc.url, 'GET', '/health', undefined, { apiKey: null })).body.components?.mqtt;
-  const count = async (serie: string): Promise<number> =>
-    (await pg.query('SELECT count(*)::int AS n FROM lectura WHERE numero_serie = $1', [serie]))
-      .rows[0].n;
   const deadLetters = async (topic: string) =>
     (
-      await pg.query(
+      await ctx.pg.query(
         'SELECT payload, payload_bytes, motivo FROM lectura_rechazada WHERE topic = $1 ORDER BY id',
         [topic],
       )
@@ -70,7 +27,7 @@ describe.each(brokerKinds())('MQTT poison messages via $name', (kind) => {
     const all = [];
     for (let i = 0; i < n; i++) {
       all.push(
-        pub.publishAsync('iot/sensors4387t5', JSON.stringify(lectura(serie, i)), { qos: 1 }),
+        ctx.pub.publishAsync('iot/sensors4387t5', JSON.stringify(lectura(serie, i)), { qos: 1 }),
       );
     }
     await Promise.all(all);
@@ -78,7 +35,7 @@ describe.each(brokerKinds())('MQTT poison messages via $name', (kind) => {
 
   it('dead-letters a NUL byte payload as its raw bytes and keeps consuming', async () => {
     const poison = Buffer.from([0x7b, 0x00]);
-    await pub.publishAsync('dispositivos/NUL1/lecturas', poison, { qos: 1 });
+    await ctx.pub.publishAsync('dispositivos/NUL1/lecturas', poison, { qos: 1 });
     await publishMany('AFTERNUL', 2000);
     await waitFor(async () => (await count('AFTERNUL')) === 2000);
     await waitFor(async () => (await deadLetters('dispositivos/NUL1/lecturas')).length === 1);
@@ -90,14 +47,14 @@ describe.each(brokerKinds())('MQTT poison messages via $name', (kind) => {
 
   it('keeps the original bytes of an item JSON.parse would change (1e309)', async () => {
     const text = '[{"nombreVariable":"voltaje","estampaTiempo":1,"valorVariable":1e309}]';
-    await pub.publishAsync('dispositivos/HUGE1/lecturas', text, { qos: 1 });
+    await ctx.pub.publishAsync('dispositivos/HUGE1/lecturas', text, { qos: 1 });
     await waitFor(async () => (await deadLetters('dispositivos/HUGE1/lecturas')).length === 1);
     const [letter] = await deadLetters('dispositivos/HUGE1/lecturas');
     expect(letter.payload.toString()).toBe(text);
     expect(letter.motivo).toEqual([
       { indice: 0, field: 'valorVariable', reason: expect.stringContaining('finite number') },
     ]);
-    const page = await http(svc.url, 'GET', '/api/dispositivo/rechazadas?limite=1000');
+    const page = await http(ctx.svc.url, 'GET', '/api/dispositivo/rechazadas?limite=1000');
     const listed = page.body.rechazadas.find((r: any) => r.topic === 'dispositivos/HUGE1/lecturas');
     expect(listed.payload).toBe(text);
   });
@@ -105,7 +62,7 @@ describe.each(brokerKinds())('MQTT poison messages via $name', (kind) => {
   it('dead-letters an item nested 3000 levels deep and stores its siblings', async () => {
     const deep = '['.repeat(3000) + ']'.repeat(3000);
     const text = `[${JSON.stringify(lectura('DEEP1', 1))},{"nombreVariable":"voltaje","numeroSerie":"DEEP1","estampaTiempo":2,"valorVariable":${deep}}]`;
-    await pub.publishAsync('iot/sensors4387t5', text, { qos: 1 });
+    await ctx.pub.publishAsync('iot/sensors4387t5', text, { qos: 1 });
     await waitFor(async () => (await count('DEEP1')) === 1);
     const letters = (await deadLetters('iot/sensors4387t5')).filter((l) =>
       l.payload.toString().includes('DEEP1'),
@@ -116,8 +73,8 @@ describe.each(brokerKinds())('MQTT poison messages via $name', (kind) => {
 
   it('stores a message published twice as one dead letter', async () => {
     const topic = 'dispositivos/TWICE1/lecturas';
-    await pub.publishAsync(topic, '{"not":"a reading"', { qos: 1 });
-    await pub.publishAsync(topic, '{"not":"a reading"', { qos: 1 });
+    await ctx.pub.publishAsync(topic, '{"not":"a reading"', { qos: 1 });
+    await ctx.pub.publishAsync(topic, '{"not":"a reading"', { qos: 1 });
     await publishMany('AFTERTWICE', 10);
     await waitFor(async () => (await count('AFTERTWICE')) === 10);
     await waitFor(async () => (await mqttStatus()).unacknowledged === 0);

@@ -11,7 +11,7 @@ export function withDatabase(serverUrl: string, database: string): string {
   return url.toString();
 }
 
-export function databaseName(url: string): string {
+function databaseName(url: string): string {
   return decodeURIComponent(new URL(url).pathname.slice(1));
 }
 

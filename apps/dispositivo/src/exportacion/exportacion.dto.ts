@@ -14,7 +14,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 
-export const EXPORT_MAX_ROWS = 100_000;
+const EXPORT_MAX_ROWS = 100_000;
 
 /** `GET /api/dispositivo/exportacion`: facturacion's pull. */
 export class ConsultaExportacionDto {

@@ -177,8 +177,9 @@ export class LecturaWriter implements BeforeApplicationShutdown {
           return undefined;
         });
     }
-    if (!resultados && withDeadLetters) {
+    if (!resultados && withDeadLetters && lecturas.length < COPY_FROM) {
       // readings that are all new cannot conflict: one statement for them and the dead letters
+      // (not after a failed COPY: a key is then known to exist)
       resultados = await this.insertAllNew(batch, lecturas).catch((error: unknown) => {
         if (!(error instanceof ClaveExistenteError)) throw error;
         return undefined;
@@ -202,15 +203,11 @@ export class LecturaWriter implements BeforeApplicationShutdown {
       estado: 'stored',
       guardada: { ...l, id: 0 },
     }));
-    const perUnit = splitPerUnit(batch, assumed);
-    const letters = batch.flatMap((u, i) => u.deadLetter?.(perUnit[i]) ?? []);
-    const stored = await this.repository.insertAllNewWith(this.repository.autocommit, lecturas, {
-      topic: letters.map((r) => r.topic),
-      payload: letters.map((r) => r.payload),
-      bytes: letters.map((r) => r.payloadBytes),
-      motivo: letters.map((r) => JSON.stringify(r.motivos)),
-      huella: letters.map((r) => r.huella),
-    });
+    const stored = await this.repository.insertAllNewWith(
+      this.repository.autocommit,
+      lecturas,
+      deadLettersOf(batch, assumed),
+    );
     const byKey = new Map(stored.map((g) => [claveLectura(g), g]));
     return lecturas.map((l): Resultado => {
       const guardada = byKey.get(claveLectura(l));
@@ -225,9 +222,7 @@ export class LecturaWriter implements BeforeApplicationShutdown {
     resultados: Resultado[],
   ): Promise<void> {
     if (!batch.some((u) => u.deadLetter)) return;
-    const perUnit = splitPerUnit(batch, resultados);
-    const letters = batch.flatMap((u, i) => u.deadLetter?.(perUnit[i]) ?? []);
-    await this.rechazadas.insertMany(tx, letters);
+    await this.rechazadas.insertMany(tx, deadLettersOf(batch, resultados));
   }
 
   /**
@@ -274,4 +269,9 @@ function splitPerUnit(batch: Unit[], resultados: Resultado[]): Resultado[][] {
     from += unit.lecturas.length;
     return own;
   });
+}
+
+function deadLettersOf(batch: Unit[], resultados: Resultado[]): Rechazada[] {
+  const perUnit = splitPerUnit(batch, resultados);
+  return batch.flatMap((u, i) => u.deadLetter?.(perUnit[i]) ?? []);
 }

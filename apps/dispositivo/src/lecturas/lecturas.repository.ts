@@ -6,6 +6,8 @@ import { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import { isTransientDatabaseError, pgPool, Queryable } from '@iot/database';
+import type { Rechazada } from '../rechazadas/rechazada';
+import { insertRechazadasSql, rechazadasParams } from '../rechazadas/rechazadas.repository';
 import { Lectura, LecturaGuardada } from './lectura';
 
 interface Fila {
@@ -159,13 +161,7 @@ export class LecturasRepository {
   async insertAllNewWith(
     q: Queryable,
     lecturas: Lectura[],
-    rechazadas: {
-      topic: string[];
-      payload: Buffer[];
-      bytes: number[];
-      motivo: string[];
-      huella: Buffer[];
-    },
+    rechazadas: Rechazada[],
   ): Promise<LecturaGuardada[]> {
     const insert = `INSERT INTO lectura (numero_serie, nombre_variable, estampa_tiempo, valor_variable)
          SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::timestamptz[], $4::float8[])
@@ -173,7 +169,7 @@ export class LecturasRepository {
     try {
       // without dead letters, no CTE: its empty INSERT still opens and locks the table per call
       const { rows } =
-        rechazadas.topic.length === 0
+        rechazadas.length === 0
           ? await q.query<Fila>({
               name: 'lectura_insert_all_new',
               text: insert,
@@ -181,19 +177,8 @@ export class LecturasRepository {
             })
           : await q.query<Fila>({
               name: 'lectura_insert_all_new_with',
-              text: `WITH rechazadas AS (
-           INSERT INTO lectura_rechazada (topic, payload, payload_bytes, motivo, huella)
-           SELECT * FROM unnest($5::text[], $6::bytea[], $7::int[], $8::jsonb[], $9::bytea[])
-           ON CONFLICT (huella) DO NOTHING)
-         ${insert}`,
-              values: [
-                ...columnas(lecturas),
-                rechazadas.topic,
-                rechazadas.payload,
-                rechazadas.bytes,
-                rechazadas.motivo,
-                rechazadas.huella,
-              ],
+              text: `WITH rechazadas AS (${insertRechazadasSql(5)}) ${insert}`,
+              values: [...columnas(lecturas), ...rechazadasParams(rechazadas)],
             });
       return rows.map(aGuardada);
     } catch (error) {

@@ -26,7 +26,7 @@ export const RECHAZADA_PAYLOAD_MAX_BYTES = 64 * 1024;
  * surrogates: a topic or a reason echoing such a character would make the
  * dead-letter INSERT itself fail, so they become U+FFFD.
  */
-export function textoAlmacenable(text: string): string {
+function textoAlmacenable(text: string): string {
   // eslint-disable-next-line no-control-regex
   return text.replace(/\u0000/g, '\uFFFD').toWellFormed();
 }

@@ -34,29 +34,38 @@ function comoTexto(bytes: Buffer): string | null {
   }
 }
 
+/**
+ * The INSERT of dead letters, its five parameters numbered from `$first` so it
+ * can also ride inside another statement (LecturasRepository.insertAllNewWith).
+ * A dead letter already stored (same huella: the broker redelivered the
+ * message) is not stored again.
+ */
+export function insertRechazadasSql(first: number): string {
+  const [topic, payload, bytes, motivo, huella] = [0, 1, 2, 3, 4].map((k) => `$${first + k}`);
+  return `INSERT INTO lectura_rechazada (topic, payload, payload_bytes, motivo, huella)
+       SELECT * FROM unnest(${topic}::text[], ${payload}::bytea[], ${bytes}::int[], ${motivo}::jsonb[], ${huella}::bytea[])
+       ON CONFLICT (huella) DO NOTHING`;
+}
+
+/** The parameters of insertRechazadasSql, in order. */
+export function rechazadasParams(rechazadas: Rechazada[]): unknown[] {
+  return [
+    rechazadas.map((r) => r.topic),
+    rechazadas.map((r) => r.payload),
+    rechazadas.map((r) => r.payloadBytes),
+    rechazadas.map((r) => JSON.stringify(r.motivos)),
+    rechazadas.map((r) => r.huella),
+  ];
+}
+
 @Injectable()
 export class RechazadasRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /**
-   * One statement for the dead letters of a flush, on the caller's transaction
-   * so they commit with the readings. A dead letter already stored (same
-   * huella: the broker redelivered the message) is not stored again.
-   */
+  /** One statement for the dead letters of a flush, on the caller's transaction so they commit with the readings. */
   async insertMany(tx: Queryable, rechazadas: Rechazada[]): Promise<void> {
     if (rechazadas.length === 0) return;
-    await tx.query(
-      `INSERT INTO lectura_rechazada (topic, payload, payload_bytes, motivo, huella)
-       SELECT * FROM unnest($1::text[], $2::bytea[], $3::int[], $4::jsonb[], $5::bytea[])
-       ON CONFLICT (huella) DO NOTHING`,
-      [
-        rechazadas.map((r) => r.topic),
-        rechazadas.map((r) => r.payload),
-        rechazadas.map((r) => r.payloadBytes),
-        rechazadas.map((r) => JSON.stringify(r.motivos)),
-        rechazadas.map((r) => r.huella),
-      ],
-    );
+    await tx.query(insertRechazadasSql(1), rechazadasParams(rechazadas));
   }
 
   /** Outside any flush (the message's readings could not be written at all). */

@@ -17,10 +17,10 @@ export interface HttpLimits {
   keepAliveTimeoutMs: number;
 }
 
-export const MIN_API_KEY_LENGTH = 16;
+const MIN_API_KEY_LENGTH = 16;
 
 /** Config check for one key of API_KEYS. */
-export function checkApiKey(key: string): string | undefined {
+function checkApiKey(key: string): string | undefined {
   return key.length < MIN_API_KEY_LENGTH
     ? `is shorter than ${MIN_API_KEY_LENGTH} characters`
     : undefined;

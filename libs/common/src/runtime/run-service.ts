@@ -7,7 +7,7 @@ import { useFastAsyncResourceBind } from './async-resource-bind';
 /** sysexits.h EX_CONFIG: the supervisor does not restart an app that exits with it. */
 export const EXIT_CONFIG = 78;
 /** sysexits.h EX_UNAVAILABLE: a dependency (the database) could not be reached at start. */
-export const EXIT_UNAVAILABLE = 69;
+const EXIT_UNAVAILABLE = 69;
 
 /** A start-up failure whose message is complete on its own (no stack trace wanted). */
 export class StartupError extends Error {
