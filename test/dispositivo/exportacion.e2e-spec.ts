@@ -9,14 +9,16 @@ const reading = (variable: string, serie: string, i: number) => ({
   valorVariable: i,
 });
 
-/** Parses an NDJSON export: the readings and the final line. */
+/** Parses an NDJSON export: the readings, the checkpoints and the final line. */
 function lines(text: string) {
   const all = text
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l));
   const fin = all.pop();
-  return { lecturas: all, fin };
+  const lecturas = all.filter((l) => 'idDispositivo' in l);
+  const puntos = all.filter((l) => !('idDispositivo' in l));
+  return { lecturas, puntos, fin };
 }
 
 describe('dispositivo export to facturacion', () => {
@@ -84,7 +86,35 @@ describe('dispositivo export to facturacion', () => {
     expect(new Set(seen).size).toBe(600);
     const again = await exportar(`variables=voltaje,corriente&despuesDe=${cursor}`);
     expect(again.lecturas).toEqual([]);
-    expect(again.fin).toEqual({ siguiente: cursor, completo: true, enviadas: 0 });
+    expect(again.fin).toEqual({
+      siguiente: cursor,
+      completo: true,
+      enviadas: 0,
+      pendientes: 0,
+      retrasoSegundos: 0,
+    });
+  });
+
+  it('puts a checkpoint after every page, and reports the lag of a client behind', async () => {
+    for (let from = 0; from < 4500; from += 500) {
+      const batch = [];
+      for (let i = from; i < from + 500; i++) batch.push(reading('energia', 'CHK', i));
+      const res = await http(ctx.svc.url, 'POST', '/api/dispositivo/lecturas', batch);
+      expect(res.status).toBe(200);
+    }
+    const part = await exportar('variables=energia&limite=4100');
+    expect(part.lecturas).toHaveLength(4100);
+    // pages of 2000: checkpoints after 2000 and 4000, then the 100 and the end line
+    expect(part.puntos).toHaveLength(3);
+    const rest = await exportar(`variables=energia&despuesDe=${part.puntos[1].siguiente}`);
+    const ids = (ls: any[]) => ls.map((l) => l.idDispositivo);
+    // resuming from a checkpoint repeats what came after it, nothing before
+    expect(ids(rest.lecturas.slice(0, 100))).toEqual(ids(part.lecturas.slice(4000)));
+    expect(rest.lecturas).toHaveLength(500);
+    expect(part.fin).toMatchObject({ completo: false, enviadas: 4100, pendientes: 400 });
+    expect(part.fin.retrasoSegundos).toBeGreaterThanOrEqual(0);
+    expect(part.fin.retrasoSegundos).toBeLessThan(120);
+    expect(rest.fin).toMatchObject({ completo: true, enviadas: 500, pendientes: 0 });
   });
 
   it('never skips a reading whose id commits after a higher one', async () => {

@@ -1,2 +1,3 @@
 export * from './identifier';
 export * from './lectura';
+export * from './exportacion';

@@ -1,4 +1,4 @@
-import { IDENTIFIER_PATTERN } from '@iot/contracts';
+import { EXPORT_MAX_ROWS, IDENTIFIER_PATTERN } from '@iot/contracts';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -13,8 +13,6 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
-
-const EXPORT_MAX_ROWS = 100_000;
 
 /** `GET /api/dispositivo/exportacion`: facturacion's pull. */
 export class ConsultaExportacionDto {

@@ -18,6 +18,9 @@ export interface LecturaExportada extends LecturaGuardada {
   xid: string;
 }
 
+/** Beyond this many pending readings the lag is reported as this many. */
+const LAG_CAP = 100_000;
+
 const COLUMNAS = `id, xid::text AS xid, numero_serie, nombre_variable,
   (extract(epoch FROM estampa_tiempo) * 1000)::float8 AS estampa_ms, valor_variable`;
 
@@ -61,6 +64,27 @@ export class ExportacionRepository {
       values: [horizon, after.xid, after.id, variables, limit],
     });
     return rows.map(aExportada);
+  }
+
+  /**
+   * How far a client at `after` is behind: readings stored after the cursor
+   * (counted up to LAG_CAP, so a far-behind client costs one bounded scan) and
+   * the age of the oldest of them.
+   */
+  async findLag(
+    variables: string[],
+    after: ExportCursor,
+  ): Promise<{ pendientes: number; retrasoSegundos: number }> {
+    const { rows } = await pgPool(this.db).query<{ n: number; s: number | null }>({
+      name: 'lectura_export_lag',
+      text: `SELECT count(*)::int AS n,
+         extract(epoch FROM now() - min(recibida_en))::float8 AS s
+       FROM (SELECT recibida_en FROM lectura
+             WHERE (xid, id) > ($1::xid8, $2::bigint) AND nombre_variable = ANY($3::varchar[])
+             ORDER BY xid, id LIMIT ${LAG_CAP}) pendientes`,
+      values: [after.xid, after.id, variables],
+    });
+    return { pendientes: rows[0].n, retrasoSegundos: Math.max(0, rows[0].s ?? 0) };
   }
 
   /** The original contract: one variable's rows with a greater id, by id. */

@@ -1,3 +1,4 @@
+import { FinExportacion, PuntoControl } from '@iot/contracts';
 import { Injectable } from '@nestjs/common';
 import { toRespuesta } from '../lecturas/lectura';
 import { encodeExportCursor, ExportCursor } from './export-cursor';
@@ -6,22 +7,15 @@ import { ExportacionRepository } from './exportacion.repository';
 /** Rows fetched per query while streaming: memory stays flat however many match. */
 const PAGE = 2000;
 
-/** The last line of an export: where to resume, and whether it reached the horizon. */
-export interface FinExportacion {
-  siguiente: string;
-  /** True when nothing more is exportable now (fewer rows than `limite` were left). */
-  completo: boolean;
-  enviadas: number;
-}
-
 @Injectable()
 export class ExportacionService {
   constructor(private readonly repository: ExportacionRepository) {}
 
   /**
    * NDJSON lines: one reading per line in (xid, id) order, up to `limite`,
-   * only below the horizon, then one FinExportacion line. A client that did
-   * not get the last line must not trust (or advance past) what it got.
+   * only below the horizon, a PuntoControl line after every page, then one
+   * FinExportacion line. Readings after the last checkpoint a client got are
+   * not complete: it must not advance past that checkpoint.
    */
   async exportar(
     variables: string[],
@@ -46,17 +40,28 @@ export class ExportacionService {
       const want = Math.min(PAGE, limite - enviadas);
       const page = await this.repository.findExportPage(variables, cursor, horizon, want);
       if (page.length > 0) {
-        yield page.map((l) => `${JSON.stringify(toRespuesta(l))}\n`).join('');
         const last = page[page.length - 1];
         cursor = { xid: last.xid, id: last.id };
         enviadas += page.length;
+        const punto: PuntoControl = { siguiente: encodeExportCursor(cursor) };
+        yield (
+          page.map((l) => `${JSON.stringify(toRespuesta(l))}\n`).join('') +
+          `${JSON.stringify(punto)}\n`
+        );
       }
       if (page.length < want) {
         completo = true;
         break;
       }
     }
-    const fin: FinExportacion = { siguiente: encodeExportCursor(cursor), completo, enviadas };
+    const lag = await this.repository.findLag(variables, cursor);
+    const fin: FinExportacion = {
+      siguiente: encodeExportCursor(cursor),
+      completo,
+      enviadas,
+      pendientes: lag.pendientes,
+      retrasoSegundos: lag.retrasoSegundos,
+    };
     yield `${JSON.stringify(fin)}\n`;
   }
 
