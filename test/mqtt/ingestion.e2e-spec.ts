@@ -1,5 +1,5 @@
 import mqtt, { MqttClient } from 'mqtt';
-import { ESTAMPA_TIEMPO_FORMATO } from '../../apps/dispositivo/src/lecturas/estampa-tiempo';
+import { ESTAMPA_TIEMPO_FORMATO } from '@iot/contracts';
 import { Client } from 'pg';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { RunningApp, startDispositivo } from '../support/dispositivo';

@@ -4,15 +4,29 @@ import { typeOrmOptions } from '@iot/database';
 import { HealthModule } from '@iot/http';
 import { FacturacionConfig } from './config';
 import { migrations } from './database/migrations';
+import { SincronizacionModule } from './sincronizacion/sincronizacion.module';
+import { SincronizacionService } from './sincronizacion/sincronizacion.service';
+import { VariablesModule } from './variables/variables.module';
 
 @Module({})
 export class AppModule {
   static forRoot(config: FacturacionConfig): DynamicModule {
+    const sync = SincronizacionModule.forRoot(config.sync);
     return {
       module: AppModule,
       imports: [
         TypeOrmModule.forRoot(typeOrmOptions(config.database, config.log.service, migrations)),
-        HealthModule.forRoot({ database: true }),
+        sync,
+        VariablesModule.forRoot(config.consultas),
+        // dispositivo being down degrades the pull, not facturacion's readiness: staff queries still work
+        HealthModule.forRoot({
+          database: true,
+          details: {
+            imports: [sync],
+            inject: [SincronizacionService],
+            useFactory: (s: SincronizacionService) => () => ({ sincronizacion: s.status() }),
+          },
+        }),
       ],
     };
   }

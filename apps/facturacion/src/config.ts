@@ -1,10 +1,15 @@
 import { EnvReader, readServiceConfig, ServiceConfig } from '@iot/common';
 import { DatabaseConfig, readDatabaseConfig } from '@iot/database';
+import { readSyncConfig, SyncConfig } from './sincronizacion/sincronizacion.config';
+import { ConsultasConfig, readConsultasConfig } from './variables/variables.config';
 
 export interface FacturacionConfig extends ServiceConfig {
   database: DatabaseConfig;
+  sync: SyncConfig;
+  consultas: ConsultasConfig;
 }
 
+/** Reads and validates the environment; throws a ConfigError naming every problem. */
 export function loadFacturacionConfig(source: NodeJS.ProcessEnv = process.env): FacturacionConfig {
   const env = new EnvReader(source);
   const config: FacturacionConfig = {
@@ -14,6 +19,8 @@ export function loadFacturacionConfig(source: NodeJS.ProcessEnv = process.env): 
       defaultPort: 8082,
     }),
     database: readDatabaseConfig(env),
+    sync: readSyncConfig(env),
+    consultas: readConsultasConfig(env),
   };
   env.done();
   return config;

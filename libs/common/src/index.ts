@@ -6,3 +6,5 @@ export * from './logging/rate-limited';
 export * from './runtime/run-service';
 export * from './json/depth';
 export * from './runtime/async-resource-bind';
+export * from './registry/service-registry';
+export * from './paging/keyset-cursor';

@@ -1,3 +1,4 @@
 export * from './identifier';
 export * from './lectura';
 export * from './exportacion';
+export * from './estampa-tiempo';

@@ -3,3 +3,4 @@ export * from './databases';
 export * from './identifiers';
 export * from './transient-errors';
 export * from './typeorm-options';
+export * from './transactions';

@@ -1,7 +1,7 @@
 import { IDENTIFIER_PATTERN, NUMERO_SERIE_MAX_LENGTH, NUMERO_SERIE_PATTERN } from '@iot/contracts';
 import fc from 'fast-check';
 import { lecturaValidaRapida } from './dto/lectura-envio.dto';
-import { MAX_EPOCH_MS } from './estampa-tiempo';
+import { MAX_EPOCH_MS } from '@iot/contracts';
 import { Lectura } from './lectura';
 import { interpretarMensaje } from './mensaje-mqtt';
 import { validarConDecoradores } from './validar-lectura';

@@ -1,3 +1,4 @@
+import type { Cursor } from '@iot/common';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Readable } from 'node:stream';
@@ -5,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
-import { isTransientDatabaseError, pgPool, Queryable } from '@iot/database';
+import { inTransaction, pgPool, Queryable } from '@iot/database';
 import type { Rechazada } from '../rechazadas/rechazada';
 import { insertRechazadasSql, rechazadasParams } from '../rechazadas/rechazadas.repository';
 import { Lectura, LecturaGuardada } from './lectura';
@@ -25,11 +26,6 @@ const aGuardada = (f: Fila): LecturaGuardada => ({
   estampaTiempo: new Date(f.estampa_ms),
   valorVariable: f.valor_variable,
 });
-
-export interface Cursor {
-  estampaTiempo: Date;
-  id: number;
-}
 
 export interface ConsultaPagina {
   numeroSerie: string;
@@ -64,35 +60,9 @@ export class LecturasRepository {
     return pgPool(this.db);
   }
 
-  /**
-   * BEGIN … COMMIT on one pooled connection. A connection that failed or timed
-   * out mid-statement is discarded, never reused.
-   */
-  async inTransaction<T>(work: (tx: PoolClient) => Promise<T>): Promise<T> {
-    const client = await pgPool(this.db).connect();
-    // a connection lost between statements is reported by the next one; without a
-    // listener its 'error' event would crash the process
-    const ignore = (): void => undefined;
-    client.on('error', ignore);
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      client.off('error', ignore);
-      client.release();
-      return result;
-    } catch (error) {
-      // a lost or stuck connection is closed (the server rolls back); otherwise roll back and reuse it
-      const rolledBack =
-        !isTransientDatabaseError(error) &&
-        (await client.query('ROLLBACK').then(
-          () => true,
-          () => false,
-        ));
-      client.off('error', ignore);
-      client.release(rolledBack ? undefined : (error as Error));
-      throw error;
-    }
+  /** BEGIN … COMMIT on one pooled connection (discarded if it failed mid-statement). */
+  inTransaction<T>(work: (tx: PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(pgPool(this.db), work);
   }
 
   /**

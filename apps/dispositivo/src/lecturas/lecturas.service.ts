@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InvalidInputError, PayloadTooLargeError } from '@iot/common';
+import { decodeCursor, encodeCursor, InvalidInputError, PayloadTooLargeError } from '@iot/common';
 import {
   LecturaRespuesta,
   LOTE_MAX_ITEMS,
@@ -9,7 +9,6 @@ import {
 } from '@iot/contracts';
 import { construirRechazada, Motivo } from '../rechazadas/rechazada';
 import { RechazadasService } from '../rechazadas/rechazadas.service';
-import { decodeCursor, encodeCursor } from './cursor';
 import { ConsultaLecturasDto } from './dto/consulta-lecturas.dto';
 import { LecturaEnvioDto } from './dto/lectura-envio.dto';
 import { Lectura, toRespuesta } from './lectura';

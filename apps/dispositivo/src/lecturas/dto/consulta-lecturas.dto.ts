@@ -1,7 +1,7 @@
 import { IDENTIFIER_PATTERN, NUMERO_SERIE_PATTERN } from '@iot/contracts';
 import { Transform, Type } from 'class-transformer';
 import { IsDate, IsDefined, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { ESTAMPA_TIEMPO_FORMATO, parseEstampaTiempo } from '../estampa-tiempo';
+import { ESTAMPA_TIEMPO_FORMATO, parseEstampaTiempo } from '@iot/contracts';
 
 const aFecha = ({ value }: { value: unknown }): unknown => parseEstampaTiempo(value) ?? value;
 

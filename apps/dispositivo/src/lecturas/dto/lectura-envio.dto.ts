@@ -1,7 +1,7 @@
 import { IDENTIFIER_PATTERN, NUMERO_SERIE_MAX_LENGTH, NUMERO_SERIE_PATTERN } from '@iot/contracts';
 import { Transform } from 'class-transformer';
 import { IsDate, IsDefined, IsNumber, IsString, Matches, MaxLength } from 'class-validator';
-import { ESTAMPA_TIEMPO_FORMATO, parseEstampaTiempo } from '../estampa-tiempo';
+import { ESTAMPA_TIEMPO_FORMATO, parseEstampaTiempo } from '@iot/contracts';
 import { parseValorVariable } from '../lectura';
 
 const REQUIRED = { message: 'is required' };

@@ -1,4 +1,4 @@
 import { MigrationInterface } from 'typeorm';
+import { CreateFacturacion1733184000000 } from './1733184000000-CreateFacturacion';
 
-/** facturacion's tables arrive with the billing-pull issue; the list is already wired. */
-export const migrations: Array<new () => MigrationInterface> = [];
+export const migrations: Array<new () => MigrationInterface> = [CreateFacturacion1733184000000];

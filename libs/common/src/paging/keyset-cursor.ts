@@ -1,6 +1,11 @@
-import { InvalidInputError } from '@iot/common';
-import { MAX_EPOCH_MS } from './estampa-tiempo';
-import { Cursor } from './lecturas.repository';
+import { MAX_EPOCH_MS } from '@iot/contracts';
+import { InvalidInputError } from '../errors/domain-error';
+
+/** Where a page ended: the (estampaTiempo, id) of its last reading. */
+export interface Cursor {
+  estampaTiempo: Date;
+  id: number;
+}
 
 const INVALIDO = new InvalidInputError([
   { field: 'despuesDe', reason: 'must be the siguiente value of a previous page' },

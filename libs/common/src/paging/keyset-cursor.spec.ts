@@ -1,5 +1,5 @@
-import { InvalidInputError } from '@iot/common';
-import { decodeCursor, encodeCursor } from './cursor';
+import { InvalidInputError } from '../errors/domain-error';
+import { decodeCursor, encodeCursor } from './keyset-cursor';
 
 const b64 = (text: string): string => Buffer.from(text).toString('base64url');
 

@@ -1,0 +1,63 @@
+import { EnvReader } from '@iot/common';
+import { IDENTIFIER_PATTERN } from '@iot/contracts';
+import { validateCronExpression } from 'cron';
+
+export interface SyncConfig {
+  /** Cron (five fields, or six with seconds first); undefined = no schedule (staff can still trigger runs). */
+  cron?: string;
+  /** The billing variables, each with a table of its own. */
+  variables: string[];
+  /** Where dispositivo runs (static registry driver). */
+  dispositivoUrls: string[];
+  /** Sent as `x-api-key` to dispositivo. */
+  dispositivoApiKey: string;
+  /** Readings written per transaction (at least this many, up to the next checkpoint). */
+  batchRows: number;
+  /** Readings asked for per export request. */
+  requestRows: number;
+  /** Connect, first byte and silence between bytes longer than this fail the attempt. */
+  timeoutMs: number;
+  /** Attempts after the first one, per variable and run. */
+  retries: number;
+  /** First retry delay; doubles on each further retry. */
+  retryDelayMs: number;
+}
+
+export const DEFAULT_CRON = '*/6 * * * * *';
+
+function checkVariable(name: string): string | undefined {
+  return IDENTIFIER_PATTERN.test(name)
+    ? undefined
+    : `"${name.slice(0, 80)}" is not a variable name (${IDENTIFIER_PATTERN.source})`;
+}
+
+export function readSyncConfig(env: EnvReader): SyncConfig {
+  const cronText = env.string('SYNC_CRON', DEFAULT_CRON);
+  const cron = cronText.toLowerCase() === 'off' ? undefined : cronText;
+  if (cron !== undefined) {
+    const check = validateCronExpression(cron);
+    env.require(
+      check.valid,
+      `SYNC_CRON="${cron}" must be a cron expression (five fields, or six with seconds first) or "off"` +
+        (check.error ? `: ${check.error.message}` : ''),
+    );
+  }
+  const variables = env.list('BILLING_VARIABLES', checkVariable);
+  const dispositivoUrl = env.optionalUrl('DISPOSITIVO_URL', ['http:', 'https:']);
+  const dispositivoApiKey = env.optionalString('DISPOSITIVO_API_KEY');
+  env.require(
+    dispositivoApiKey !== undefined,
+    'DISPOSITIVO_API_KEY is required: the API key facturacion sends to dispositivo',
+  );
+  return {
+    cron,
+    variables: variables.length > 0 ? [...new Set(variables)] : ['voltaje', 'corriente'],
+    dispositivoUrls: [dispositivoUrl ?? 'http://127.0.0.1:8081'],
+    dispositivoApiKey: dispositivoApiKey ?? '',
+    batchRows: env.int('SYNC_BATCH_ROWS', 5000, { min: 1, max: 50_000 }),
+    requestRows: env.int('SYNC_REQUEST_ROWS', 100_000, { min: 1, max: 100_000 }),
+    timeoutMs: env.int('SYNC_TIMEOUT_MS', 10_000, { min: 100, max: 600_000 }),
+    retries: env.int('SYNC_RETRIES', 3, { min: 0, max: 20 }),
+    retryDelayMs: env.int('SYNC_RETRY_DELAY_MS', 1000, { min: 10, max: 60_000 }),
+  };
+}

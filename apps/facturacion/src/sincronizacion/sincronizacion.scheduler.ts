@@ -1,0 +1,39 @@
+import { createLogger } from '@iot/common';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { CronJob } from 'cron';
+import { SyncConfig } from './sincronizacion.config';
+import { SincronizacionService, SYNC_CONFIG } from './sincronizacion.service';
+
+/** Registers the sync's cron job (SYNC_CRON); a tick while a run is in progress is skipped. */
+@Injectable()
+export class SincronizacionScheduler implements OnApplicationBootstrap {
+  private readonly log = createLogger('sincronizacion');
+
+  constructor(
+    @Inject(SYNC_CONFIG) private readonly config: SyncConfig,
+    private readonly sync: SincronizacionService,
+    private readonly scheduler: SchedulerRegistry,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const cron = this.config.cron;
+    if (!cron) {
+      this.log.info('sync schedule off (SYNC_CRON=off); runs start only on request');
+      return;
+    }
+    const job = CronJob.from({
+      cronTime: cron,
+      onTick: () => {
+        this.sync.start('cron').catch((error: unknown) => {
+          this.log.warn({ err: error }, 'scheduled sync run could not start');
+        });
+      },
+      start: false,
+    });
+    // the registry stops it on shutdown
+    this.scheduler.addCronJob('sincronizacion', job);
+    job.start();
+    this.log.debug({ cron }, 'sync scheduled');
+  }
+}

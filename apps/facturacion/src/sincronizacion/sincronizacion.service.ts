@@ -1,0 +1,231 @@
+import { createLogger, DomainError, RateLimitedLog } from '@iot/common';
+import type { FinExportacion } from '@iot/contracts';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { hostname } from 'node:os';
+import { concatMap, defer, finalize, lastValueFrom, map } from 'rxjs';
+import { DispositivoClient, DispositivoError } from '../dispositivo/dispositivo.client';
+import { ExportacionInterrumpidaError, lotesNdjson } from './lotes-ndjson';
+import { SyncConfig } from './sincronizacion.config';
+import {
+  Origen,
+  ResultadoVariable,
+  SincronizacionesRepository,
+  SyncLock,
+} from './sincronizaciones.repository';
+import { VariablesFacturadasRepository } from './variables-facturadas.repository';
+
+export const SYNC_CONFIG = Symbol('SYNC_CONFIG');
+
+/** What `GET /health` and the runs route say about the pull. */
+export interface EstadoPull {
+  programacion: string | null;
+  enCurso: number | null;
+  /** `degradado` after a run failed to reach dispositivo, until one succeeds. */
+  dispositivo: 'ok' | 'degradado';
+  ultimoError: string | null;
+  fallosSeguidos: number;
+  ultimaCompletada: string | null;
+}
+
+/** The run in progress elsewhere could not be named yet (it is taking its lock). */
+export class SincronizacionOcupadaError extends DomainError {
+  constructor() {
+    super('conflict', 'a sync run is starting on another instance; try again in a moment');
+  }
+}
+
+const PROGRESS_EVERY_MS = 10_000;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
+
+const retryable = (error: unknown): boolean =>
+  error instanceof ExportacionInterrumpidaError ||
+  (error instanceof DispositivoError && error.retryable);
+
+/**
+ * The pull: for each billing variable, dispositivo's export from the stored
+ * cursor, batch by batch, each batch written with its cursor in one
+ * transaction. One run at a time across every instance (advisory lock).
+ */
+@Injectable()
+export class SincronizacionService implements OnApplicationShutdown {
+  private readonly log = createLogger('sincronizacion');
+  private readonly warnings = new RateLimitedLog(60_000);
+  private readonly instancia = `${hostname()}:${process.pid}`;
+  private running?: { id: number; done: Promise<void> };
+  private stopping = false;
+  private estado: Omit<EstadoPull, 'programacion' | 'enCurso'> = {
+    dispositivo: 'ok',
+    ultimoError: null,
+    fallosSeguidos: 0,
+    ultimaCompletada: null,
+  };
+
+  constructor(
+    @Inject(SYNC_CONFIG) private readonly config: SyncConfig,
+    private readonly runs: SincronizacionesRepository,
+    private readonly tablas: VariablesFacturadasRepository,
+    private readonly dispositivo: DispositivoClient,
+  ) {}
+
+  status(): EstadoPull {
+    return {
+      programacion: this.config.cron ?? null,
+      enCurso: this.running?.id ?? null,
+      ...this.estado,
+    };
+  }
+
+  /**
+   * Starts a run unless one is in progress (here or elsewhere). Resolves with
+   * the new run's id, or the running one's (`nueva: false`); for the cron
+   * (`origen: 'cron'`) a busy lock just means "skip this tick".
+   */
+  async start(origen: Origen): Promise<{ id: number; nueva: boolean } | undefined> {
+    if (this.running) return { id: this.running.id, nueva: false };
+    if (this.stopping) return undefined;
+    const lock = await this.runs.tryLock();
+    if (!lock)
+      return origen === 'cron' ? undefined : { id: await this.runningElsewhere(), nueva: false };
+    let id: number;
+    try {
+      await this.runs.markInterrupted();
+      id = await this.runs.start(origen, this.instancia);
+    } catch (error) {
+      await lock.release();
+      throw error;
+    }
+    const done = this.execute(id, lock).finally(() => (this.running = undefined));
+    this.running = { id, done };
+    return { id, nueva: true };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await this.running?.done;
+  }
+
+  private async runningElsewhere(): Promise<number> {
+    for (let i = 0; i < 10; i++) {
+      const id = await this.runs.findRunning();
+      if (id !== undefined) return id;
+      await sleep(100);
+    }
+    throw new SincronizacionOcupadaError();
+  }
+
+  private async execute(id: number, lock: SyncLock): Promise<void> {
+    const started = Date.now();
+    const resultado: Record<string, ResultadoVariable> = {};
+    let error: string | null = null;
+    try {
+      for (const variable of this.config.variables) {
+        const filas = { n: 0 };
+        try {
+          resultado[variable] = await this.syncVariable(id, variable, filas);
+        } catch (e) {
+          error = `${variable}: ${(e as Error).message}`;
+          resultado[variable] = { filas: filas.n, error: (e as Error).message };
+          break; // the next variables would meet the same dispositivo: the next run tries them
+        }
+      }
+      const estado = error ? (this.stopping ? 'interrumpida' : 'fallida') : 'completada';
+      await this.runs.finish(id, estado, resultado, error);
+      this.record(error);
+      const total = Object.values(resultado).reduce((s, r) => s + r.filas, 0);
+      const line = { run: id, estado, filas: total, ms: Date.now() - started };
+      if (error) this.warn({ ...line, error }, 'sync run failed');
+      else if (total > 0) this.log.info(line, 'sync run done');
+      else this.log.debug(line, 'sync run done');
+    } catch (e) {
+      this.log.error({ run: id, err: e }, 'sync run could not be recorded');
+    } finally {
+      await lock.release();
+    }
+  }
+
+  private record(error: string | null): void {
+    if (error) {
+      this.estado = {
+        ...this.estado,
+        dispositivo: 'degradado',
+        ultimoError: error,
+        fallosSeguidos: this.estado.fallosSeguidos + 1,
+      };
+    } else {
+      this.estado = {
+        dispositivo: 'ok',
+        ultimoError: null,
+        fallosSeguidos: 0,
+        ultimaCompletada: new Date().toISOString(),
+      };
+    }
+  }
+
+  private warn(fields: object, message: string): void {
+    const { log, suppressed } = this.warnings.take();
+    if (log) this.log.warn({ ...fields, suppressed }, message);
+  }
+
+  /** One variable to its end, retrying with backoff; every attempt resumes from the stored cursor. */
+  private async syncVariable(
+    id: number,
+    variable: string,
+    filas: { n: number },
+  ): Promise<ResultadoVariable> {
+    await this.tablas.ensureTable(variable);
+    let failures = 0;
+    for (;;) {
+      const before = filas.n;
+      try {
+        const fin = await this.pull(id, variable, filas);
+        return { filas: filas.n, pendientes: fin.pendientes, retrasoSegundos: fin.retrasoSegundos };
+      } catch (error) {
+        if (filas.n > before) failures = 0; // progress: the budget is for attempts in a row
+        if (!retryable(error) || failures >= this.config.retries || this.stopping) throw error;
+        const delay = this.config.retryDelayMs * 2 ** failures;
+        failures++;
+        this.warn(
+          { run: id, variable, attempt: failures, delayMs: delay, error: (error as Error).message },
+          'dispositivo export failed; retrying',
+        );
+        await sleep(delay);
+      }
+    }
+  }
+
+  /** Export requests from the stored cursor until dispositivo says nothing more is exportable. */
+  private async pull(id: number, variable: string, filas: { n: number }): Promise<FinExportacion> {
+    let progressAt = Date.now();
+    for (;;) {
+      let cursor = (await this.tablas.findCursor(variable)) ?? null;
+      const response = await this.dispositivo.openExport(variable, cursor, this.config.requestRows);
+      const batches = lotesNdjson(response, {
+        variable,
+        batchRows: this.config.batchRows,
+        maxPending: 2,
+        idleTimeoutMs: this.config.timeoutMs,
+      }).pipe(
+        // one batch at a time, in order; the stream stays paused while the database is behind
+        concatMap((lote) =>
+          defer(() => this.tablas.saveBatch(variable, cursor, lote)).pipe(
+            map((stored) => {
+              cursor = lote.siguiente;
+              filas.n += stored;
+              if (Date.now() - progressAt > PROGRESS_EVERY_MS) {
+                progressAt = Date.now();
+                this.log.info({ run: id, variable, filas: filas.n }, 'sync run in progress');
+              }
+              return lote.fin;
+            }),
+            finalize(() => lote.release()),
+          ),
+        ),
+      );
+      const fin = await lastValueFrom(batches, { defaultValue: undefined });
+      if (!fin) throw new ExportacionInterrumpidaError('the export ended without its last line');
+      if (fin.completo) return fin;
+      if (this.stopping) throw new Error('stopped: the process is shutting down');
+    }
+  }
+}

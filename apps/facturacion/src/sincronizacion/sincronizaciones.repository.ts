@@ -1,0 +1,140 @@
+import { pgPool } from '@iot/database';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+export type Origen = 'cron' | 'manual';
+export type EstadoSincronizacion = 'en_curso' | 'completada' | 'fallida' | 'interrumpida';
+
+/** What one run did for one variable. */
+export interface ResultadoVariable {
+  filas: number;
+  /** dispositivo's lag at the end of the run: readings not billed yet, and the oldest one's age. */
+  pendientes?: number;
+  retrasoSegundos?: number;
+  error?: string;
+}
+
+export interface Sincronizacion {
+  id: number;
+  origen: Origen;
+  estado: EstadoSincronizacion;
+  iniciadaEn: string;
+  terminadaEn: string | null;
+  variables: Record<string, ResultadoVariable>;
+  error: string | null;
+  instancia: string;
+}
+
+interface Fila {
+  id: string;
+  origen: Origen;
+  estado: EstadoSincronizacion;
+  iniciada_en: Date;
+  terminada_en: Date | null;
+  variables: Record<string, ResultadoVariable>;
+  error: string | null;
+  instancia: string;
+}
+
+const aSincronizacion = (f: Fila): Sincronizacion => ({
+  id: Number(f.id),
+  origen: f.origen,
+  estado: f.estado,
+  iniciadaEn: f.iniciada_en.toISOString(),
+  terminadaEn: f.terminada_en?.toISOString() ?? null,
+  variables: f.variables,
+  error: f.error,
+  instancia: f.instancia,
+});
+
+/** Any constant: the key of the session-level advisory lock one run holds across instances. */
+const SYNC_LOCK_KEY = 7_318_004_211;
+
+/** Held by the one run in progress (across every facturacion instance on this database). */
+export interface SyncLock {
+  release(): Promise<void>;
+}
+
+@Injectable()
+export class SincronizacionesRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /**
+   * The run lock, or undefined when another run (here or on another instance)
+   * holds it. A session lock on a connection of its own: if the process dies,
+   * PostgreSQL drops the connection and the lock with it.
+   */
+  async tryLock(): Promise<SyncLock | undefined> {
+    const client = await pgPool(this.db).connect();
+    client.on('error', () => undefined); // reported by the batches' own connections
+    try {
+      const { rows } = await client.query<{ ok: boolean }>(
+        'SELECT pg_try_advisory_lock($1) AS ok',
+        [SYNC_LOCK_KEY],
+      );
+      if (!rows[0].ok) {
+        client.release();
+        return undefined;
+      }
+    } catch (error) {
+      client.release(error as Error);
+      throw error;
+    }
+    // closing the session is what surely drops the lock, whatever state the connection is in
+    return { release: () => Promise.resolve(client.release(true)) };
+  }
+
+  /** Under the lock: runs still marked en_curso died with their process. */
+  async markInterrupted(): Promise<void> {
+    await pgPool(this.db).query(
+      `UPDATE sincronizacion SET estado = 'interrumpida', terminada_en = now(),
+         error = 'the process running it stopped before it finished'
+       WHERE estado = 'en_curso'`,
+    );
+  }
+
+  async start(origen: Origen, instancia: string): Promise<number> {
+    const { rows } = await pgPool(this.db).query<{ id: string }>(
+      `INSERT INTO sincronizacion (origen, estado, instancia) VALUES ($1, 'en_curso', $2) RETURNING id`,
+      [origen, instancia],
+    );
+    return Number(rows[0].id);
+  }
+
+  async finish(
+    id: number,
+    estado: Exclude<EstadoSincronizacion, 'en_curso'>,
+    variables: Record<string, ResultadoVariable>,
+    error: string | null,
+  ): Promise<void> {
+    await pgPool(this.db).query(
+      `UPDATE sincronizacion SET estado = $2, terminada_en = now(), variables = $3, error = $4
+       WHERE id = $1`,
+      [id, estado, JSON.stringify(variables), error],
+    );
+  }
+
+  async findRunning(): Promise<number | undefined> {
+    const { rows } = await pgPool(this.db).query<{ id: string }>(
+      `SELECT id FROM sincronizacion WHERE estado = 'en_curso' ORDER BY id DESC LIMIT 1`,
+    );
+    return rows.length > 0 ? Number(rows[0].id) : undefined;
+  }
+
+  async findRecent(limit: number): Promise<Sincronizacion[]> {
+    const { rows } = await pgPool(this.db).query<Fila>(
+      `SELECT * FROM sincronizacion ORDER BY id DESC LIMIT $1`,
+      [limit],
+    );
+    return rows.map(aSincronizacion);
+  }
+
+  async findById(id: number): Promise<Sincronizacion | undefined> {
+    const { rows } = await pgPool(this.db).query<Fila>(
+      `SELECT * FROM sincronizacion WHERE id = $1`,
+      [id],
+    );
+    return rows.map(aSincronizacion)[0];
+  }
+}

@@ -1,0 +1,154 @@
+import { DomainError } from '@iot/common';
+import { inTransaction, pgPool } from '@iot/database';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { DataSource } from 'typeorm';
+import {
+  crearTablaVariableSql,
+  tablaVariable,
+  vistaFacturacionSql,
+} from '../variables/tabla-variable';
+import { LecturaFacturable, Lote } from './lote';
+
+const UNIQUE_VIOLATION = '23505';
+
+/** Another writer moved this variable's cursor: this batch is not ours to write. */
+export class CursorMovidoError extends DomainError {
+  constructor(nombre: string) {
+    super('conflict', `the cursor of ${nombre} was moved by another sync run`);
+  }
+}
+
+/** The write side of the per-variable tables: creation, cursor, batches. */
+@Injectable()
+export class VariablesFacturadasRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /**
+   * Creates the variable's table, catalog row and view entry the first time it
+   * is billed (one transaction); returns its cursor (null = from the start).
+   */
+  async ensureTable(nombre: string): Promise<string | null> {
+    const actual = await this.findCursor(nombre);
+    if (actual !== undefined) return actual;
+    await inTransaction(pgPool(this.db), async (tx) => {
+      // fails on a concurrent creator (primary key): that transaction then creates nothing
+      await tx.query(`INSERT INTO variable_facturada (nombre) VALUES ($1)`, [nombre]);
+      for (const sql of crearTablaVariableSql(nombre)) await tx.query(sql);
+      const { rows } = await tx.query<{ nombre: string }>(
+        `SELECT nombre FROM variable_facturada ORDER BY nombre`,
+      );
+      await tx.query(vistaFacturacionSql(rows.map((r) => r.nombre)));
+    });
+    return null;
+  }
+
+  /** undefined: not billed yet; null: billed, nothing exported yet. */
+  async findCursor(nombre: string): Promise<string | null | undefined> {
+    const { rows } = await pgPool(this.db).query<{ cursor: string | null }>(
+      `SELECT cursor FROM variable_facturada WHERE nombre = $1`,
+      [nombre],
+    );
+    return rows.length === 0 ? undefined : rows[0].cursor;
+  }
+
+  /**
+   * Writes a batch and moves the cursor from `anterior` to `lote.siguiente` in
+   * one transaction: after a crash either both happened or neither. Throws
+   * CursorMovidoError if the cursor is no longer `anterior`. Returns the rows
+   * stored (fewer than sent only if some were already there).
+   */
+  async saveBatch(nombre: string, anterior: string | null, lote: Lote): Promise<number> {
+    try {
+      return await this.write(nombre, anterior, lote, (tx) => this.copy(tx, nombre, lote.lecturas));
+    } catch (error) {
+      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+      // some were stored before (a cursor set back by hand): keep those, add the rest
+      return this.write(nombre, anterior, lote, (tx) => this.insertNew(tx, nombre, lote.lecturas));
+    }
+  }
+
+  private write(
+    nombre: string,
+    anterior: string | null,
+    lote: Lote,
+    store: (tx: PoolClient) => Promise<number>,
+  ): Promise<number> {
+    return inTransaction(pgPool(this.db), async (tx) => {
+      // first: locks the catalog row, so a concurrent writer waits here, then sees the moved cursor
+      const moved = await tx.query({
+        name: 'variable_cursor_advance',
+        text: `UPDATE variable_facturada SET cursor = $2, ultima_sincronizacion = now()
+               WHERE nombre = $1 AND cursor IS NOT DISTINCT FROM $3`,
+        values: [nombre, lote.siguiente, anterior],
+      });
+      if (moved.rowCount !== 1) throw new CursorMovidoError(nombre);
+      if (lote.lecturas.length === 0) return 0;
+      const stored = await store(tx);
+      const [primera, ultima] = rango(lote.lecturas);
+      await tx.query({
+        name: 'variable_counters',
+        text: `UPDATE variable_facturada SET filas = filas + $2,
+                 primera_lectura = LEAST(primera_lectura, $3::timestamptz),
+                 ultima_lectura = GREATEST(ultima_lectura, $4::timestamptz)
+               WHERE nombre = $1`,
+        values: [nombre, stored, primera, ultima],
+      });
+      return stored;
+    });
+  }
+
+  private async copy(
+    tx: PoolClient,
+    nombre: string,
+    lecturas: LecturaFacturable[],
+  ): Promise<number> {
+    // serials are pattern-checked on arrival: no tab, newline or backslash to escape
+    const text = lecturas
+      .map((l) => `${l.idDispositivo}\t${l.numeroSerie}\t${l.estampaTiempo}\t${l.valorVariable}\n`)
+      .join('');
+    await pipeline(
+      Readable.from([text]),
+      tx.query(
+        copyFrom(
+          `COPY ${tablaVariable(nombre)} (id_dispositivo, numero_serie, estampa_tiempo, valor_variable) FROM STDIN`,
+        ),
+      ),
+    );
+    return lecturas.length;
+  }
+
+  private async insertNew(
+    tx: PoolClient,
+    nombre: string,
+    lecturas: LecturaFacturable[],
+  ): Promise<number> {
+    const result = await tx.query(
+      `INSERT INTO ${tablaVariable(nombre)} (id_dispositivo, numero_serie, estampa_tiempo, valor_variable)
+       SELECT * FROM unnest($1::bigint[], $2::varchar[], $3::timestamptz[], $4::float8[])
+       ON CONFLICT (id_dispositivo) DO NOTHING`,
+      [
+        lecturas.map((l) => l.idDispositivo),
+        lecturas.map((l) => l.numeroSerie),
+        lecturas.map((l) => l.estampaTiempo),
+        lecturas.map((l) => l.valorVariable),
+      ],
+    );
+    return result.rowCount ?? 0;
+  }
+}
+
+/** Earliest and latest estampaTiempo of a batch (ISO strings in UTC compare as text). */
+function rango(lecturas: LecturaFacturable[]): [string, string] {
+  let min = lecturas[0].estampaTiempo;
+  let max = min;
+  for (const l of lecturas) {
+    if (l.estampaTiempo < min) min = l.estampaTiempo;
+    if (l.estampaTiempo > max) max = l.estampaTiempo;
+  }
+  return [min, max];
+}

@@ -1,0 +1,57 @@
+import { PaginaLecturas } from '@iot/contracts';
+import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { Readable } from 'node:stream';
+import { CSV_CONTENT_TYPE } from './csv';
+import { ConsultaLecturasFacturadasDto, ConsultaResumenDto, VariableParams } from './variables.dto';
+import { Resumen, VariablesService } from './variables.service';
+import { VariableFacturada } from './variables.repository';
+
+/** CSV when asked by `formato=csv`, or by `Accept: text/csv` when formato is absent. */
+function wantsCsv(formato: string | undefined, accept: string | undefined): boolean {
+  return formato ? formato === 'csv' : (accept ?? '').includes('text/csv');
+}
+
+function csvReply(reply: FastifyReply, filename: string): FastifyReply {
+  return reply
+    .type(CSV_CONTENT_TYPE)
+    .header('content-disposition', `attachment; filename="${filename}"`);
+}
+
+@Controller('api/facturacion/variables')
+export class VariablesController {
+  constructor(private readonly variables: VariablesService) {}
+
+  @Get()
+  async list(): Promise<{ variables: VariableFacturada[] }> {
+    return { variables: await this.variables.findAll() };
+  }
+
+  @Get(':nombre/lecturas')
+  async lecturas(
+    @Param() p: VariableParams,
+    @Query() q: ConsultaLecturasFacturadasDto,
+    @Headers('accept') accept: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<FastifyReply> {
+    if (!wantsCsv(q.formato, accept)) {
+      const page: PaginaLecturas = await this.variables.page(p.nombre, q);
+      return reply.send(page);
+    }
+    const rows = await this.variables.csv(p.nombre, q, q.separador ?? ',');
+    return csvReply(reply, `${p.nombre}-lecturas.csv`).send(Readable.from(rows));
+  }
+
+  @Get(':nombre/resumen')
+  async resumen(
+    @Param() p: VariableParams,
+    @Query() q: ConsultaResumenDto,
+    @Headers('accept') accept: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<FastifyReply> {
+    const resumen: Resumen = await this.variables.summarize(p.nombre, q);
+    if (!wantsCsv(q.formato, accept)) return reply.send(resumen);
+    const lines = this.variables.resumenCsv(resumen, q.separador ?? ',', q.porDispositivo ?? false);
+    return csvReply(reply, `${p.nombre}-resumen.csv`).send(Readable.from(lines));
+  }
+}

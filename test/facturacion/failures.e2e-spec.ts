@@ -1,0 +1,145 @@
+import { TEST_API_KEY } from '../support/dispositivo';
+import {
+  bulkLoad,
+  expectExact,
+  sync,
+  syncUntilCaughtUp,
+  useSuite,
+  waitRun,
+} from '../support/facturacion';
+import { http } from '../support/http';
+import { startTcpProxy } from '../support/tcp-proxy';
+import { waitFor } from '../support/wait';
+
+/** Rows facturacion has stored for a variable so far (0 before its table exists). */
+async function filas(suite: ReturnType<typeof useSuite>, variable: string): Promise<number> {
+  const { rows } = await suite.destino.query(
+    `SELECT filas::int AS n FROM variable_facturada WHERE nombre = $1`,
+    [variable],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+describe('facturacion pull: failures', () => {
+  const suite = useSuite({ SYNC_BATCH_ROWS: '1000' });
+
+  it('resumes after kill -9 mid-sync with no gap and no duplicate', async () => {
+    await bulkLoad(suite.origen, ['voltaje', 'corriente', 'temperatura'], 150_000);
+    const started = await http(suite.facturacion.url, 'POST', '/api/facturacion/sincronizaciones');
+    expect(started.status).toBe(202);
+    await waitFor(async () => (await filas(suite, 'voltaje')) >= 10_000, 30_000, 'a partial sync');
+    await suite.facturacion.kill('SIGKILL');
+    const partial = await filas(suite, 'voltaje');
+    expect(partial).toBeLessThan(150_000);
+    // the table matches its counter: the last batch is all there or not at all
+    const { rows } = await suite.destino.query(`SELECT count(*)::int AS n FROM variables.voltaje`);
+    expect(rows[0].n).toBe(partial);
+
+    suite.facturacion = await suite.startFacturacion();
+    const { filas: copied } = await syncUntilCaughtUp(suite.facturacion);
+    expect(copied.voltaje).toBe(150_000 - partial);
+    await expectExact(suite, 'voltaje');
+    await expectExact(suite, 'corriente');
+    const killed = await http(
+      suite.facturacion.url,
+      'GET',
+      `/api/facturacion/sincronizaciones/${started.body.id}`,
+    );
+    expect(killed.body.estado).toBe('interrumpida');
+  });
+
+  it('fails a run cleanly when dispositivo dies mid-stream; the next one completes', async () => {
+    await bulkLoad(suite.origen, ['voltaje', 'corriente'], 150_000, '2026-02-01T00:00:00Z');
+    const before = await filas(suite, 'voltaje');
+    const started = await http(suite.facturacion.url, 'POST', '/api/facturacion/sincronizaciones');
+    await waitFor(
+      async () => (await filas(suite, 'voltaje')) >= before + 5_000,
+      30_000,
+      'progress',
+    );
+    await suite.dispositivo.kill('SIGKILL');
+    const failed = await waitRun(suite.facturacion, started.body.id);
+    expect(failed.estado).toBe('fallida');
+    expect(failed.error).toMatch(/^voltaje: /);
+    expect(failed.variables.voltaje.filas).toBeGreaterThan(0);
+    // up and serving, the pull marked degraded with the reason
+    const health = await http(suite.facturacion.url, 'GET', '/health');
+    expect(health.status).toBe(200);
+    expect(health.body.components.sincronizacion).toMatchObject({
+      dispositivo: 'degradado',
+      fallosSeguidos: 1,
+    });
+    expect(health.body.components.sincronizacion.ultimoError).toContain('dispositivo');
+    const variables = await http(suite.facturacion.url, 'GET', '/api/facturacion/variables');
+    expect(variables.status).toBe(200);
+
+    suite.dispositivo = await suite.startDispositivo(suite.dispositivo.port);
+    await syncUntilCaughtUp(suite.facturacion);
+    await expectExact(suite, 'voltaje');
+    await expectExact(suite, 'corriente');
+    const healthy = await http(suite.facturacion.url, 'GET', '/health');
+    expect(healthy.body.components.sincronizacion).toMatchObject({ dispositivo: 'ok' });
+  });
+
+  it('times out a silent dispositivo, retries with backoff, then recovers', async () => {
+    const proxy = await startTcpProxy({ host: '127.0.0.1', port: suite.dispositivo.port });
+    const viaProxy = await suite.startFacturacion({
+      DISPOSITIVO_URL: `http://127.0.0.1:${proxy.port}`,
+      SYNC_TIMEOUT_MS: '300',
+      SYNC_RETRIES: '2',
+      SYNC_RETRY_DELAY_MS: '200',
+      LOG_LEVEL: 'warn',
+    });
+    await bulkLoad(suite.origen, ['voltaje'], 10, '2026-03-01T00:00:00Z');
+    proxy.freeze();
+    const t0 = Date.now();
+    const run = await sync(viaProxy);
+    expect(run.estado).toBe('fallida');
+    expect(run.error).toContain('did not answer within 300 ms');
+    // three attempts: 300 ms each, 200 + 400 ms between them
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(3 * 300 + 600);
+    expect(viaProxy.output()).toContain('dispositivo export failed; retrying');
+    proxy.thaw();
+    await syncUntilCaughtUp(viaProxy);
+    await expectExact(suite, 'voltaje');
+    await viaProxy.kill('SIGTERM');
+    await proxy.close();
+  });
+
+  it('keeps the stream paused while its database stalls, then completes exactly', async () => {
+    const pg = new URL(suite.facturacionDb.url);
+    const proxy = await startTcpProxy({ host: pg.hostname, port: Number(pg.port || 5432) });
+    const slowDb = await suite.startFacturacion({
+      DATABASE_URL: proxy.via(suite.facturacionDb.url),
+      SYNC_TIMEOUT_MS: '500',
+    });
+    await bulkLoad(suite.origen, ['voltaje', 'corriente'], 60_000, '2026-04-01T00:00:00Z');
+    const before = await filas(suite, 'voltaje');
+    const started = await http(slowDb.url, 'POST', '/api/facturacion/sincronizaciones');
+    await waitFor(async () => (await filas(suite, 'voltaje')) > before, 30_000, 'progress');
+    proxy.freeze(); // longer than SYNC_TIMEOUT_MS: a paused stream must not time out
+    await new Promise((r) => setTimeout(r, 2000));
+    proxy.thaw();
+    const run = await waitRun(slowDb, started.body.id);
+    expect(run).toMatchObject({ estado: 'completada', error: null });
+    await syncUntilCaughtUp(slowDb);
+    await expectExact(suite, 'voltaje');
+    await expectExact(suite, 'corriente');
+    await slowDb.kill('SIGTERM');
+    await proxy.close();
+  });
+
+  it('does not retry a refused API key and says which setting to check', async () => {
+    const wrongKey = await suite.startFacturacion({
+      DISPOSITIVO_API_KEY: `${TEST_API_KEY}-wrong`,
+      SYNC_RETRY_DELAY_MS: '5000',
+    });
+    const t0 = Date.now();
+    const run = await sync(wrongKey);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(run.estado).toBe('fallida');
+    expect(run.error).toContain('401');
+    expect(run.error).toContain('DISPOSITIVO_API_KEY');
+    await wrongKey.kill('SIGTERM');
+  });
+});
