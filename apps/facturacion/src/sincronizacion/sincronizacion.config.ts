@@ -26,7 +26,7 @@ export interface SyncConfig {
 export const DEFAULT_CRON = '*/6 * * * * *';
 
 function checkVariable(name: string): string | undefined {
-  return IDENTIFIER_PATTERN.test(name)
+  return IDENTIFIER_PATTERN.test(name.toLowerCase())
     ? undefined
     : `"${name.slice(0, 80)}" is not a variable name (${IDENTIFIER_PATTERN.source})`;
 }
@@ -42,7 +42,8 @@ export function readSyncConfig(env: EnvReader): SyncConfig {
         (check.error ? `: ${check.error.message}` : ''),
     );
   }
-  const variables = env.list('BILLING_VARIABLES', checkVariable);
+  // lower-cased as dispositivo stores them
+  const variables = env.list('BILLING_VARIABLES', checkVariable).map((v) => v.toLowerCase());
   const dispositivoUrl = env.optionalUrl('DISPOSITIVO_URL', ['http:', 'https:']);
   const dispositivoApiKey = env.optionalString('DISPOSITIVO_API_KEY');
   env.require(

@@ -157,7 +157,7 @@ export class VariablesRepository {
     // an hour is an hour (across a repeated local hour too); longer buckets end at the next local boundary
     const fin =
       intervalo === 'hora'
-        ? `inicio + interval '1 hour'`
+        ? `inicio + $3::interval`
         : `((inicio AT TIME ZONE $2) + $3::interval) AT TIME ZONE $2`;
     try {
       const { rows } = await pgPool(this.db).query<{
