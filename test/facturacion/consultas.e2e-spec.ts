@@ -39,6 +39,8 @@ function expectedDays(rows: { estampaTiempo: number; valorVariable: number }[]) 
   }));
 }
 
+type Row = Record<string, string>;
+
 const decimal = (text: string): number => Number(text.replace(',', '.'));
 
 const fromCsv = (r: Record<string, string>) => ({
@@ -150,10 +152,7 @@ describe('facturacion: billing staff queries', () => {
     const csv = await get('/lecturas?numeroSerie=A&formato=csv&separador=;');
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toContain('text/csv');
-    const rows = parse(csv.body as string, { delimiter: ';', columns: true }) as Record<
-      string,
-      string
-    >[];
+    const rows = parse<Row>(csv.body as string, { delimiter: ';', columns: true });
     expect(rows.some((r) => r.valorVariable.includes(','))).toBe(true);
     expect(rows.map(fromCsv)).toEqual(json);
 
@@ -162,14 +161,11 @@ describe('facturacion: billing staff queries', () => {
       headers: { accept: 'text/csv', 'x-api-key': TEST_API_KEY },
     });
     expect(accepted.headers.get('content-type')).toContain('text/csv');
-    const comma = parse(await accepted.text(), { columns: true }) as Record<string, string>[];
+    const comma = parse<Row>(await accepted.text(), { columns: true });
     expect(comma.map(fromCsv)).toEqual(json);
 
     const summary = await get(`/resumen?zona=${ZONE}&formato=csv&separador=;&porDispositivo=true`);
-    const buckets = parse(summary.body as string, { delimiter: ';', columns: true }) as Record<
-      string,
-      string
-    >[];
+    const buckets = parse<Row>(summary.body as string, { delimiter: ';', columns: true });
     const asJson = (await get(`/resumen?zona=${ZONE}&porDispositivo=true`)).body.resumen;
     expect(
       buckets.map((b) => ({

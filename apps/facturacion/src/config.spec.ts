@@ -54,7 +54,7 @@ describe('facturacion config', () => {
     ],
     [{ SYNC_BATCH_ROWS: '0' }, /SYNC_BATCH_ROWS="0" must be an integer between 1 and 50000/],
   ])('refuses %p', (env, message) => {
-    const found = problems(env as Record<string, string>);
+    const found = problems(env);
     expect(found).toHaveLength(1);
     expect(found[0]).toMatch(message);
   });
