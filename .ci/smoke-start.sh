@@ -68,6 +68,18 @@ for _ in $(seq 1 40); do [ "$(grep -c '"msg":"connected to MQTT broker"' "$log")
 publish SMOKE3
 stored SMOKE3
 
+# facturacion runs on the defaults with the sync on: its runs are listed, and the
+# voltaje reading sent above reaches its table within a few 6 s ticks
+for _ in $(seq 1 40); do
+  runs=$(curl -sS "http://127.0.0.1:8082/api/facturacion/sincronizaciones" -H "x-api-key: $key")
+  page=$(curl -sS "http://127.0.0.1:8082/api/facturacion/variables/voltaje/lecturas" -H "x-api-key: $key" || true)
+  grep -q '"estado":"completada"' <<<"$runs" && grep -q '"numeroSerie":"SMOKE1"' <<<"$page" && break
+  sleep 0.5
+done
+echo "$runs" | head -c 600; echo
+grep -q '"estado":"completada"' <<<"$runs" || { echo "no completed facturacion sync run"; exit 1; }
+grep -q '"numeroSerie":"SMOKE1"' <<<"$page" || { echo "reading SMOKE1 not billed: $page"; exit 1; }
+
 kill -INT -- "-$pid"
 for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
 if kill -0 "$pid" 2>/dev/null; then echo "npm start did not stop on SIGINT"; exit 1; fi
