@@ -7,6 +7,7 @@ process.env.LOG_LEVEL ??= 'warn';
 import { randomBytes } from 'node:crypto';
 import { postgresServer } from '../scripts/services';
 import { bindFix } from './scenarios/bind-fix';
+import { facturacionSync } from './scenarios/facturacion-sync';
 import { httpIngestion } from './scenarios/http-ingestion';
 import { mqttIngestion } from './scenarios/mqtt-ingestion';
 
@@ -14,6 +15,7 @@ const SCENARIOS: Record<string, typeof httpIngestion> = {
   http: httpIngestion,
   mqtt: mqttIngestion,
   bind: bindFix,
+  facturacion: facturacionSync,
 };
 
 async function main(): Promise<void> {

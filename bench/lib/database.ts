@@ -1,7 +1,8 @@
 import { createDatabase, dropDatabase, typeOrmOptions, withDatabase } from '@iot/database';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { migrations } from '../../apps/dispositivo/src/database/migrations';
+import { MigrationInterface } from 'typeorm';
+import { migrations as dispositivoMigrations } from '../../apps/dispositivo/src/database/migrations';
 
 export interface BenchDatabase {
   url: string;
@@ -11,12 +12,19 @@ export interface BenchDatabase {
 
 let n = 0;
 
-/** A fresh database for one measured run, with dispositivo's schema when `migrate`. */
-export async function freshDatabase(serverUrl: string, migrate: boolean): Promise<BenchDatabase> {
+/**
+ * A fresh database for one measured run; `migrate`: with dispositivo's schema
+ * (true) or the given migrations.
+ */
+export async function freshDatabase(
+  serverUrl: string,
+  migrate: boolean | Array<new () => MigrationInterface>,
+): Promise<BenchDatabase> {
+  const migrations = migrate === true ? dispositivoMigrations : migrate || [];
   const name = `bench_${process.pid}_${Date.now().toString(36)}_${n++}`;
   await createDatabase(serverUrl, name);
   const url = withDatabase(serverUrl, name);
-  if (migrate) {
+  if (migrations.length > 0) {
     const source = new DataSource(
       typeOrmOptions(
         { url, poolSize: 1, connectTimeoutMs: 10_000, queryTimeoutMs: 600_000 },

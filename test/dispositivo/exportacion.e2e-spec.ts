@@ -142,6 +142,27 @@ describe('dispositivo export to facturacion', () => {
     await fast.end();
   });
 
+  it('orders by transaction id as a number, not as text (99 before 100)', async () => {
+    // rows as if written by transactions 99 and 100 (both long finished): as text '100' < '99',
+    // and a page ordered that way would move the cursor past every row of 99
+    const insert = `INSERT INTO lectura (numero_serie, nombre_variable, estampa_tiempo, valor_variable, xid)
+      SELECT 'XID' || $1, 'xidtest', to_timestamp(i), i, $1::xid8 FROM generate_series(1, 5) i`;
+    await ctx.pg.query(insert, ['100']);
+    await ctx.pg.query(insert, ['99']);
+    const seen: string[] = [];
+    let cursor = '';
+    for (let round = 0; round < 10; round++) {
+      const page = await exportar(`variables=xidtest&limite=3${cursor && `&despuesDe=${cursor}`}`);
+      seen.push(...page.lecturas.map((l) => `${l.numeroSerie}:${l.valorVariable}`));
+      cursor = page.fin.siguiente;
+      if (page.fin.completo) break;
+    }
+    expect(seen).toEqual([
+      ...[1, 2, 3, 4, 5].map((i) => `XID99:${i}`),
+      ...[1, 2, 3, 4, 5].map((i) => `XID100:${i}`),
+    ]);
+  });
+
   it.each([
     ['variables=Volt%3Bx', 'variables'],
     ['variables=', 'variables'],

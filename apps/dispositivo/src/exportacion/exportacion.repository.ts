@@ -7,7 +7,7 @@ import { ExportCursor } from './export-cursor';
 
 interface Fila {
   id: string;
-  xid: string;
+  xid_texto: string;
   numero_serie: string;
   nombre_variable: string;
   estampa_ms: number;
@@ -21,12 +21,13 @@ export interface LecturaExportada extends LecturaGuardada {
 /** Beyond this many pending readings the lag is reported as this many. */
 const LAG_CAP = 100_000;
 
-const COLUMNAS = `id, xid::text AS xid, numero_serie, nombre_variable,
+// never alias the text form as `xid`: ORDER BY xid would then sort text ('100' < '99')
+const COLUMNAS = `id, xid::text AS xid_texto, numero_serie, nombre_variable,
   (extract(epoch FROM estampa_tiempo) * 1000)::float8 AS estampa_ms, valor_variable`;
 
 const aExportada = (f: Fila): LecturaExportada => ({
   id: Number(f.id),
-  xid: f.xid,
+  xid: f.xid_texto,
   numeroSerie: f.numero_serie,
   nombreVariable: f.nombre_variable,
   estampaTiempo: new Date(f.estampa_ms),
@@ -60,7 +61,7 @@ export class ExportacionRepository {
       text: `SELECT ${COLUMNAS} FROM lectura
        WHERE xid < $1::xid8 AND (xid, id) > ($2::xid8, $3::bigint)
          AND nombre_variable = ANY($4::varchar[])
-       ORDER BY xid, id LIMIT $5`,
+       ORDER BY lectura.xid, lectura.id LIMIT $5`,
       values: [horizon, after.xid, after.id, variables, limit],
     });
     return rows.map(aExportada);
