@@ -12,7 +12,6 @@ import { median, ratio, saveResult } from '../lib/report';
 import type { BenchContext } from './http-ingestion';
 
 const TOTAL = Number(process.env.BENCH_FACTURACION_ROWS ?? 1_000_000);
-const VARIABLES = ['voltaje', 'corriente', 'temperatura'];
 const BILLED = ['voltaje', 'corriente'];
 const DEVICES = 100;
 const QUERIES = 300;

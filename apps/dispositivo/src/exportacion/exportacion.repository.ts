@@ -18,6 +18,24 @@ export interface LecturaExportada extends LecturaGuardada {
   xid: string;
 }
 
+/** One page of the export: its NDJSON lines and the cursor after the last of them. */
+export interface PaginaExportada {
+  lineas: string;
+  filas: number;
+  ultima: ExportCursor;
+}
+
+/**
+ * A LecturaRespuesta as JSON text, field for field what toRespuesta +
+ * JSON.stringify write: strings through to_json (escaped), the instant as
+ * toISOString does, the float in its shortest exact form (as JS prints it).
+ */
+const LINEA = `'{"idDispositivo":' || id
+  || ',"nombreVariable":' || to_json(nombre_variable)::text
+  || ',"numeroSerie":' || to_json(numero_serie)::text
+  || ',"estampaTiempo":"' || to_char(estampa_tiempo AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+  || '","valorVariable":' || valor_variable::text || '}'`;
+
 /** Beyond this many pending readings the lag is reported as this many. */
 const LAG_CAP = 100_000;
 
@@ -49,22 +67,31 @@ export class ExportacionRepository {
     return rows[0].h;
   }
 
-  /** The next rows of these variables after `after`, below `horizon`, in (xid, id) order. */
+  /**
+   * The next rows of these variables after `after`, below `horizon`, in (xid,
+   * id) order, each already as its NDJSON line (a LecturaRespuesta): PostgreSQL
+   * writes the JSON, so the export does not parse and re-serialise every row
+   * (that cost three quarters of the export's time).
+   */
   async findExportPage(
     variables: string[],
     after: ExportCursor,
     horizon: string,
     limit: number,
-  ): Promise<LecturaExportada[]> {
-    const { rows } = await pgPool(this.db).query<Fila>({
-      name: 'lectura_export_page',
-      text: `SELECT ${COLUMNAS} FROM lectura
+  ): Promise<PaginaExportada> {
+    const { rows } = await pgPool(this.db).query<{ linea: string; xid_texto: string; id: string }>({
+      name: 'lectura_export_lines',
+      text: `SELECT ${LINEA} AS linea, xid::text AS xid_texto, id FROM lectura
        WHERE xid < $1::xid8 AND (xid, id) > ($2::xid8, $3::bigint)
          AND nombre_variable = ANY($4::varchar[])
        ORDER BY lectura.xid, lectura.id LIMIT $5`,
       values: [horizon, after.xid, after.id, variables, limit],
     });
-    return rows.map(aExportada);
+    if (rows.length === 0) return { lineas: '', filas: 0, ultima: after };
+    const last = rows[rows.length - 1];
+    let lineas = '';
+    for (const r of rows) lineas += `${r.linea}\n`;
+    return { lineas, filas: rows.length, ultima: { xid: last.xid_texto, id: Number(last.id) } };
   }
 
   /**

@@ -39,17 +39,13 @@ export class ExportacionService {
     while (enviadas < limite) {
       const want = Math.min(PAGE, limite - enviadas);
       const page = await this.repository.findExportPage(variables, cursor, horizon, want);
-      if (page.length > 0) {
-        const last = page[page.length - 1];
-        cursor = { xid: last.xid, id: last.id };
-        enviadas += page.length;
+      if (page.filas > 0) {
+        cursor = page.ultima;
+        enviadas += page.filas;
         const punto: PuntoControl = { siguiente: encodeExportCursor(cursor) };
-        yield (
-          page.map((l) => `${JSON.stringify(toRespuesta(l))}\n`).join('') +
-          `${JSON.stringify(punto)}\n`
-        );
+        yield `${page.lineas}${JSON.stringify(punto)}\n`;
       }
-      if (page.length < want) {
+      if (page.filas < want) {
         completo = true;
         break;
       }

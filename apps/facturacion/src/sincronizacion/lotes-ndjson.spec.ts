@@ -1,5 +1,6 @@
 import { PassThrough, Readable } from 'node:stream';
 import { lastValueFrom, toArray } from 'rxjs';
+import { lecturasDe } from './lote';
 import { ExportacionInterrumpidaError, LoteEnCurso, lotesNdjson } from './lotes-ndjson';
 
 const lectura = (id: number, extra: object = {}): string =>
@@ -44,14 +45,22 @@ describe('lotesNdjson', () => {
       ),
     );
     lotes.forEach((l) => l.release());
-    expect(lotes.map((l) => [l.lecturas.length, l.siguiente])).toEqual([
+    expect(lotes.map((l) => [l.filas, l.siguiente])).toEqual([
       [6, 'c6'],
       [6, 'c12'],
       [6, 'c18'],
       [5, 'c23'],
     ]);
     expect(lotes[3].fin?.completo).toBe(true);
-    expect(lotes.flatMap((l) => l.lecturas.map((r) => r.idDispositivo))).toEqual(
+    // the rows travel as checked COPY text, with the batch's time range
+    expect(lotes[0].copy.split('\n')[0]).toBe(
+      `1\tS1\t${new Date(1_700_000_000_001).toISOString()}\t0.5`,
+    );
+    expect([lotes[0].primera, lotes[0].ultima]).toEqual([
+      new Date(1_700_000_000_001).toISOString(),
+      new Date(1_700_000_000_006).toISOString(),
+    ]);
+    expect(lotes.flatMap((l) => lecturasDe(l).map((r) => r.idDispositivo))).toEqual(
       Array.from({ length: 23 }, (_, i) => i + 1),
     );
   });
@@ -83,7 +92,7 @@ describe('lotesNdjson', () => {
     const error = await new Promise((resolve) =>
       lotesNdjson(exportacion(13, 5, { lines: 0 }, false), options).subscribe({
         next: (l) => {
-          seen.push(...l.lecturas.map((r) => r.idDispositivo));
+          seen.push(...lecturasDe(l).map((r) => r.idDispositivo));
           l.release();
         },
         error: resolve,

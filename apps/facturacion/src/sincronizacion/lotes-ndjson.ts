@@ -2,7 +2,7 @@ import { FinExportacion, NUMERO_SERIE_PATTERN, NUMERO_SERIE_MAX_LENGTH } from '@
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { Observable } from 'rxjs';
-import { LecturaFacturable, Lote } from './lote';
+import { copyRow, LecturaFacturable, Lote } from './lote';
 
 /** A batch handed downstream; `release()` once it is written lets the stream flow again. */
 export interface LoteEnCurso extends Lote {
@@ -42,7 +42,9 @@ export function lotesNdjson(stream: Readable, options: LotesOptions): Observable
   return new Observable<LoteEnCurso>((subscriber) => {
     const decoder = new StringDecoder('utf8');
     let pendiente = '';
-    let lecturas: LecturaFacturable[] = [];
+    let rows: string[] = [];
+    let primera: string | undefined;
+    let ultima: string | undefined;
     let pending = 0;
     let fin: FinExportacion | undefined;
     let idle: NodeJS.Timeout | undefined;
@@ -65,8 +67,16 @@ export function lotesNdjson(stream: Readable, options: LotesOptions): Observable
       }
     };
     const emit = (siguiente: string, last?: FinExportacion): void => {
-      const lote: Lote = { lecturas, siguiente, fin: last };
-      lecturas = [];
+      const lote: Lote = {
+        copy: rows.join(''),
+        filas: rows.length,
+        primera,
+        ultima,
+        siguiente,
+        fin: last,
+      };
+      rows = [];
+      primera = ultima = undefined;
       pending++;
       if (pending >= options.maxPending) stream.pause();
       let released = false;
@@ -98,7 +108,10 @@ export function lotesNdjson(stream: Readable, options: LotesOptions): Observable
         return fail((error as Error).message);
       }
       if (lectura) {
-        lecturas.push(lectura);
+        rows.push(copyRow(lectura));
+        const t = lectura.estampaTiempo;
+        if (primera === undefined || t < primera) primera = t;
+        if (ultima === undefined || t > ultima) ultima = t;
         return;
       }
       const punto = value as Partial<FinExportacion> | null;
@@ -110,7 +123,7 @@ export function lotesNdjson(stream: Readable, options: LotesOptions): Observable
         emit(punto.siguiente, fin);
         return;
       }
-      if (lecturas.length >= options.batchRows) emit(punto.siguiente);
+      if (rows.length >= options.batchRows) emit(punto.siguiente);
     };
 
     stream.on('data', (chunk: Buffer) => {

@@ -11,6 +11,8 @@ export interface SyncConfig {
   dispositivoUrls: string[];
   /** Sent as `x-api-key` to dispositivo. */
   dispositivoApiKey: string;
+  /** Variables pulled at once, each on its own stream and connection. */
+  parallel: number;
   /** Readings written per transaction (at least this many, up to the next checkpoint). */
   batchRows: number;
   /** Readings asked for per export request. */
@@ -55,6 +57,7 @@ export function readSyncConfig(env: EnvReader): SyncConfig {
     variables: variables.length > 0 ? [...new Set(variables)] : ['voltaje', 'corriente'],
     dispositivoUrls: [dispositivoUrl ?? 'http://127.0.0.1:8081'],
     dispositivoApiKey: dispositivoApiKey ?? '',
+    parallel: env.int('SYNC_PARALLEL', 2, { min: 1, max: 8 }),
     batchRows: env.int('SYNC_BATCH_ROWS', 5000, { min: 1, max: 50_000 }),
     requestRows: env.int('SYNC_REQUEST_ROWS', 100_000, { min: 1, max: 100_000 }),
     timeoutMs: env.int('SYNC_TIMEOUT_MS', 10_000, { min: 100, max: 600_000 }),

@@ -119,16 +119,22 @@ export class SincronizacionService implements OnApplicationShutdown {
     const resultado: Record<string, ResultadoVariable> = {};
     let error: string | null = null;
     try {
-      for (const variable of this.config.variables) {
-        const filas = { n: 0 };
-        try {
-          resultado[variable] = await this.syncVariable(id, variable, filas);
-        } catch (e) {
-          error = `${variable}: ${(e as Error).message}`;
-          resultado[variable] = { filas: filas.n, error: (e as Error).message };
-          break; // the next variables would meet the same dispositivo: the next run tries them
+      // variables are independent (own table, own cursor): a few pulled at once keep both
+      // PostgreSQL and the two Node processes busy instead of waiting on one another
+      const queue = [...this.config.variables];
+      const worker = async (): Promise<void> => {
+        // after a failure the next variables would meet the same dispositivo: the next run tries them
+        for (let variable = queue.shift(); variable && !error; variable = queue.shift()) {
+          const filas = { n: 0 };
+          try {
+            resultado[variable] = await this.syncVariable(id, variable, filas);
+          } catch (e) {
+            error ??= `${variable}: ${(e as Error).message}`;
+            resultado[variable] = { filas: filas.n, error: (e as Error).message };
+          }
         }
-      }
+      };
+      await Promise.all(Array.from({ length: this.config.parallel }, worker));
       const estado = error ? (this.stopping ? 'interrumpida' : 'fallida') : 'completada';
       await this.runs.finish(id, estado, resultado, error);
       this.record(error);

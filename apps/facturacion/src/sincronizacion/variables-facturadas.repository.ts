@@ -12,7 +12,7 @@ import {
   tablaVariable,
   vistaFacturacionSql,
 } from '../variables/tabla-variable';
-import { LecturaFacturable, Lote } from './lote';
+import { LecturaFacturable, lecturasDe, Lote } from './lote';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -64,11 +64,13 @@ export class VariablesFacturadasRepository {
    */
   async saveBatch(nombre: string, anterior: string | null, lote: Lote): Promise<number> {
     try {
-      return await this.write(nombre, anterior, lote, (tx) => this.copy(tx, nombre, lote.lecturas));
+      return await this.write(nombre, anterior, lote, (tx) => this.copy(tx, nombre, lote));
     } catch (error) {
       if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
       // some were stored before (a cursor set back by hand): keep those, add the rest
-      return this.write(nombre, anterior, lote, (tx) => this.insertNew(tx, nombre, lote.lecturas));
+      return this.write(nombre, anterior, lote, (tx) =>
+        this.insertNew(tx, nombre, lecturasDe(lote)),
+      );
     }
   }
 
@@ -87,39 +89,30 @@ export class VariablesFacturadasRepository {
         values: [nombre, lote.siguiente, anterior],
       });
       if (moved.rowCount !== 1) throw new CursorMovidoError(nombre);
-      if (lote.lecturas.length === 0) return 0;
+      if (lote.filas === 0) return 0;
       const stored = await store(tx);
-      const [primera, ultima] = rango(lote.lecturas);
       await tx.query({
         name: 'variable_counters',
         text: `UPDATE variable_facturada SET filas = filas + $2,
                  primera_lectura = LEAST(primera_lectura, $3::timestamptz),
                  ultima_lectura = GREATEST(ultima_lectura, $4::timestamptz)
                WHERE nombre = $1`,
-        values: [nombre, stored, primera, ultima],
+        values: [nombre, stored, lote.primera, lote.ultima],
       });
       return stored;
     });
   }
 
-  private async copy(
-    tx: PoolClient,
-    nombre: string,
-    lecturas: LecturaFacturable[],
-  ): Promise<number> {
-    // serials are pattern-checked on arrival: no tab, newline or backslash to escape
-    const text = lecturas
-      .map((l) => `${l.idDispositivo}\t${l.numeroSerie}\t${l.estampaTiempo}\t${l.valorVariable}\n`)
-      .join('');
+  private async copy(tx: PoolClient, nombre: string, lote: Lote): Promise<number> {
     await pipeline(
-      Readable.from([text]),
+      Readable.from([lote.copy]),
       tx.query(
         copyFrom(
           `COPY ${tablaVariable(nombre)} (id_dispositivo, numero_serie, estampa_tiempo, valor_variable) FROM STDIN`,
         ),
       ),
     );
-    return lecturas.length;
+    return lote.filas;
   }
 
   private async insertNew(
@@ -140,15 +133,4 @@ export class VariablesFacturadasRepository {
     );
     return result.rowCount ?? 0;
   }
-}
-
-/** Earliest and latest estampaTiempo of a batch (ISO strings in UTC compare as text). */
-function rango(lecturas: LecturaFacturable[]): [string, string] {
-  let min = lecturas[0].estampaTiempo;
-  let max = min;
-  for (const l of lecturas) {
-    if (l.estampaTiempo < min) min = l.estampaTiempo;
-    if (l.estampaTiempo > max) max = l.estampaTiempo;
-  }
-  return [min, max];
 }
