@@ -181,6 +181,19 @@ describe('facturacion: billing staff queries', () => {
     ).toEqual(asJson);
   });
 
+  it.each(['%00', '%FF', 'voltaje%00', 'a%2Fb'])(
+    'answers 400 to the variable name %s',
+    async (n) => {
+      const res = await http(
+        suite.facturacion.url,
+        'GET',
+        `/api/facturacion/variables/${n}/lecturas`,
+      );
+      expect(res.status).toBe(400);
+      expect(res.body.errors?.[0].field ?? res.body.message).toMatch(/nombre|not a valid url/);
+    },
+  );
+
   it.each([
     ['/lecturas?limite=0', 'limite'],
     ['/lecturas?limite=10001', 'limite'],
@@ -193,6 +206,16 @@ describe('facturacion: billing staff queries', () => {
     ['/resumen?zona=Mars%2FPhobos', 'zona'],
     ['/resumen?intervalo=anio', 'intervalo'],
     ['/resumen?porDispositivo=maybe', 'porDispositivo'],
+    // an outsider's inputs: NUL, invalid UTF-8, repeated and absurd values
+    ['/lecturas?numeroSerie=A%00B', 'numeroSerie'],
+    ['/lecturas?numeroSerie=A&numeroSerie=B', 'numeroSerie'],
+    ['/resumen?zona=%00', 'zona'],
+    ['/resumen?zona=%FF%FE', 'zona'],
+    ['/resumen?zona=America%2FBogota%00', 'zona'],
+    ['/lecturas?limite=1e309', 'limite'],
+    ['/lecturas?limite=-1', 'limite'],
+    ['/lecturas?desde=99999-01-01T00:00:00Z', 'desde'],
+    ['/lecturas?hasta=1969-12-31T23:59:59Z', 'hasta'],
   ])('answers 400 to %s naming %s', async (path, field) => {
     const res = await get(path);
     expect(res.status).toBe(400);

@@ -131,6 +131,30 @@ describe('facturacion pull: failures', () => {
     await proxy.close();
   });
 
+  it('answers 503, not 500, while its database is frozen, then recovers', async () => {
+    const pg = new URL(suite.facturacionDb.url);
+    const proxy = await startTcpProxy({ host: pg.hostname, port: Number(pg.port || 5432) });
+    const frozen = await suite.startFacturacion({
+      DATABASE_URL: proxy.via(suite.facturacionDb.url),
+      DATABASE_QUERY_TIMEOUT_MS: '500',
+      DATABASE_CONNECT_TIMEOUT_MS: '500',
+    });
+    proxy.freeze();
+    const t0 = Date.now();
+    const during = await http(frozen.url, 'GET', '/api/facturacion/variables');
+    expect(during.status).toBe(503);
+    expect(during.body.message).toContain('database is unavailable');
+    expect(Date.now() - t0).toBeLessThan(5000);
+    proxy.thaw();
+    await waitFor(
+      async () => (await http(frozen.url, 'GET', '/api/facturacion/variables')).status === 200,
+      20_000,
+      'recovery',
+    );
+    await frozen.kill('SIGTERM');
+    await proxy.close();
+  });
+
   it('does not retry a refused API key and says which setting to check', async () => {
     const wrongKey = await suite.startFacturacion({
       DISPOSITIVO_API_KEY: `${TEST_API_KEY}-wrong`,

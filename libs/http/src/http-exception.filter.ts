@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
 import { createLogger, DomainError, DomainErrorKind, InvalidInputError } from '@iot/common';
+import { isTransientDatabaseError } from '@iot/database';
 
 const STATUS: Record<DomainErrorKind, number> = {
   invalid: HttpStatus.BAD_REQUEST,
@@ -57,6 +58,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     if (isClientStackError(exception)) {
       return [exception.statusCode, errorBody(exception.statusCode, exception.message)];
+    }
+    // a database that is down, frozen or restarting: the client may retry, nothing to debug here
+    if (isTransientDatabaseError(exception)) {
+      return [503, errorBody(503, 'the database is unavailable; retry shortly')];
     }
     this.logger.error({ err: exception }, 'unhandled error');
     return [500, errorBody(500, 'Internal server error')];
