@@ -9,7 +9,7 @@ import {
 import { BenchDatabase, freshDatabase } from '../lib/database';
 import { freePort, runNode, waitHttp } from '../lib/processes';
 import { median, ratio, saveResult } from '../lib/report';
-import type { BenchContext } from './http-ingestion';
+import { BenchContext, startDispositivo } from './http-ingestion';
 
 const TOTAL = Number(process.env.BENCH_FACTURACION_ROWS ?? 1_000_000);
 const BILLED = ['voltaje', 'corriente'];
@@ -182,16 +182,9 @@ export async function facturacionSync(ctx: BenchContext): Promise<void> {
   const source = await freshDatabase(ctx.serverUrl, true);
   process.stdout.write(`loading ${TOTAL} readings into dispositivo…\n`);
   await loadReadings(source);
-  const port = await freePort();
-  const dispositivo = runNode('apps/dispositivo/src/main.js', {
-    DISPOSITIVO_PORT: String(port),
-    DATABASE_URL: source.url,
-    API_KEYS: ctx.apiKey,
-  });
-  const dispositivoUrl = `http://127.0.0.1:${port}`;
+  const { child: dispositivo, url: dispositivoUrl } = await startDispositivo(ctx, source);
   const rounds: Array<{ copyS: number; sync: SyncRound }> = [];
   try {
-    await waitHttp(`${dispositivoUrl}/health`);
     const n = Math.min(ctx.rounds, 3);
     for (let r = 0; r < n; r++) {
       const copyS = await copyToCopy(source, ctx.serverUrl);

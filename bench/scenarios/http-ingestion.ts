@@ -17,7 +17,8 @@ const SINGLE_CONNECTIONS = 64;
 const BATCH_CONNECTIONS = 4;
 const BATCH_SIZE = LOTE_MAX_ITEMS;
 
-async function startDispositivo(ctx: BenchContext, db: BenchDatabase) {
+/** dispositivo as a process on `db`, healthy. */
+export async function startDispositivo(ctx: BenchContext, db: { url: string }) {
   const port = await freePort();
   const child = runNode('apps/dispositivo/src/main.js', {
     DISPOSITIVO_PORT: String(port),

@@ -23,6 +23,17 @@ async function filas(suite: ReturnType<typeof useSuite>, variable: string): Prom
 describe('facturacion pull: failures', () => {
   const suite = useSuite({ SYNC_BATCH_ROWS: '1000' });
 
+  /** Another facturacion whose database connections go through a TCP proxy the test can freeze. */
+  async function behindDatabaseProxy(env: Record<string, string>) {
+    const pg = new URL(suite.facturacionDb.url);
+    const proxy = await startTcpProxy({ host: pg.hostname, port: Number(pg.port || 5432) });
+    const app = await suite.startFacturacion({
+      DATABASE_URL: proxy.via(suite.facturacionDb.url),
+      ...env,
+    });
+    return { proxy, app };
+  }
+
   it('resumes after kill -9 mid-sync with no gap and no duplicate', async () => {
     await bulkLoad(suite.origen, ['voltaje', 'corriente', 'temperatura'], 150_000);
     const started = await http(suite.facturacion.url, 'POST', '/api/facturacion/sincronizaciones');
@@ -109,12 +120,7 @@ describe('facturacion pull: failures', () => {
   });
 
   it('keeps the stream paused while its database stalls, then completes exactly', async () => {
-    const pg = new URL(suite.facturacionDb.url);
-    const proxy = await startTcpProxy({ host: pg.hostname, port: Number(pg.port || 5432) });
-    const slowDb = await suite.startFacturacion({
-      DATABASE_URL: proxy.via(suite.facturacionDb.url),
-      SYNC_TIMEOUT_MS: '500',
-    });
+    const { proxy, app: slowDb } = await behindDatabaseProxy({ SYNC_TIMEOUT_MS: '500' });
     await bulkLoad(suite.origen, ['voltaje', 'corriente'], 60_000, '2026-04-01T00:00:00Z');
     const before = await filas(suite, 'voltaje');
     const started = await http(slowDb.url, 'POST', '/api/facturacion/sincronizaciones');
@@ -132,10 +138,7 @@ describe('facturacion pull: failures', () => {
   });
 
   it('answers 503, not 500, while its database is frozen, then recovers', async () => {
-    const pg = new URL(suite.facturacionDb.url);
-    const proxy = await startTcpProxy({ host: pg.hostname, port: Number(pg.port || 5432) });
-    const frozen = await suite.startFacturacion({
-      DATABASE_URL: proxy.via(suite.facturacionDb.url),
+    const { proxy, app: frozen } = await behindDatabaseProxy({
       DATABASE_QUERY_TIMEOUT_MS: '500',
       DATABASE_CONNECT_TIMEOUT_MS: '500',
     });

@@ -6,3 +6,4 @@ export * from './health.module';
 export * from './http-exception.filter';
 export * from './public.decorator';
 export * from './validation';
+export * from './query-params';

@@ -1,12 +1,12 @@
 import { EXPORT_MAX_ROWS, IDENTIFIER_PATTERN } from '@iot/contracts';
-import { Transform, Type } from 'class-transformer';
+import { OptionalInt, OptionalPageCursor } from '@iot/http';
+import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
   IsDefined,
   IsInt,
-  IsOptional,
   IsString,
   Matches,
   Max,
@@ -36,15 +36,10 @@ export class ConsultaExportacionDto {
   variables!: string[];
 
   /** The `siguiente` of the previous export; absent = from the start. */
-  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'must be the siguiente value of a previous export' })
-  @IsOptional()
+  @OptionalPageCursor('export')
   despuesDe?: string;
 
-  @Max(EXPORT_MAX_ROWS, { message: `must be at most ${EXPORT_MAX_ROWS}` })
-  @Min(1, { message: 'must be at least 1' })
-  @IsInt({ message: 'must be an integer' })
-  @IsOptional()
-  @Type(() => Number)
+  @OptionalInt(EXPORT_MAX_ROWS)
   limite?: number;
 }
 

@@ -1,12 +1,9 @@
+import { OptionalInt } from '@iot/http';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, Max, Min } from 'class-validator';
 
 export class ConsultaSincronizacionesDto {
-  @Max(1000, { message: 'must be at most 1000' })
-  @Min(1, { message: 'must be at least 1' })
-  @IsInt({ message: 'must be an integer' })
-  @IsOptional()
-  @Type(() => Number)
+  @OptionalInt(1000)
   limite?: number;
 }
 

@@ -1,5 +1,5 @@
 import { DomainError } from '@iot/common';
-import { inTransaction, pgPool } from '@iot/database';
+import { inTransaction, pgPool, Queryable } from '@iot/database';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Readable } from 'node:stream';
@@ -15,6 +15,8 @@ import {
 import { LecturaFacturable, lecturasDe, Lote } from './lote';
 
 const UNIQUE_VIOLATION = '23505';
+/** Any constant: serialises the creation of variable tables and the view over them. */
+const VIEW_LOCK_KEY = 7_318_004_212;
 
 /** Another writer moved this variable's cursor: this batch is not ours to write. */
 export class CursorMovidoError extends DomainError {
@@ -36,7 +38,10 @@ export class VariablesFacturadasRepository {
     const actual = await this.findCursor(nombre);
     if (actual !== undefined) return actual;
     await inTransaction(pgPool(this.db), async (tx) => {
-      // fails on a concurrent creator (primary key): that transaction then creates nothing
+      // one creator at a time: variables are pulled in parallel, and each rebuilds the view
+      // from the catalog, which must include the variable another creator just committed
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [VIEW_LOCK_KEY]);
+      if ((await this.findCursor(nombre, tx)) !== undefined) return;
       await tx.query(`INSERT INTO variable_facturada (nombre) VALUES ($1)`, [nombre]);
       for (const sql of crearTablaVariableSql(nombre)) await tx.query(sql);
       const { rows } = await tx.query<{ nombre: string }>(
@@ -48,8 +53,11 @@ export class VariablesFacturadasRepository {
   }
 
   /** undefined: not billed yet; null: billed, nothing exported yet. */
-  async findCursor(nombre: string): Promise<string | null | undefined> {
-    const { rows } = await pgPool(this.db).query<{ cursor: string | null }>(
+  async findCursor(
+    nombre: string,
+    q: Queryable = pgPool(this.db),
+  ): Promise<string | null | undefined> {
+    const { rows } = await q.query<{ cursor: string | null }>(
       `SELECT cursor FROM variable_facturada WHERE nombre = $1`,
       [nombre],
     );

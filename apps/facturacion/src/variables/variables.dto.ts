@@ -1,26 +1,9 @@
-import {
-  ESTAMPA_TIEMPO_FORMATO,
-  IDENTIFIER_PATTERN,
-  NUMERO_SERIE_PATTERN,
-  parseEstampaTiempo,
-} from '@iot/contracts';
-import { Transform, Type } from 'class-transformer';
-import {
-  IsBoolean,
-  IsDate,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { IDENTIFIER_PATTERN, NUMERO_SERIE_PATTERN } from '@iot/contracts';
+import { OptionalInstant, OptionalInt, OptionalPageCursor } from '@iot/http';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import type { Separador } from './csv';
 import type { Intervalo } from './variables.repository';
-
-const aFecha = ({ value }: { value: unknown }): unknown => parseEstampaTiempo(value) ?? value;
 
 /** Rows a CSV export may hold; JSON pages are smaller (LIMITE_JSON). */
 export const LIMITE_CSV = 10_000_000;
@@ -52,31 +35,22 @@ class FiltroDto extends FormatoDto {
   numeroSerie?: string;
 
   /** Inclusive lower bound on estampaTiempo. */
-  @IsDate({ message: ESTAMPA_TIEMPO_FORMATO })
-  @IsOptional()
-  @Transform(aFecha)
+  @OptionalInstant()
   desde?: Date;
 
   /** Exclusive upper bound on estampaTiempo. */
-  @IsDate({ message: ESTAMPA_TIEMPO_FORMATO })
-  @IsOptional()
-  @Transform(aFecha)
+  @OptionalInstant()
   hasta?: Date;
 }
 
 /** `GET /api/facturacion/variables/{nombre}/lecturas` */
 export class ConsultaLecturasFacturadasDto extends FiltroDto {
   /** Page size (JSON, default 1000, at most 10000) or row cap (CSV, default all). */
-  @Max(LIMITE_CSV, { message: `must be at most ${LIMITE_CSV}` })
-  @Min(1, { message: 'must be at least 1' })
-  @IsInt({ message: 'must be an integer' })
-  @IsOptional()
-  @Type(() => Number)
+  @OptionalInt(LIMITE_CSV)
   limite?: number;
 
   /** The `siguiente` of the previous page. */
-  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'must be the siguiente value of a previous page' })
-  @IsOptional()
+  @OptionalPageCursor()
   despuesDe?: string;
 }
 

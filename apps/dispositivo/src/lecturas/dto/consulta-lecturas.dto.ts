@@ -1,9 +1,7 @@
 import { IDENTIFIER_PATTERN, NUMERO_SERIE_PATTERN } from '@iot/contracts';
-import { Transform, Type } from 'class-transformer';
-import { IsDate, IsDefined, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { ESTAMPA_TIEMPO_FORMATO, parseEstampaTiempo } from '@iot/contracts';
-
-const aFecha = ({ value }: { value: unknown }): unknown => parseEstampaTiempo(value) ?? value;
+import { OptionalInstant, OptionalInt, OptionalPageCursor } from '@iot/http';
+import { Transform } from 'class-transformer';
+import { IsDefined, IsOptional, IsString, Matches } from 'class-validator';
 
 export const LIMITE_MAXIMO = 1000;
 
@@ -24,26 +22,17 @@ export class ConsultaLecturasDto {
   nombreVariable?: string;
 
   /** Inclusive lower bound on estampaTiempo. */
-  @IsDate({ message: ESTAMPA_TIEMPO_FORMATO })
-  @IsOptional()
-  @Transform(aFecha)
+  @OptionalInstant()
   desde?: Date;
 
   /** Exclusive upper bound on estampaTiempo. */
-  @IsDate({ message: ESTAMPA_TIEMPO_FORMATO })
-  @IsOptional()
-  @Transform(aFecha)
+  @OptionalInstant()
   hasta?: Date;
 
-  @Max(LIMITE_MAXIMO, { message: `must be at most ${LIMITE_MAXIMO}` })
-  @Min(1, { message: 'must be at least 1' })
-  @IsInt({ message: 'must be an integer' })
-  @IsOptional()
-  @Type(() => Number)
+  @OptionalInt(LIMITE_MAXIMO)
   limite?: number;
 
   /** The `siguiente` cursor of the previous page. */
-  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'must be the siguiente value of a previous page' })
-  @IsOptional()
+  @OptionalPageCursor()
   despuesDe?: string;
 }
