@@ -59,6 +59,29 @@ describe('facturacion pull: failures', () => {
     expect(killed.body.estado).toBe('interrumpida');
   });
 
+  it('ends a run between two requests on SIGTERM, recorded as interrupted', async () => {
+    await bulkLoad(suite.origen, ['voltaje', 'corriente'], 100_000, '2026-05-01T00:00:00Z');
+    const stopping = await suite.startFacturacion({ SYNC_REQUEST_ROWS: '5000' });
+    const before = await filas(suite, 'voltaje');
+    const started = await http(stopping.url, 'POST', '/api/facturacion/sincronizaciones');
+    await waitFor(async () => (await filas(suite, 'voltaje')) > before, 30_000, 'progress');
+    const t0 = Date.now();
+    await stopping.kill('SIGTERM');
+    // Nest re-raises the signal once its shutdown hooks are done
+    expect([stopping.child.exitCode, stopping.child.signalCode]).toEqual([null, 'SIGTERM']);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    const run = await http(
+      suite.facturacion.url,
+      'GET',
+      `/api/facturacion/sincronizaciones/${started.body.id}`,
+    );
+    expect(run.body).toMatchObject({ estado: 'interrumpida' });
+    expect(run.body.error).toContain('shutting down');
+    await syncUntilCaughtUp(suite.facturacion);
+    await expectExact(suite, 'voltaje');
+    await expectExact(suite, 'corriente');
+  });
+
   it('fails a run cleanly when dispositivo dies mid-stream; the next one completes', async () => {
     await bulkLoad(suite.origen, ['voltaje', 'corriente'], 150_000, '2026-02-01T00:00:00Z');
     const before = await filas(suite, 'voltaje');

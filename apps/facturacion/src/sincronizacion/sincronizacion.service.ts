@@ -1,6 +1,6 @@
 import { createLogger, DomainError, RateLimitedLog } from '@iot/common';
 import type { FinExportacion } from '@iot/contracts';
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { concatMap, defer, finalize, lastValueFrom, map } from 'rxjs';
 import { DispositivoClient, DispositivoError } from '../dispositivo/dispositivo.client';
@@ -48,7 +48,7 @@ const retryable = (error: unknown): boolean =>
  * transaction. One run at a time across every instance (advisory lock).
  */
 @Injectable()
-export class SincronizacionService implements OnApplicationShutdown {
+export class SincronizacionService implements BeforeApplicationShutdown {
   private readonly log = createLogger('sincronizacion');
   private readonly warnings = new RateLimitedLog(60_000);
   private readonly instancia = `${hostname()}:${process.pid}`;
@@ -100,7 +100,8 @@ export class SincronizacionService implements OnApplicationShutdown {
     return { id, nueva: true };
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database pool closes: the run in progress ends between two requests, recorded. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     await this.running?.done;
   }
