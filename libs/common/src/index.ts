@@ -8,3 +8,4 @@ export * from './json/depth';
 export * from './runtime/async-resource-bind';
 export * from './registry/service-registry';
 export * from './paging/keyset-cursor';
+export * from './registry/consul-registry';
