@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { typeOrmOptions } from '@iot/database';
-import { HealthModule } from '@iot/http';
+import { HealthModule, RegistrationModule } from '@iot/http';
 import { DispositivoConfig } from './config';
 import { migrations } from './database/migrations';
 import { ExportacionModule } from './exportacion/exportacion.module';
@@ -23,6 +23,7 @@ export class AppModule {
         RechazadasModule,
         ExportacionModule,
         ...(mqtt ? [mqtt] : []),
+        RegistrationModule.forRoot({ name: 'dispositivo', registry: config.registry }),
         // the broker is a detail, not readiness: a broker outage must not take HTTP ingestion out of rotation
         HealthModule.forRoot({
           database: true,

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { typeOrmOptions } from '@iot/database';
-import { HealthModule } from '@iot/http';
+import { HealthModule, RegistrationModule } from '@iot/http';
 import { FacturacionConfig } from './config';
 import { migrations } from './database/migrations';
 import { SincronizacionModule } from './sincronizacion/sincronizacion.module';
@@ -11,13 +11,14 @@ import { VariablesModule } from './variables/variables.module';
 @Module({})
 export class AppModule {
   static forRoot(config: FacturacionConfig): DynamicModule {
-    const sync = SincronizacionModule.forRoot(config.sync);
+    const sync = SincronizacionModule.forRoot(config.sync, config.registry);
     return {
       module: AppModule,
       imports: [
         TypeOrmModule.forRoot(typeOrmOptions(config.database, config.log.service, migrations)),
         sync,
         VariablesModule.forRoot(config.consultas),
+        RegistrationModule.forRoot({ name: 'facturacion', registry: config.registry }),
         // dispositivo being down degrades the pull, not facturacion's readiness: staff queries still work
         HealthModule.forRoot({
           database: true,

@@ -23,7 +23,10 @@ describe('facturacion config', () => {
     expect(c.sync).toMatchObject({
       cron: '*/6 * * * * *',
       variables: ['voltaje', 'corriente'],
-      dispositivoUrls: ['http://127.0.0.1:8081'],
+    });
+    expect(c.registry).toMatchObject({
+      driver: 'static',
+      urls: { dispositivo: ['http://127.0.0.1:8081'] },
     });
     expect(c.consultas.defaultZone).toBe('UTC');
     expect(c.port).toBe(8082);
@@ -47,7 +50,8 @@ describe('facturacion config', () => {
     ],
     [{ BILLING_VARIABLES: 'a'.repeat(64) }, /is not a variable name/],
     [{ DISPOSITIVO_API_KEY: '' }, /DISPOSITIVO_API_KEY is required/],
-    [{ DISPOSITIVO_URL: 'ftp://x' }, /DISPOSITIVO_URL must use one of the protocols http:, https:/],
+    [{ DISPOSITIVO_URL: 'ftp://x' }, /DISPOSITIVO_URL: an entry is not an http\(s\) URL/],
+    [{ REGISTRY: 'eureka' }, /REGISTRY="eureka" must be one of: static, consul/],
     [
       { DEFAULT_TIME_ZONE: 'Mars/Olympus' },
       /DEFAULT_TIME_ZONE="Mars\/Olympus" is not an IANA time zone/,

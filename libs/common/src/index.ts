@@ -9,3 +9,4 @@ export * from './runtime/async-resource-bind';
 export * from './registry/service-registry';
 export * from './paging/keyset-cursor';
 export * from './registry/consul-registry';
+export * from './registry/registry-config';

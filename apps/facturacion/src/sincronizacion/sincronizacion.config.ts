@@ -7,8 +7,6 @@ export interface SyncConfig {
   cron?: string;
   /** The billing variables, each with a table of its own. */
   variables: string[];
-  /** Where dispositivo runs (static registry driver). */
-  dispositivoUrls: string[];
   /** Sent as `x-api-key` to dispositivo. */
   dispositivoApiKey: string;
   /** Variables pulled at once, each on its own stream and connection. */
@@ -46,7 +44,6 @@ export function readSyncConfig(env: EnvReader): SyncConfig {
   }
   // lower-cased as dispositivo stores them
   const variables = env.list('BILLING_VARIABLES', checkVariable).map((v) => v.toLowerCase());
-  const dispositivoUrl = env.optionalUrl('DISPOSITIVO_URL', ['http:', 'https:']);
   const dispositivoApiKey = env.optionalString('DISPOSITIVO_API_KEY');
   env.require(
     dispositivoApiKey !== undefined,
@@ -55,7 +52,6 @@ export function readSyncConfig(env: EnvReader): SyncConfig {
   return {
     cron,
     variables: variables.length > 0 ? [...new Set(variables)] : ['voltaje', 'corriente'],
-    dispositivoUrls: [dispositivoUrl ?? 'http://127.0.0.1:8081'],
     dispositivoApiKey: dispositivoApiKey ?? '',
     parallel: env.int('SYNC_PARALLEL', 2, { min: 1, max: 8 }),
     batchRows: env.int('SYNC_BATCH_ROWS', 5000, { min: 1, max: 50_000 }),

@@ -1,4 +1,4 @@
-import { StaticRegistry } from '@iot/common';
+import { createRegistry, RegistryConfig } from '@iot/common';
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { DispositivoClient } from '../dispositivo/dispositivo.client';
@@ -12,7 +12,7 @@ import { VariablesFacturadasRepository } from './variables-facturadas.repository
 /** The pull from dispositivo into the per-variable tables: schedule, runs, cursors. */
 @Module({})
 export class SincronizacionModule {
-  static forRoot(config: SyncConfig): DynamicModule {
+  static forRoot(config: SyncConfig, registry: RegistryConfig): DynamicModule {
     return {
       module: SincronizacionModule,
       imports: [ScheduleModule.forRoot()],
@@ -22,7 +22,7 @@ export class SincronizacionModule {
         {
           provide: DispositivoClient,
           useFactory: () =>
-            new DispositivoClient(new StaticRegistry({ dispositivo: config.dispositivoUrls }), {
+            new DispositivoClient(createRegistry(registry), {
               apiKey: config.dispositivoApiKey,
               timeoutMs: config.timeoutMs,
             }),

@@ -1,4 +1,5 @@
 import { LogConfig, LOG_LEVELS } from '../logging/logger';
+import { readRegistryConfig, RegistryConfig } from '../registry/registry-config';
 import { EnvReader } from './env';
 
 /** What every app reads: its name, where to listen, how to log, which API keys open it. */
@@ -8,6 +9,8 @@ export interface ServiceConfig {
   apiKeys: string[];
   log: LogConfig;
   http: HttpLimits;
+  /** Where the other services are, and (consul) how this one announces itself. */
+  registry: RegistryConfig;
 }
 
 export interface HttpLimits {
@@ -30,8 +33,9 @@ export function readServiceConfig(
   env: EnvReader,
   service: { name: string; portVar: string; defaultPort: number },
 ): ServiceConfig {
+  const host = env.string('HOST', '127.0.0.1');
   const config: ServiceConfig = {
-    host: env.string('HOST', '127.0.0.1'),
+    host,
     port: env.port(service.portVar, service.defaultPort),
     apiKeys: env.list('API_KEYS', checkApiKey),
     log: { service: service.name, level: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info') },
@@ -39,6 +43,7 @@ export function readServiceConfig(
       requestTimeoutMs: env.int('HTTP_REQUEST_TIMEOUT_MS', 30_000, { min: 100, max: 600_000 }),
       keepAliveTimeoutMs: env.int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 72_000, { min: 100 }),
     },
+    registry: readRegistryConfig(env, host),
   };
   env.require(
     config.apiKeys.length > 0,
