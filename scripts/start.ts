@@ -77,15 +77,18 @@ async function main(): Promise<void> {
   }
 
   const apps = new Map<string, Supervised>();
-  const dispositivoPort = process.env.DISPOSITIVO_PORT ?? '8081';
-  // facturacion pulls from dispositivo with the suite's key (the first of API_KEYS)
-  const pullEnv = {
-    DISPOSITIVO_URL: process.env.DISPOSITIVO_URL ?? `http://127.0.0.1:${dispositivoPort}`,
-    DISPOSITIVO_API_KEY: process.env.DISPOSITIVO_API_KEY ?? keys.split(',')[0].trim(),
+  // the static registry: where the gateway and facturacion find the others
+  const registryEnv = {
+    DISPOSITIVO_URL:
+      process.env.DISPOSITIVO_URL ?? `http://127.0.0.1:${process.env.DISPOSITIVO_PORT ?? '8081'}`,
+    FACTURACION_URL:
+      process.env.FACTURACION_URL ?? `http://127.0.0.1:${process.env.FACTURACION_PORT ?? '8082'}`,
   };
+  // facturacion pulls from dispositivo with the suite's key (the first of API_KEYS)
+  const pullKey = process.env.DISPOSITIVO_API_KEY ?? keys.split(',')[0].trim();
   for (const app of APPS) {
-    const env: NodeJS.ProcessEnv = { ...process.env, ...mqttEnv, API_KEYS: keys };
-    if (app.name === 'facturacion') Object.assign(env, pullEnv);
+    const env: NodeJS.ProcessEnv = { ...process.env, ...mqttEnv, ...registryEnv, API_KEYS: keys };
+    if (app.name === 'facturacion') env.DISPOSITIVO_API_KEY = pullKey;
     // each app creates its own database if missing (prepareDatabase)
     if (app.database) env.DATABASE_URL = appDatabaseUrl(postgres.url, app.database);
     const supervised = new Supervised({

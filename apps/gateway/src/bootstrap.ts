@@ -4,16 +4,25 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { GatewayConfig } from './config';
+import { requestContext } from './routing/request-context';
+import { mountRoutes } from './routing/routing';
 
-/** Express, not Fastify: the proxy layer is express-http-proxy. */
+/**
+ * Express, not Fastify: the proxy layer is express-http-proxy. No body
+ * parser: request bodies stream through to the instance untouched.
+ */
 export async function createGatewayApp(config: GatewayConfig): Promise<NestExpressApplication> {
   configureLogging(config.log);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
-    logger: new PinoNestLogger(),
-  });
+  const upstreams = { current: undefined as ReturnType<typeof mountRoutes> | undefined };
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config, () => upstreams.current),
+    { logger: new PinoNestLogger(), bodyParser: false },
+  );
+  app.use(requestContext());
   app.use(
     apiKeyMiddleware(new ApiKeys(config.apiKeys), ['/health', '/health/live', '/health/ready']),
   );
+  upstreams.current = mountRoutes(app, config);
   configureHttpApp(app);
   return app;
 }

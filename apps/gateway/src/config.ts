@@ -1,14 +1,29 @@
 import { EnvReader, readServiceConfig, ServiceConfig } from '@iot/common';
 
-export type GatewayConfig = ServiceConfig;
+export interface GatewayConfig extends ServiceConfig {
+  upstream: {
+    /** No byte from an instance for this long: 504. */
+    timeoutMs: number;
+    /** Failures in a row that eject an instance, and for how long. */
+    ejectAfterFailures: number;
+    ejectForMs: number;
+  };
+}
 
 export function loadGatewayConfig(source: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const env = new EnvReader(source);
-  const config = readServiceConfig(env, {
-    name: 'gateway',
-    portVar: 'GATEWAY_PORT',
-    defaultPort: 8080,
-  });
+  const config: GatewayConfig = {
+    ...readServiceConfig(env, {
+      name: 'gateway',
+      portVar: 'GATEWAY_PORT',
+      defaultPort: 8080,
+    }),
+    upstream: {
+      timeoutMs: env.int('GATEWAY_UPSTREAM_TIMEOUT_MS', 30_000, { min: 100, max: 600_000 }),
+      ejectAfterFailures: env.int('GATEWAY_EJECT_AFTER_FAILURES', 3, { min: 1, max: 100 }),
+      ejectForMs: env.int('GATEWAY_EJECT_MS', 10_000, { min: 100, max: 600_000 }),
+    },
+  };
   env.done();
   return config;
 }
