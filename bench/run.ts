@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { postgresServer } from '../scripts/services';
 import { bindFix } from './scenarios/bind-fix';
 import { facturacionSync } from './scenarios/facturacion-sync';
+import { gatewayOverhead } from './scenarios/gateway';
 import { httpIngestion } from './scenarios/http-ingestion';
 import { mqttIngestion } from './scenarios/mqtt-ingestion';
 
@@ -16,6 +17,7 @@ const SCENARIOS: Record<string, typeof httpIngestion> = {
   mqtt: mqttIngestion,
   bind: bindFix,
   facturacion: facturacionSync,
+  gateway: gatewayOverhead,
 };
 
 async function main(): Promise<void> {

@@ -18,6 +18,8 @@ export interface LoadOptions {
   /** A fresh JSON body per request (unique readings: no duplicate skews the result). */
   body: () => string;
   onResponse?: (status: number, body: string) => void;
+  /** Open-loop: this many requests per second in total (autocannon overallRate). */
+  overallRate?: number;
 }
 
 /** Closed-loop HTTP load with autocannon; latency in ms. */
@@ -26,6 +28,7 @@ export async function httpLoad(o: LoadOptions): Promise<LoadResult> {
     url: o.url,
     connections: o.connections,
     duration: o.durationS,
+    ...(o.overallRate ? { overallRate: o.overallRate } : {}),
     requests: [
       {
         method: 'POST',

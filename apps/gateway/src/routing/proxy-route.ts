@@ -1,7 +1,8 @@
 import { errorBody } from '@iot/http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import proxy from 'express-http-proxy';
-import { ReplayableBody, ConnectAwareAgent, withBody } from './replayable-body';
+import { ReplayableBody, withBody } from './replayable-body';
+import { UpstreamAgent, UpstreamRequestOptions, UpstreamTimeoutError } from './upstream-agent';
 import { Routed } from './request-context';
 import { Upstreams } from './upstreams';
 
@@ -10,7 +11,7 @@ export interface RouteOptions {
   timeoutMs: number;
 }
 
-const agent = new ConnectAwareAgent({ keepAlive: true, maxSockets: 256 });
+const agent = new UpstreamAgent({ keepAlive: true, maxSockets: 256 });
 
 /** Methods a client may safely see twice (RFC 9110): retried on another instance. */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
@@ -35,19 +36,24 @@ export function proxyRoute(
   const forward = proxy((req) => (req as Routed).upstream!.url, {
     memoizeHost: false,
     parseReqBody: false,
-    timeout: options.timeoutMs,
     proxyReqPathResolver: (req) => req.originalUrl,
     proxyReqOptDecorator: (opts, req) => {
       const r = req as Routed;
       const headers = (opts.headers ?? {}) as Record<string, string>;
       headers['x-request-id'] = r.requestId;
+      // express-http-proxy sends `connection: close`: a new upstream connection per request,
+      // and the instance's `close` reached the client too (gateway at 0.08 of direct)
+      headers.connection = 'keep-alive';
       headers['x-forwarded-for'] = [req.headers['x-forwarded-for'], req.socket.remoteAddress]
         .filter(Boolean)
         .join(', ');
       headers['x-forwarded-host'] = req.headers.host ?? '';
       headers['x-forwarded-proto'] = req.protocol;
-      const onConnected = (): void => r.replayable?.connected();
-      return { ...opts, headers, agent, onConnected } as typeof opts;
+      const upstream: UpstreamRequestOptions = {
+        onConnected: () => r.replayable?.connected(),
+        idleTimeoutMs: options.timeoutMs,
+      };
+      return { ...opts, headers, agent, ...upstream };
     },
     proxyErrorHandler: (error: NodeJS.ErrnoException, res: Response, next: NextFunction) =>
       next(error),
@@ -57,7 +63,6 @@ export function proxyRoute(
     const routed = req as Routed;
     if (hasBody(req)) routed.replayable = new ReplayableBody(req);
     const tried = new Set<string>();
-    const started = Date.now();
     const attempt = async (): Promise<void> => {
       const instance = await upstreams.pick(service, tried);
       if (!instance) {
@@ -81,7 +86,7 @@ export function proxyRoute(
           void attempt();
           return;
         }
-        const timedOut = Date.now() - started >= options.timeoutMs;
+        const timedOut = error instanceof UpstreamTimeoutError;
         const status = timedOut ? 504 : 502;
         res.status(status).json(
           errorBody(

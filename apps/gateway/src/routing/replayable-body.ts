@@ -1,5 +1,4 @@
 import type { Request } from 'express';
-import * as http from 'node:http';
 import { Readable, Transform, TransformCallback } from 'node:stream';
 
 /**
@@ -43,29 +42,6 @@ export class ReplayableBody {
   connected(): void {
     this.recording = false;
     this.recorded = [];
-  }
-}
-
-/**
- * A keep-alive agent that tells a request when its socket is connected (a
- * reused socket already is): the signal that a refused connection, the one
- * failure safe to retry with a body, can no longer happen.
- */
-export class ConnectAwareAgent extends http.Agent {
-  addRequest(
-    req: http.ClientRequest,
-    options: http.RequestOptions & { onConnected?: () => void },
-  ): void {
-    const onConnected = options.onConnected;
-    if (onConnected) {
-      req.once('socket', (socket) => {
-        if (socket.connecting) socket.once('connect', onConnected);
-        else onConnected();
-      });
-    }
-    (
-      http.Agent.prototype as unknown as { addRequest(r: unknown, o: unknown): void }
-    ).addRequest.call(this, req, options);
   }
 }
 
