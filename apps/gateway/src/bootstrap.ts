@@ -6,6 +6,8 @@ import { AppModule } from './app.module';
 import { GatewayConfig } from './config';
 import { requestContext } from './routing/request-context';
 import { mountRoutes } from './routing/routing';
+import { rateLimit } from './limits/rate-limit.middleware';
+import { MemoryRateLimiter, RedisRateLimiter } from './limits/rate-limiter';
 
 /**
  * Express, not Fastify: the proxy layer is express-http-proxy. No body
@@ -22,6 +24,8 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestExpre
   app.use(
     apiKeyMiddleware(new ApiKeys(config.apiKeys), ['/health', '/health/live', '/health/ready']),
   );
+  const limiter = config.redisUrl ? new RedisRateLimiter(config.redisUrl) : new MemoryRateLimiter();
+  app.use('/api', rateLimit(limiter, config.rateLimit));
   upstreams.current = mountRoutes(app, config);
   configureHttpApp(app);
   return app;

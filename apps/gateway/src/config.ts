@@ -8,6 +8,9 @@ export interface GatewayConfig extends ServiceConfig {
     ejectAfterFailures: number;
     ejectForMs: number;
   };
+  /** Per API key; shared through Redis when `redisUrl` is set, else per instance. */
+  rateLimit: { perMinute: number; burst: number };
+  redisUrl?: string;
 }
 
 export function loadGatewayConfig(source: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -23,6 +26,11 @@ export function loadGatewayConfig(source: NodeJS.ProcessEnv = process.env): Gate
       ejectAfterFailures: env.int('GATEWAY_EJECT_AFTER_FAILURES', 3, { min: 1, max: 100 }),
       ejectForMs: env.int('GATEWAY_EJECT_MS', 10_000, { min: 100, max: 600_000 }),
     },
+    rateLimit: {
+      perMinute: env.int('RATE_LIMIT_PER_MINUTE', 60_000, { min: 1, max: 10_000_000 }),
+      burst: env.int('RATE_LIMIT_BURST', 1000, { min: 1, max: 1_000_000 }),
+    },
+    redisUrl: env.optionalUrl('REDIS_URL', ['redis:', 'rediss:']),
   };
   env.done();
   return config;
