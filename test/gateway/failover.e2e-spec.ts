@@ -59,7 +59,13 @@ describe('gateway failover', () => {
     // b comes back on its port and takes traffic again
     b = await spawnApp('dispositivo', { DATABASE_URL: db.url }, b.port);
     const back = next;
-    await waitFor(() => Promise.resolve(next > back + 300), 20_000, 'load after the return');
+    const returned = Date.now();
+    // past the 500 ms ejection, and enough requests for both instances to show
+    await waitFor(
+      () => Promise.resolve(next > back + 300 && Date.now() - returned > 1500),
+      20_000,
+      'load after the return',
+    );
     stop = true;
     await load;
 

@@ -1,11 +1,14 @@
-import { RegistrationModule } from '@iot/http';
+import { Public, RegistrationModule } from '@iot/http';
 import { Controller, DynamicModule, Get, Inject, Module, Res } from '@nestjs/common';
-import type { Response } from 'express';
 import { GatewayConfig } from './config';
 import { SERVICES } from './routing/routing';
 import { Upstreams } from './routing/upstreams';
 
 const UPSTREAMS = Symbol('UPSTREAMS');
+
+interface StatusReply {
+  status(code: number): unknown;
+}
 
 /** Ready while every service has at least one usable instance; counts per service. */
 @Controller('health')
@@ -13,21 +16,24 @@ class GatewayHealthController {
   constructor(@Inject(UPSTREAMS) private readonly upstreams: () => Upstreams | undefined) {}
 
   @Get('live')
+  @Public()
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
-  ready(@Res({ passthrough: true }) res: Response): Promise<object> {
+  @Public()
+  ready(@Res({ passthrough: true }) res: StatusReply): Promise<object> {
     return this.readiness(res);
   }
 
   @Get()
-  check(@Res({ passthrough: true }) res: Response): Promise<object> {
+  @Public()
+  check(@Res({ passthrough: true }) res: StatusReply): Promise<object> {
     return this.readiness(res);
   }
 
-  private async readiness(res: Response): Promise<object> {
+  private async readiness(res: StatusReply): Promise<object> {
     const counts = (await this.upstreams()?.counts(SERVICES)) ?? {};
     const missing = SERVICES.filter((s) => !counts[s]);
     if (missing.length > 0) res.status(503);

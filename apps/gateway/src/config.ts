@@ -27,8 +27,8 @@ export function loadGatewayConfig(source: NodeJS.ProcessEnv = process.env): Gate
       ejectForMs: env.int('GATEWAY_EJECT_MS', 10_000, { min: 100, max: 600_000 }),
     },
     rateLimit: {
-      perMinute: env.int('RATE_LIMIT_PER_MINUTE', 60_000, { min: 1, max: 10_000_000 }),
-      burst: env.int('RATE_LIMIT_BURST', 1000, { min: 1, max: 1_000_000 }),
+      perMinute: env.int('RATE_LIMIT_PER_MINUTE', 600_000, { min: 1, max: 10_000_000 }),
+      burst: env.int('RATE_LIMIT_BURST', 10_000, { min: 1, max: 1_000_000 }),
     },
     redisUrl: env.optionalUrl('REDIS_URL', ['redis:', 'rediss:']),
   };

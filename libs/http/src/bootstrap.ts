@@ -10,6 +10,8 @@ import { createValidationPipe } from './validation';
 export interface HttpAppOptions {
   /** Largest request body accepted, in bytes; larger ones get 413. */
   bodyLimit: number;
+  /** No body parsing at all (the gateway streams bodies through untouched). */
+  rawBodies?: boolean;
 }
 
 /**
@@ -36,6 +38,7 @@ export async function createHttpApp(
   requireApiKeys(adapter.getInstance(), new ApiKeys(config.apiKeys));
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: new PinoNestLogger(),
+    bodyParser: !options.rawBodies,
   });
   configureHttpApp(app);
   return app;

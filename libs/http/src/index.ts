@@ -1,6 +1,5 @@
 export * from './api-keys';
 export * from './bootstrap';
-export * from './express-auth';
 export * from './fastify-auth';
 export * from './health.module';
 export * from './http-exception.filter';

@@ -1,9 +1,13 @@
-import { createRegistry } from '@iot/common';
+import { createLogger, createRegistry } from '@iot/common';
 import { errorBody } from '@iot/http';
-import type { NextFunction, Request, Response } from 'express';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import replyFrom from '@fastify/reply-from';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { GatewayConfig } from '../config';
-import { proxyRoute } from './proxy-route';
+import { rateLimitHook } from '../limits/rate-limit.hook';
+import { MemoryRateLimiter, RedisRateLimiter } from '../limits/rate-limiter';
+import { LazyBody } from './lazy-body';
 import { Upstreams } from './upstreams';
 
 export const SERVICES = ['dispositivo', 'facturacion'] as const;
@@ -11,21 +15,150 @@ export const SERVICES = ['dispositivo', 'facturacion'] as const;
 /** Internal routes: served to facturacion directly, never from outside through the gateway. */
 const INTERNAL = ['/api/dispositivo/exportacion'];
 
-/** Mounts the proxied routes; returns the upstream view the health route reports. */
-export function mountRoutes(app: NestExpressApplication, config: GatewayConfig): Upstreams {
+/** Methods a client may safely see twice (RFC 9110): retried on another instance. */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+
+const VALID_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+interface Routed {
+  requestId: string;
+  upstream?: string;
+}
+
+const routed = (request: FastifyRequest): Routed => request as unknown as Routed;
+
+const hasBody = (request: FastifyRequest): boolean =>
+  request.headers['transfer-encoding'] !== undefined ||
+  Number(request.headers['content-length'] ?? '0') > 0;
+
+/**
+ * The proxy, on Fastify with @fastify/reply-from (undici, kept-alive pools):
+ * `/api/<service>/**` to the registry's instances, round robin, bodies
+ * streamed both ways. A refused connection moves on to the next instance for
+ * any method (undici reads a body only once connected, and each attempt gets
+ * a lazy wrapper of the request: nothing was read); other failures are
+ * retried only for idempotent requests without a body; no instance: 503
+ * naming the service; no byte for the upstream timeout: 504.
+ */
+export async function mountRoutes(
+  fastify: FastifyInstance,
+  config: GatewayConfig,
+): Promise<Upstreams> {
   const upstreams = new Upstreams(createRegistry(config.registry), {
     afterFailures: config.upstream.ejectAfterFailures,
     forMs: config.upstream.ejectForMs,
   });
-  app.use(INTERNAL, (req: Request, res: Response, next: NextFunction) => {
-    void next;
-    res.status(404).json(errorBody(404, `Cannot ${req.method} ${req.originalUrl.split('?')[0]}`));
+  const access = createLogger('access');
+  await fastify.register(replyFrom, {
+    retryMethods: [],
+    undici: {
+      connections: 128,
+      pipelining: 1,
+      headersTimeout: config.upstream.timeoutMs,
+      bodyTimeout: config.upstream.timeoutMs,
+    },
   });
-  for (const service of SERVICES) {
-    app.use(
-      `/api/${service}`,
-      proxyRoute(service, upstreams, { timeoutMs: config.upstream.timeoutMs }),
+  // bodies are streams for reply-from to pipe, never parsed here
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+
+  // X-Request-Id: the client's when sane, else a new one; returned and passed upstream
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const incoming = request.headers['x-request-id'];
+    const id = typeof incoming === 'string' && VALID_ID.test(incoming) ? incoming : randomUUID();
+    routed(request).requestId = id;
+    void reply.header('x-request-id', id);
+    done();
+  });
+  const limiter = config.redisUrl ? new RedisRateLimiter(config.redisUrl) : new MemoryRateLimiter();
+  fastify.addHook('onRequest', rateLimitHook(limiter, config.rateLimit));
+  fastify.addHook('onClose', async () => limiter.close());
+  // one structured line per request, when the response is done
+  fastify.addHook('onResponse', (request, reply, done) => {
+    access.info({
+      requestId: routed(request).requestId,
+      method: request.method,
+      path: request.url.split('?')[0],
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 1000) / 1000,
+      upstream: routed(request).upstream,
+    });
+    done();
+  });
+
+  for (const path of INTERNAL) {
+    fastify.all(path, (request, reply) =>
+      reply.code(404).send(errorBody(404, `Cannot ${request.method} ${path}`)),
     );
   }
+  for (const service of SERVICES) {
+    const handler = proxy(service, upstreams);
+    fastify.all(`/api/${service}`, handler);
+    fastify.all(`/api/${service}/*`, handler);
+  }
   return upstreams;
+}
+
+function proxy(service: string, upstreams: Upstreams) {
+  const log = createLogger('proxy');
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const tried = new Set<string>();
+    const r = routed(request);
+    const source = hasBody(request) ? (request.body as Readable) : undefined;
+    const attempt = async (): Promise<void> => {
+      const instance = await upstreams.pick(service, tried);
+      if (!instance) {
+        await reply
+          .code(503)
+          .send(errorBody(503, `no healthy instance of ${service}`, { service }));
+        return;
+      }
+      tried.add(instance.id);
+      r.upstream = instance.id;
+      // a fresh lazy wrapper per attempt: a failed attempt destroys only its wrapper
+      if (source) (request as { body: unknown }).body = new LazyBody(source);
+      await reply.from(`${instance.url}${request.url}`, {
+        rewriteRequestHeaders: (req, headers) => ({
+          ...headers,
+          'x-request-id': r.requestId,
+          'x-forwarded-for': [req.headers['x-forwarded-for'], req.ip].filter(Boolean).join(', '),
+          'x-forwarded-host': req.headers.host ?? '',
+          'x-forwarded-proto': req.protocol,
+        }),
+        onResponse: (_request, res, upstream) => {
+          if (upstream.statusCode < 500) upstreams.succeeded(instance.id);
+          void res.send(upstream.stream);
+        },
+        onError: (res, { error }) => {
+          upstreams.failed(instance.id);
+          log.debug(
+            { requestId: r.requestId, upstream: instance.id, err: error },
+            'upstream failed',
+          );
+          const code = (error as { cause?: { code?: string } }).cause?.code;
+          const retry =
+            code === 'ECONNREFUSED' || (!hasBody(request) && IDEMPOTENT.has(request.method));
+          if (retry && !res.sent) {
+            void attempt();
+            return;
+          }
+          const timedOut = (error as { statusCode?: number }).statusCode === 504;
+          const status = timedOut ? 504 : 502;
+          void res
+            .code(status)
+            .send(
+              errorBody(
+                status,
+                timedOut
+                  ? `${service} did not answer in time`
+                  : `${service} failed: ${code ?? error.message}`,
+                { service },
+              ),
+            );
+        },
+      });
+    };
+    await attempt();
+    return reply;
+  };
 }
