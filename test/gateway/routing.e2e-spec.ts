@@ -100,6 +100,15 @@ describe('gateway routing (static registry, apps as processes)', () => {
     const none = await http(lonely.url, 'POST', '/api/dispositivo/envio', reading('GW3', 1));
     expect(none.status).toBe(503);
     expect(none.body).toMatchObject({ service: 'dispositivo' });
+    // the refusing instance, ejected after failing again, leaves dispositivo with none: not ready
+    for (let i = 0; i < 3; i++) await http(lonely.url, 'GET', '/api/dispositivo/lecturas');
+    const health = await http(lonely.url, 'GET', '/health', undefined, { apiKey: null });
+    expect(health.status).toBe(503);
+    expect(health.body.error.dispositivo).toEqual({ status: 'down', instances: 0 });
+    expect(health.body.info.facturacion).toEqual({ status: 'up', instances: 1 });
+    const healthy = await http(gateway.url, 'GET', '/health', undefined, { apiKey: null });
+    expect(healthy.status).toBe(200);
+    expect(healthy.body.info.dispositivo.instances).toBeGreaterThanOrEqual(2);
     await lonely.kill('SIGTERM');
   });
 });

@@ -25,6 +25,8 @@ type Details = () => Record<string, unknown>;
 export interface HealthOptions {
   /** Ready only while the app's TypeORM connection answers a ping. */
   database: boolean;
+  /** Further readiness checks (an indicator reporting `down` makes ready 503). */
+  readiness?: () => HealthIndicatorFunction[];
   /**
    * What an operator wants to see but must not take the app out of rotation
    * (broker connections, counters): reported under `components`, never a 503.
@@ -95,8 +97,10 @@ export class HealthModule {
         {
           provide: READINESS,
           inject: [TypeOrmHealthIndicator],
-          useFactory: (db: TypeOrmHealthIndicator) =>
-            options.database ? [() => db.pingCheck('database', { timeout: 2000 })] : [],
+          useFactory: (db: TypeOrmHealthIndicator) => [
+            ...(options.database ? [() => db.pingCheck('database', { timeout: 2000 })] : []),
+            ...(options.readiness?.() ?? []),
+          ],
         },
         {
           provide: DETAILS,
