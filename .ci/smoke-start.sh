@@ -2,7 +2,7 @@
 # Boots `npm start` with nothing configured (embedded PostgreSQL, embedded MQTT
 # broker, generated API key) from the current checkout, with its data in a
 # private (0700) folder as a new user's would be; posts one reading, reads it
-# back, publishes over MQTT, kills the broker (-9) and checks it is restarted
+# back, posts one through the gateway, publishes over MQTT, kills the broker (-9) and checks it is restarted
 # and used again, stops with SIGINT and checks that every process is gone.
 set -euo pipefail
 work=$(mktemp -d) # 0700
@@ -34,6 +34,15 @@ echo "$created"
 back=$(curl -sS "http://127.0.0.1:8081/api/dispositivo/lecturas?numeroSerie=SMOKE1" -H "x-api-key: $key")
 echo "$back"
 grep -q '"valorVariable":220.5' <<<"$back" || { echo "reading not read back"; exit 1; }
+
+# the same through the gateway (8080): routed, request id echoed, the internal export kept inside
+via=$(curl -sS -D - -o /dev/null -X POST http://127.0.0.1:8080/api/dispositivo/envio -H "x-api-key: $key" \
+  -H 'content-type: application/json' -H 'x-request-id: smoke-1' \
+  -d '{"nombreVariable":"voltaje","numeroSerie":"SMOKE0","estampaTiempo":"2025-01-31T12:00:00Z","valorVariable":1}')
+grep -q '^HTTP/1.1 201' <<<"$via" || { echo "POST through the gateway did not answer 201: $via"; exit 1; }
+grep -qi '^x-request-id: smoke-1' <<<"$via" || { echo "the gateway did not echo X-Request-Id"; exit 1; }
+internal=$(curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:8080/api/dispositivo/exportacion?variables=voltaje" -H "x-api-key: $key")
+[ "$internal" = 404 ] || { echo "the internal export answered $internal through the gateway"; exit 1; }
 
 # MQTT on the embedded broker (mqtt.js from the project, no mosquitto client needed)
 publish() {
