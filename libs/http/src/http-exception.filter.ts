@@ -14,6 +14,8 @@ const STATUS: Record<DomainErrorKind, number> = {
 interface Reply {
   status(code: number): Reply;
   send(body: unknown): unknown;
+  /** Fastify's underlying response (absent on express). */
+  raw?: { destroyed: boolean };
 }
 
 interface ErrorWithStatus {
@@ -39,6 +41,12 @@ export class HttpExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<Reply>();
+    if (reply.raw?.destroyed) {
+      // the client went away mid-response (a streamed export, a proxied body): nothing to
+      // answer, and not a server error
+      this.logger.debug({ err: exception }, 'client gone before the response ended');
+      return;
+    }
     const [status, body] = this.describe(exception);
     reply.status(status).send(body);
   }
