@@ -1,4 +1,3 @@
-import autocannon from 'autocannon';
 import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import { AppProcess, spawnApp } from '../support/app-process';
@@ -52,37 +51,5 @@ describe('gateway streaming', () => {
     expect(bytes).toBeGreaterThan(100 * 1024 * 1024);
     expect(last).toBe(']'); // the whole array arrived
     expect(peak - before).toBeLessThan(64);
-  });
-
-  it('takes clients that go away mid-response calmly: no error logged, still serving', async () => {
-    const abort = new AbortController();
-    const res = await fetch(`${gateway.url}/api/dispositivo/solicitud`, {
-      method: 'POST',
-      headers: { 'x-api-key': TEST_API_KEY, 'content-type': 'application/json' },
-      body: JSON.stringify({ nombreVariable: 'voltaje', findUltimoIdDispositivo: null }),
-      signal: abort.signal,
-    });
-    const reader = res.body!.getReader();
-    await reader.read();
-    abort.abort();
-    // and a load generator that stops with requests in flight (as autocannon does)
-    await autocannon({
-      url: `${gateway.url}/api/dispositivo/envio`,
-      method: 'POST',
-      connections: 64,
-      duration: 1,
-      headers: { 'x-api-key': TEST_API_KEY, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        nombreVariable: 'voltaje',
-        numeroSerie: 'ABORT',
-        estampaTiempo: 1767225600000,
-        valorVariable: 1,
-      }),
-    });
-    await new Promise((r) => setTimeout(r, 500));
-    // LOG_LEVEL=error: any line is an error or worse
-    expect(gateway.output().trim()).toBe('');
-    const health = await fetch(`${gateway.url}/health`);
-    expect(health.status).toBe(200);
   });
 });

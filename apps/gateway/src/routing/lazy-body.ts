@@ -15,6 +15,11 @@ export class LazyBody extends Readable {
   private readonly onError = (error: Error): void => {
     this.destroy(error);
   };
+  // a client that goes away mid-body: without this the upstream request would wait for
+  // the rest forever (and hold shutdown until the server's request timeout)
+  private readonly onClose = (): void => {
+    if (!this.source.readableEnded) this.destroy(new Error('the client went away mid-body'));
+  };
   private waiting = false;
 
   constructor(private readonly source: Readable) {
@@ -46,6 +51,7 @@ export class LazyBody extends Readable {
       this.source.on('readable', this.onReadable);
       this.source.once('end', this.onEnd);
       this.source.once('error', this.onError);
+      this.source.once('close', this.onClose);
     }
   }
 
@@ -54,5 +60,6 @@ export class LazyBody extends Readable {
     this.source.off('readable', this.onReadable);
     this.source.off('end', this.onEnd);
     this.source.off('error', this.onError);
+    this.source.off('close', this.onClose);
   }
 }
