@@ -26,7 +26,7 @@ export class Upstreams {
   /** The next instance not tried yet and not ejected; undefined when none is left. */
   async pick(service: string, tried: ReadonlySet<string>): Promise<ServiceInstance | undefined> {
     const all = (await this.registry.instances(service)).filter((i) => !tried.has(i.id));
-    const usable = all.filter((i) => (this.failures.get(i.id)?.until ?? 0) <= this.now());
+    const usable = all.filter((i) => this.usable(i.id));
     // all ejected: try one anyway rather than fail without trying (it may be back)
     const pool = usable.length > 0 ? usable : all;
     if (pool.length === 0) return undefined;
@@ -40,9 +40,13 @@ export class Upstreams {
     const out: Record<string, number> = {};
     for (const s of services) {
       const all = await this.registry.instances(s);
-      out[s] = all.filter((i) => (this.failures.get(i.id)?.until ?? 0) <= this.now()).length;
+      out[s] = all.filter((i) => this.usable(i.id)).length;
     }
     return out;
+  }
+
+  private usable(id: string): boolean {
+    return (this.failures.get(id)?.until ?? 0) <= this.now();
   }
 
   failed(id: string): void {
