@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Boots `npm start` with nothing configured (embedded PostgreSQL, embedded MQTT
-# broker, generated API key) from the current checkout, with its data in a
-# private (0700) folder as a new user's would be; posts one reading, reads it
-# back, posts one through the gateway, publishes over MQTT, kills the broker (-9) and checks it is restarted
-# and used again, stops with SIGINT and checks that every process is gone.
+# broker, first-start keys) from the current checkout, with its data in a
+# private (0700) folder as a new user's would be; posts readings through the
+# gateway with the printed dispositivo key and reads them back with the admin
+# key, checks the services refuse direct calls without a key, publishes over
+# MQTT with the device key (and is refused without it), kills the broker (-9)
+# and checks it is restarted and used again, stops with SIGINT and checks that
+# every process is gone.
 set -euo pipefail
 work=$(mktemp -d) # 0700
 log="$work/start.log"
@@ -24,19 +27,29 @@ trap cleanup EXIT
 wait_for() { for _ in $(seq 1 "$2"); do grep -q "$1" "$log" && return 0; sleep 1; done; cat "$log"; echo "not seen in the log: $1"; exit 1; }
 wait_for 'ready; Ctrl-C' 120
 grep -E '^\[start\]' "$log"
-key=$(cat "$DATA_DIR/api-key")
+device=$(sed -n 's/^\[start\] API key (dispositivo)  \(iot_[0-9a-f]*_[A-Za-z0-9_-]*\)$/\1/p' "$log")
+key=$(sed -n 's/^\[start\] API key (admin)  \(iot_[0-9a-f]*_[A-Za-z0-9_-]*\)$/\1/p' "$log")
+[ -n "$device" ] && [ -n "$key" ] || { echo "the first start did not print both keys"; exit 1; }
+device_id=$(cut -d_ -f2 <<<"$device")
 
 body='{"nombreVariable":"voltaje","numeroSerie":"SMOKE1","estampaTiempo":"2025-01-31T12:00:00Z","valorVariable":220.5}'
-created=$(curl -sS -w '\n%{http_code}' -X POST http://127.0.0.1:8081/api/dispositivo/envio \
-  -H "x-api-key: $key" -H 'content-type: application/json' -d "$body")
+created=$(curl -sS -w '\n%{http_code}' -X POST http://127.0.0.1:8080/api/dispositivo/envio \
+  -H "x-api-key: $device" -H 'content-type: application/json' -d "$body")
 echo "$created"
 [ "$(tail -n1 <<<"$created")" = 201 ] || { echo "POST /envio did not answer 201"; exit 1; }
-back=$(curl -sS "http://127.0.0.1:8081/api/dispositivo/lecturas?numeroSerie=SMOKE1" -H "x-api-key: $key")
+back=$(curl -sS "http://127.0.0.1:8080/api/dispositivo/lecturas?numeroSerie=SMOKE1" -H "x-api-key: $key")
 echo "$back"
 grep -q '"valorVariable":220.5' <<<"$back" || { echo "reading not read back"; exit 1; }
+# the device key may not read; the services are no side door
+denied=$(curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:8080/api/dispositivo/lecturas" -H "x-api-key: $device")
+[ "$denied" = 403 ] || { echo "a device key read readings: $denied"; exit 1; }
+for port in 8081 8082; do
+  direct=$(curl -sS -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$port/api/dispositivo/envio" -H "x-api-key: $device" -H 'content-type: application/json' -d "$body")
+  [ "$direct" = 401 ] || { echo "port $port answered $direct to a direct call with a gateway key"; exit 1; }
+done
 
-# the same through the gateway (8080): routed, request id echoed, the internal export kept inside
-via=$(curl -sS -D - -o /dev/null -X POST http://127.0.0.1:8080/api/dispositivo/envio -H "x-api-key: $key" \
+# routed, request id echoed, the internal export kept inside
+via=$(curl -sS -D - -o /dev/null -X POST http://127.0.0.1:8080/api/dispositivo/envio -H "x-api-key: $device" \
   -H 'content-type: application/json' -H 'x-request-id: smoke-1' \
   -d '{"nombreVariable":"voltaje","numeroSerie":"SMOKE0","estampaTiempo":"2025-01-31T12:00:00Z","valorVariable":1}')
 grep -q '^HTTP/1.1 201' <<<"$via" || { echo "POST through the gateway did not answer 201: $via"; exit 1; }
@@ -44,11 +57,12 @@ grep -qi '^x-request-id: smoke-1' <<<"$via" || { echo "the gateway did not echo 
 internal=$(curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:8080/api/dispositivo/exportacion?variables=voltaje" -H "x-api-key: $key")
 [ "$internal" = 404 ] || { echo "the internal export answered $internal through the gateway"; exit 1; }
 
-# MQTT on the embedded broker (mqtt.js from the project, no mosquitto client needed)
+# MQTT on the embedded broker (mqtt.js from the project, no mosquitto client needed),
+# logging in with the device key: username its id, password the key
 publish() {
   node -e "
 const mqtt = require('mqtt');
-const c = mqtt.connect('mqtt://127.0.0.1:11883', { protocolVersion: 4 });
+const c = mqtt.connect('mqtt://127.0.0.1:11883', { protocolVersion: 4, username: '$device_id', password: '${2:-$device}', reconnectPeriod: 0 });
 c.on('connect', async () => {
   await c.publishAsync('dispositivos/$1/lecturas', JSON.stringify({ nombreVariable: 'corriente', estampaTiempo: 1738324800000, valorVariable: 4.5 }), { qos: 1 });
   await c.endAsync();
@@ -60,12 +74,13 @@ setTimeout(() => { console.error('publish timed out'); process.exit(1); }, 10000
 }
 stored() {
   for _ in $(seq 1 40); do
-    back=$(curl -sS "http://127.0.0.1:8081/api/dispositivo/lecturas?numeroSerie=$1" -H "x-api-key: $key")
+    back=$(curl -sS "http://127.0.0.1:8080/api/dispositivo/lecturas?numeroSerie=$1" -H "x-api-key: $key")
     grep -q '"valorVariable":4.5' <<<"$back" && { echo "$back"; return 0; }
     sleep 0.5
   done
   echo "MQTT reading $1 not stored"; exit 1
 }
+if publish SMOKE9 "${device}x" 2>/dev/null; then echo "the broker took a wrong password"; exit 1; fi
 publish SMOKE2
 stored SMOKE2
 
@@ -80,8 +95,8 @@ stored SMOKE3
 # facturacion runs on the defaults with the sync on: its runs are listed, and the
 # voltaje reading sent above reaches its table within a few 6 s ticks
 for _ in $(seq 1 40); do
-  runs=$(curl -sS "http://127.0.0.1:8082/api/facturacion/sincronizaciones" -H "x-api-key: $key")
-  page=$(curl -sS "http://127.0.0.1:8082/api/facturacion/variables/voltaje/lecturas" -H "x-api-key: $key" || true)
+  runs=$(curl -sS "http://127.0.0.1:8080/api/facturacion/sincronizaciones" -H "x-api-key: $key")
+  page=$(curl -sS "http://127.0.0.1:8080/api/facturacion/variables/voltaje/lecturas" -H "x-api-key: $key" || true)
   grep -q '"estado":"completada"' <<<"$runs" && grep -q '"numeroSerie":"SMOKE1"' <<<"$page" && break
   sleep 0.5
 done

@@ -33,6 +33,7 @@ async function main(): Promise<void> {
     durationS: Number(process.env.BENCH_DURATION_S ?? 5),
     rounds: Number(process.env.BENCH_ROUNDS ?? 5),
     apiKey: randomBytes(18).toString('base64url'),
+    gatewaySecret: randomBytes(32).toString('base64url'),
   };
   try {
     for (const name of wanted.length ? wanted : Object.keys(SCENARIOS)) await SCENARIOS[name](ctx);

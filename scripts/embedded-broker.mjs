@@ -7,11 +7,19 @@
 //
 // MQTT_BROKER_PORT (default 11883) on 127.0.0.1; MQTT_BROKER_DATA (default
 // .data/mqtt) holds the journal; MQTT_USERNAME/MQTT_PASSWORD, when set, are
-// required of every client. Prints "ready <port>" when listening.
+// dispositivo's own login (it may read everything). MQTT_KEYS_DATABASE_URL,
+// when set, is the gateway's key store: a device logs in with its key's id as
+// username and the key as password, may publish only to its serials' topics
+// (an unbound key: any `dispositivos/+/lecturas` and the original
+// `iot/sensors4387t5`), subscribes to nothing, and is disconnected within
+// KEYS_REFRESH_MS once its key is revoked: the rules Mosquitto's
+// dynamic-security plugin applies in production. Prints "ready <port>".
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { Aedes } from 'aedes';
+import pg from 'pg';
 import { JournaledPersistence } from './broker-journal.mjs';
 
 const port = Number(process.env.MQTT_BROKER_PORT ?? 11883);
@@ -20,6 +28,35 @@ const { MQTT_USERNAME: user, MQTT_PASSWORD: pass } = process.env;
 const dataDir = process.env.MQTT_BROKER_DATA ?? '.data/mqtt';
 mkdirSync(dataDir, { recursive: true });
 const persistence = new JournaledPersistence(join(dataDir, 'journal.ndjson'));
+const keysDb = process.env.MQTT_KEYS_DATABASE_URL
+  ? new pg.Pool({ connectionString: process.env.MQTT_KEYS_DATABASE_URL, max: 2 })
+  : undefined;
+keysDb?.on('error', () => undefined);
+const refreshMs = Number(process.env.KEYS_REFRESH_MS ?? 2000);
+
+const sameSecret = (a, b) => {
+  const x = createHash('sha256').update(a).digest();
+  const y = createHash('sha256').update(b).digest();
+  return timingSafeEqual(x, y);
+};
+
+/** The device key behind a login, or undefined. */
+async function deviceKey(username, password) {
+  const digest = createHash('sha256').update(password).digest();
+  const { rows } = await keysDb.query(
+    `SELECT id, series FROM api_key
+     WHERE key_hash = $1 AND revoked_at IS NULL AND role = 'dispositivo'`,
+    [digest],
+  );
+  return rows[0]?.id === username ? { keyId: rows[0].id, series: rows[0].series } : undefined;
+}
+
+function devicePublishes(device, topic) {
+  const levels = topic.split('/');
+  const serial = levels.length === 3 && levels[0] === 'dispositivos' && levels[2] === 'lecturas';
+  if (device.series) return serial && device.series.includes(levels[1]);
+  return serial || topic === 'iot/sensors4387t5';
+}
 
 /**
  * Topics aedes mishandles or MQTT forbids: an empty level (aedes 1.2 then
@@ -37,14 +74,27 @@ const broker = await Aedes.createBroker({
   persistence,
   // deliveries in flight per client: the subscriber acks only after its commit
   queueLimit: 1_000_000,
-  authenticate: (_client, username, password, done) => {
-    if (!user) return done(null, true);
-    done(null, username === user && password?.toString() === pass);
+  authenticate: (client, username, password, done) => {
+    const secret = password?.toString() ?? '';
+    if (user && username === user) return done(null, sameSecret(secret, pass ?? ''));
+    if (!keysDb) return done(null, !user);
+    deviceKey(username ?? '', secret).then(
+      (device) => {
+        client.device = device;
+        done(null, device !== undefined);
+      },
+      (error) => done(error, false),
+    );
   },
-  authorizePublish: (_client, packet, done) => {
+  authorizeSubscribe: (client, subscription, done) =>
+    client.device ? done(new Error('devices do not subscribe')) : done(null, subscription),
+  authorizePublish: (client, packet, done) => {
     if (packet.topic.startsWith('$SYS')) return done(new Error('$SYS topics are reserved'));
     const problem = topicProblem(packet.topic);
     if (problem) return done(new Error(problem));
+    if (client.device && !devicePublishes(client.device, packet.topic)) {
+      return done(new Error(`not allowed to publish to ${packet.topic}`));
+    }
     // on disk before aedes writes the PUBACK
     if (packet.qos > 0) persistence.accept(packet);
     done(null);
@@ -66,6 +116,29 @@ for (const m of await persistence.restore(broker)) {
     broker.publish(packet, (e) => (e ? reject(e) : resolve())),
   );
 }
+// revoked keys: their connected devices are dropped
+if (keysDb) {
+  const sweep = async () => {
+    const devices = Object.values(broker.clients).filter((c) => c.device);
+    if (devices.length === 0) return;
+    const { rows } = await keysDb.query(
+      `SELECT id FROM api_key WHERE id = ANY($1) AND revoked_at IS NULL`,
+      [devices.map((c) => c.device.keyId)],
+    );
+    const active = new Set(rows.map((r) => r.id));
+    for (const c of devices) if (!active.has(c.device.keyId)) c.close();
+  };
+  const loop = () =>
+    setTimeout(
+      () =>
+        sweep()
+          .catch(() => undefined)
+          .finally(loop),
+      refreshMs,
+    ).unref();
+  loop();
+}
+
 const server = net.createServer(broker.handle);
 server.listen(port, host, () => process.stdout.write(`ready ${port}\n`));
 

@@ -4,6 +4,7 @@ import { createDatabase, typeOrmOptions } from '@iot/database';
 import { DataSource } from 'typeorm';
 import { migrations as dispositivo } from '../apps/dispositivo/src/database/migrations';
 import { migrations as facturacion } from '../apps/facturacion/src/database/migrations';
+import { migrations as gateway } from '../apps/gateway/src/database/migrations';
 import { appDatabaseUrl, postgresServer } from './services';
 
 async function main(): Promise<void> {
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
     for (const [database, list] of [
       ['ms_dispositivo', dispositivo],
       ['ms_facturacion', facturacion],
+      ['ms_gateway', gateway],
     ] as const) {
       await createDatabase(server.url, database);
       const url = appDatabaseUrl(server.url, database);

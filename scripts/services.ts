@@ -7,7 +7,7 @@ import {
 } from './embedded-postgres';
 
 export const APPS = [
-  { name: 'gateway', portVar: 'GATEWAY_PORT', port: 8080, database: undefined },
+  { name: 'gateway', portVar: 'GATEWAY_PORT', port: 8080, database: 'ms_gateway' },
   { name: 'dispositivo', portVar: 'DISPOSITIVO_PORT', port: 8081, database: 'ms_dispositivo' },
   { name: 'facturacion', portVar: 'FACTURACION_PORT', port: 8082, database: 'ms_facturacion' },
 ] as const;

@@ -7,21 +7,37 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { GATEWAY_DATABASE, openKeyStore } from './key-store';
 import { APPS, appDatabaseUrl, postgresServer } from './services';
 import { Supervised } from './supervisor';
 
 const DATA_DIR = process.env.DATA_DIR ?? '.data';
 const say = (line: string): boolean => process.stdout.write(`[start] ${line}\n`);
 
-/** A dev API key, generated once and kept under .data so restarts keep it. */
-function apiKeys(): string {
-  if (process.env.API_KEYS) return process.env.API_KEYS;
-  const file = join(DATA_DIR, 'api-key');
-  if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, randomBytes(24).toString('base64url'), { mode: 0o600 });
+/** A secret from the environment, or generated once and kept under .data so restarts keep it. */
+function secret(name: string, file: string): string {
+  const given = process.env[name];
+  if (given) return given;
+  const path = join(DATA_DIR, file);
+  if (!existsSync(path)) {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, randomBytes(32).toString('base64url'), { mode: 0o600 });
   }
-  return readFileSync(file, 'utf8').trim();
+  return readFileSync(path, 'utf8').trim();
+}
+
+/**
+ * The first start's keys (none when the store has an active key): printed
+ * once, here, and never again (only digests are stored).
+ */
+async function bootstrapKeys(serverUrl: string): Promise<string[]> {
+  const store = await openKeyStore(appDatabaseUrl(serverUrl, GATEWAY_DATABASE), process.env);
+  try {
+    const created = await store.keys.bootstrap();
+    return created.map(({ apiKey, key }) => `API key (${apiKey.role})  ${key}`);
+  } finally {
+    await store.close();
+  }
 }
 
 async function waitReady(url: string, app: Supervised, timeoutMs = 60_000): Promise<boolean> {
@@ -43,7 +59,7 @@ async function waitReady(url: string, app: Supervised, timeoutMs = 60_000): Prom
  * The embedded MQTT broker (aedes) in its own process, its journal under
  * DATA_DIR/mqtt so acknowledged messages survive a crash; restarted if it dies.
  */
-function startBroker(): Promise<{ url: string; broker: Supervised }> {
+function startBroker(auth: NodeJS.ProcessEnv): Promise<{ url: string; broker: Supervised }> {
   const port = process.env.MQTT_BROKER_PORT ?? '11883';
   const script = join(__dirname, '..', '..', 'scripts', 'embedded-broker.mjs');
   return new Promise((resolve, reject) => {
@@ -51,7 +67,12 @@ function startBroker(): Promise<{ url: string; broker: Supervised }> {
       name: 'mqtt broker',
       command: process.execPath,
       args: [script],
-      env: { ...process.env, MQTT_BROKER_PORT: port, MQTT_BROKER_DATA: join(DATA_DIR, 'mqtt') },
+      env: {
+        ...process.env,
+        ...auth,
+        MQTT_BROKER_PORT: port,
+        MQTT_BROKER_DATA: join(DATA_DIR, 'mqtt'),
+      },
       say,
       onStdout: (line) => {
         if (line.startsWith('ready')) resolve({ url: `mqtt://127.0.0.1:${port}`, broker });
@@ -63,7 +84,10 @@ function startBroker(): Promise<{ url: string; broker: Supervised }> {
 
 async function main(): Promise<void> {
   const postgres = await postgresServer(process.env);
-  const keys = apiKeys();
+  // service keys: direct calls to dispositivo and facturacion (facturacion's pull); people use the gateway's stored keys
+  const keys = secret('API_KEYS', 'api-key');
+  const gatewaySecret = secret('GATEWAY_SECRET', 'gateway-secret');
+  const newKeys = await bootstrapKeys(postgres.url);
   const host = process.env.HOST ?? '127.0.0.1';
   const running: Supervised[] = [];
   let stopping = false;
@@ -71,9 +95,17 @@ async function main(): Promise<void> {
   let brokerProcess: Supervised | undefined;
   let mqttEnv: NodeJS.ProcessEnv = {};
   if (!process.env.MQTT_URL) {
-    const { url, broker } = await startBroker();
+    // devices log in with their key; dispositivo with its own generated password
+    const service = {
+      MQTT_USERNAME: 'dispositivo',
+      MQTT_PASSWORD: secret('MQTT_PASSWORD', 'mqtt-password'),
+    };
+    const { url, broker } = await startBroker({
+      ...service,
+      MQTT_KEYS_DATABASE_URL: appDatabaseUrl(postgres.url, GATEWAY_DATABASE),
+    });
     brokerProcess = broker;
-    mqttEnv = { MQTT_URL: url, MQTT_PROTOCOL_VERSION: '4', MQTT_SHARED_GROUP: 'none' };
+    mqttEnv = { MQTT_URL: url, MQTT_PROTOCOL_VERSION: '4', MQTT_SHARED_GROUP: 'none', ...service };
   }
 
   const apps = new Map<string, Supervised>();
@@ -87,7 +119,13 @@ async function main(): Promise<void> {
   // facturacion pulls from dispositivo with the suite's key (the first of API_KEYS)
   const pullKey = process.env.DISPOSITIVO_API_KEY ?? keys.split(',')[0].trim();
   for (const app of APPS) {
-    const env: NodeJS.ProcessEnv = { ...process.env, ...mqttEnv, ...registryEnv, API_KEYS: keys };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...mqttEnv,
+      ...registryEnv,
+      API_KEYS: keys,
+      GATEWAY_SECRET: gatewaySecret,
+    };
     if (app.name === 'facturacion') env.DISPOSITIVO_API_KEY = pullKey;
     // each app creates its own database if missing (prepareDatabase)
     if (app.database) env.DATABASE_URL = appDatabaseUrl(postgres.url, app.database);
@@ -136,8 +174,11 @@ async function main(): Promise<void> {
     `mqtt         ${mqttEnv.MQTT_URL ? `embedded broker ${mqttEnv.MQTT_URL}, journal in ${join(DATA_DIR, 'mqtt')}` : 'MQTT_URL'}`,
   );
   say(
-    `API key      ${process.env.API_KEYS ? '(from API_KEYS)' : `${keys}  (kept in ${join(DATA_DIR, 'api-key')})`}`,
+    newKeys.length > 0
+      ? 'keys         created for this first start (shown once; more with npm run keys -- create):'
+      : 'keys         stored in ms_gateway (npm run keys -- list | create | revoke)',
   );
+  for (const line of newKeys) say(line);
   say('ready; Ctrl-C stops everything');
 }
 

@@ -4,6 +4,8 @@ import { httpLoad, LoadResult } from '../lib/load';
 import { freePort, runNode, waitHttp } from '../lib/processes';
 import { ReadingFactory } from '../lib/readings';
 import { median, ratio, saveResult } from '../lib/report';
+import { migrations as gatewayMigrations } from '../../apps/gateway/src/database/migrations';
+import { openKeyStore } from '../../scripts/key-store';
 import { BenchContext, startDispositivo } from './http-ingestion';
 
 interface Round {
@@ -29,10 +31,16 @@ export async function gatewayOverhead(ctx: BenchContext): Promise<void> {
   for (let r = 0; r < ctx.rounds; r++) {
     const db = await freshDatabase(ctx.serverUrl, false);
     const { child: dispositivo, url: direct } = await startDispositivo(ctx, db);
+    // the gateway's key store, with one device key that sends everything through it
+    const keysDb = await freshDatabase(ctx.serverUrl, [...gatewayMigrations]);
+    const store = await openKeyStore(keysDb.url);
+    const { key: deviceKey } = await store.keys.create({ role: 'dispositivo' });
+    await store.close();
     const port = await freePort();
     const gatewayProcess = runNode('apps/gateway/src/main.js', {
       GATEWAY_PORT: String(port),
-      API_KEYS: ctx.apiKey,
+      GATEWAY_SECRET: ctx.gatewaySecret,
+      DATABASE_URL: keysDb.url,
       DISPOSITIVO_URL: direct,
       // one key sends everything here: measure the proxy, not the limiter
       RATE_LIMIT_PER_MINUTE: '10000000',
@@ -42,14 +50,15 @@ export async function gatewayOverhead(ctx: BenchContext): Promise<void> {
     try {
       await waitHttp(`${through}/health`);
       const readings = new ReadingFactory(`gw${r}`);
-      const headers = { 'x-api-key': ctx.apiKey };
+      // dispositivo's service key straight, the device key through the gateway
+      const keyFor = (url: string) => ({ 'x-api-key': url === direct ? ctx.apiKey : deviceKey });
       const single = (url: string, overallRate?: number) =>
         httpLoad({
           url,
           path: '/api/dispositivo/envio',
           connections: 64,
           durationS: ctx.durationS,
-          headers,
+          headers: keyFor(url),
           overallRate,
           body: () => JSON.stringify(readings.next()),
         });
@@ -59,7 +68,7 @@ export async function gatewayOverhead(ctx: BenchContext): Promise<void> {
           path: '/api/dispositivo/lecturas',
           connections: 4,
           durationS: ctx.durationS,
-          headers,
+          headers: keyFor(url),
           body: () => readings.batchJson(LOTE_MAX_ITEMS),
         });
       const singleDirect = await single(direct);
@@ -87,6 +96,7 @@ export async function gatewayOverhead(ctx: BenchContext): Promise<void> {
       await gatewayProcess.stop();
       await dispositivo.stop();
       await db.drop();
+      await keysDb.drop();
     }
   }
   const m = (f: (r: Round) => number): number => median(rounds.map(f));

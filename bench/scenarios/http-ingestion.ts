@@ -11,6 +11,7 @@ export interface BenchContext {
   durationS: number;
   rounds: number;
   apiKey: string;
+  gatewaySecret: string;
 }
 
 const SINGLE_CONNECTIONS = 64;
@@ -24,6 +25,7 @@ export async function startDispositivo(ctx: BenchContext, db: { url: string }) {
     DISPOSITIVO_PORT: String(port),
     DATABASE_URL: db.url,
     API_KEYS: ctx.apiKey,
+    GATEWAY_SECRET: ctx.gatewaySecret,
   });
   const url = `http://127.0.0.1:${port}`;
   await waitHttp(`${url}/health`);

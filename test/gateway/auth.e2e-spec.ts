@@ -1,30 +1,311 @@
-import { INestApplication } from '@nestjs/common';
-import { createGatewayApp } from '../../apps/gateway/src/bootstrap';
-import { loadGatewayConfig } from '../../apps/gateway/src/config';
-import { TEST_API_KEY } from '../support/dispositivo';
+import { signCaller } from '@iot/http';
+import { request } from 'node:http';
+import { AppProcess, spawnApp } from '../support/app-process';
+import { createTestDatabase, TestDatabase } from '../support/database';
+import { TEST_API_KEY, voltaje } from '../support/dispositivo';
+import { createTestKeyStore, TEST_GATEWAY_SECRET, TestKeyStore } from '../support/gateway';
 import { http } from '../support/http';
 
-/** The gateway runs on express: API keys are middleware in front of every route. */
-describe('gateway API keys (express)', () => {
-  let app: INestApplication;
-  let url: string;
+const reading = voltaje;
+
+/** Stored keys with roles, through a gateway process in front of both services. */
+describe('gateway keys and roles', () => {
+  let store: TestKeyStore;
+  let db: TestDatabase;
+  let fdb: TestDatabase;
+  let dispositivo: AppProcess;
+  let facturacion: AppProcess;
+  let gateway: AppProcess;
+  const key: Record<'device' | 'bound' | 'staff' | 'admin', string> = {
+    device: '',
+    bound: '',
+    staff: '',
+    admin: '',
+  };
 
   beforeAll(async () => {
-    app = await createGatewayApp(
-      loadGatewayConfig({ API_KEYS: TEST_API_KEY, GATEWAY_PORT: '0', LOG_LEVEL: 'error' }),
-    );
-    await app.listen(0, '127.0.0.1');
-    url = await app.getUrl();
+    store = await createTestKeyStore();
+    db = await createTestDatabase();
+    fdb = await createTestDatabase();
+    dispositivo = await spawnApp('dispositivo', { DATABASE_URL: db.url });
+    facturacion = await spawnApp('facturacion', {
+      DATABASE_URL: fdb.url,
+      DISPOSITIVO_URL: dispositivo.url,
+      DISPOSITIVO_API_KEY: TEST_API_KEY,
+      SYNC_CRON: 'off',
+    });
+    gateway = await spawnApp('gateway', {
+      DATABASE_URL: store.url,
+      DISPOSITIVO_URL: dispositivo.url,
+      FACTURACION_URL: facturacion.url,
+    });
+    key.device = (await store.keys.create({ role: 'dispositivo' })).key;
+    key.bound = (
+      await store.keys.create({ role: 'dispositivo', series: ['AUTH-1', 'AUTH-2'] })
+    ).key;
+    key.staff = (await store.keys.create({ role: 'facturacion', nombre: 'billing desk' })).key;
+    key.admin = (await store.keys.create({ role: 'admin' })).key;
+    await new Promise((r) => setTimeout(r, 500)); // the gateway reloads keys every 200 ms here
   });
-  afterAll(() => app.close());
+  afterAll(async () => {
+    await Promise.all([dispositivo, facturacion, gateway].map((p) => p?.kill('SIGTERM')));
+    await store?.close();
+    await Promise.all([db, fdb].map((d) => d?.drop()));
+  });
 
-  it('opens /health without a key and nothing else', async () => {
-    expect((await http(url, 'GET', '/health', undefined, { apiKey: null })).status).toBe(200);
-    const denied = await http(url, 'GET', '/api/dispositivo/lecturas', undefined, { apiKey: null });
-    expect(denied.status).toBe(401);
-    expect(denied.body.message).toMatch(/API key/);
-    const wrong = { apiKey: `${TEST_API_KEY}x` }; // a near miss
-    expect((await http(url, 'GET', '/api/nada', undefined, wrong)).status).toBe(401);
-    expect((await http(url, 'GET', '/api/nada')).status).toBe(404);
+  const as = (apiKey: string | null, method: string, path: string, body?: unknown) =>
+    http(gateway.url, method, path, body, { apiKey });
+
+  it('answers 401 in JSON without a key, with a wrong one or a near miss; /health is open', async () => {
+    for (const apiKey of [null, 'nope', `${key.admin}x`, key.admin.slice(0, -1)]) {
+      const res = await as(apiKey, 'GET', '/api/dispositivo/lecturas');
+      expect(res.status).toBe(401);
+      expect(res.body).toMatchObject({
+        statusCode: 401,
+        message: expect.stringMatching(/API key/),
+      });
+    }
+    expect((await as(null, 'POST', '/api/dispositivo/envio', reading('AUTH-0', 0))).status).toBe(
+      401,
+    );
+    expect((await as(null, 'GET', '/health')).status).toBe(200);
+    expect((await as(null, 'GET', '/api/nada')).status).toBe(401); // no route discovery
+    expect((await as(key.admin, 'GET', '/api/nada')).status).toBe(404);
+  });
+
+  it('lets a dispositivo key send readings and nothing else', async () => {
+    expect(
+      (await as(key.device, 'POST', '/api/dispositivo/envio', reading('AUTH-9', 1))).status,
+    ).toBe(201);
+    const lote = await as(key.device, 'POST', '/api/dispositivo/lecturas', [reading('AUTH-9', 2)]);
+    expect(lote.status).toBe(200);
+    expect(lote.body.stored).toBe(1);
+    for (const [method, path] of [
+      ['GET', '/api/dispositivo/lecturas'],
+      ['GET', '/api/dispositivo/rechazadas'],
+      ['POST', '/api/dispositivo/solicitud'],
+      ['GET', '/api/facturacion/variables'],
+      ['POST', '/api/facturacion/sincronizaciones'],
+      ['GET', '/api/gateway/keys'],
+      ['POST', '/api/dispositivo/envio/'],
+      ['GET', '/api/dispositivo/envio'],
+    ]) {
+      const res = await as(key.device, method, path);
+      expect([path, res.status]).toEqual([path, 403]);
+      expect(res.body.message).toMatch(/dispositivo key may not/);
+    }
+  });
+
+  it('refuses readings for serials a bound key does not hold: 403 alone, rejected in a batch', async () => {
+    expect(
+      (await as(key.bound, 'POST', '/api/dispositivo/envio', reading('AUTH-1', 3))).status,
+    ).toBe(201);
+    const other = await as(key.bound, 'POST', '/api/dispositivo/envio', reading('AUTH-3', 3));
+    expect(other.status).toBe(403);
+    expect(other.body.errors).toEqual([
+      { field: 'numeroSerie', reason: 'is not bound to this API key' },
+    ]);
+    const lote = await as(key.bound, 'POST', '/api/dispositivo/lecturas', [
+      reading('AUTH-2', 4),
+      reading('AUTH-3', 4),
+      reading('AUTH-1', 4),
+    ]);
+    expect(lote.body).toMatchObject({ stored: 2, rejected: 1 });
+    expect(lote.body.items[1]).toEqual({
+      indice: 1,
+      estado: 'rejected',
+      errors: [{ field: 'numeroSerie', reason: 'is not bound to this API key' }],
+    });
+    const stored = await http(
+      dispositivo.url,
+      'GET',
+      '/api/dispositivo/lecturas?numeroSerie=AUTH-3',
+    );
+    expect(stored.body.lecturas).toEqual([]);
+  });
+
+  it('gives billing staff facturacion and nothing of dispositivo', async () => {
+    expect((await as(key.staff, 'GET', '/api/facturacion/variables')).status).toBe(200);
+    expect((await as(key.staff, 'POST', '/api/facturacion/sincronizaciones')).status).toBe(202);
+    expect((await as(key.staff, 'GET', '/api/facturacion/sincronizaciones')).status).toBe(200);
+    for (const [method, path] of [
+      ['POST', '/api/dispositivo/envio'],
+      ['GET', '/api/dispositivo/lecturas'],
+      ['GET', '/api/gateway/keys'],
+    ]) {
+      const body = method === 'POST' ? reading('AUTH-9', 5) : undefined;
+      expect([path, (await as(key.staff, method, path, body)).status]).toEqual([path, 403]);
+    }
+  });
+
+  it('gives admin everything but the internal export, and refuses ambiguous paths', async () => {
+    for (const path of [
+      '/api/dispositivo/lecturas?numeroSerie=AUTH-1',
+      '/api/dispositivo/rechazadas',
+      '/api/facturacion/variables',
+      '/api/gateway/keys',
+    ]) {
+      expect([path, (await as(key.admin, 'GET', path)).status]).toEqual([path, 200]);
+    }
+    expect((await as(key.admin, 'GET', '/api/dispositivo/exportacion')).status).toBe(404);
+    for (const path of [
+      '/api/dispositivo/x/../exportacion',
+      '/api/dispositivo/x/%2e%2e/exportacion',
+      '/api/dispositivo/./exportacion',
+      '/api/dispositivo//exportacion',
+      '/api/dispositivo/x%2f..%2fexportacion',
+    ]) {
+      // node:http sends the path as written (fetch would resolve the dot segments first)
+      const status = await new Promise<number | undefined>((resolve, reject) =>
+        request(gateway.url, { path, headers: { 'x-api-key': key.admin } }, (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        })
+          .on('error', reject)
+          .end(),
+      );
+      expect([path, status]).toEqual([path, 400]);
+    }
+  });
+
+  it('creates keys over HTTP (secret shown once), validates input, and revokes', async () => {
+    const created = await as(key.admin, 'POST', '/api/gateway/keys', {
+      role: 'dispositivo',
+      series: ['AUTH-7'],
+      nombre: 'meter 7',
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      role: 'dispositivo',
+      series: ['AUTH-7'],
+      revokedAt: null,
+    });
+    expect(created.body.key).toMatch(new RegExp(`^iot_${created.body.id}_`));
+    const listed = await as(key.admin, 'GET', '/api/gateway/keys');
+    const entry = listed.body.find((k: { id: string }) => k.id === created.body.id);
+    expect(entry).toMatchObject({ nombre: 'meter 7' });
+    expect(JSON.stringify(listed.body)).not.toContain(created.body.key.slice(-20));
+
+    for (const [body, field] of [
+      [{ role: 'root' }, 'role'],
+      [{ role: 'facturacion', series: ['X'] }, 'series'],
+      [{ role: 'dispositivo', series: ['bad/serie'] }, 'series[0]'],
+      [{ role: 'dispositivo', series: [] }, 'series'],
+      [{ role: 'admin', nombre: 'a\u0000b' }, 'nombre'],
+    ] as const) {
+      const res = await as(key.admin, 'POST', '/api/gateway/keys', body);
+      expect(res.status).toBe(400);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    }
+    expect((await as(key.admin, 'DELETE', '/api/gateway/keys/nonexistent')).status).toBe(404);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(
+      (await as(created.body.key, 'POST', '/api/dispositivo/envio', reading('AUTH-7', 1))).status,
+    ).toBe(201);
+    const revoked = await as(key.admin, 'DELETE', `/api/gateway/keys/${created.body.id}`);
+    expect(revoked.status).toBe(200);
+    expect(revoked.body.revokedAt).not.toBeNull();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(
+      (await as(created.body.key, 'POST', '/api/dispositivo/envio', reading('AUTH-7', 2))).status,
+    ).toBe(401);
+  });
+
+  describe('calling the services directly (the side door)', () => {
+    const now = () => Math.floor(Date.now() / 1000);
+    const direct = (path: string, headers: Record<string, string>, body?: unknown) =>
+      fetch(`${dispositivo.url}${path}`, {
+        method: body ? 'POST' : 'GET',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+
+    it('refuses callers without a service key or a gateway token', async () => {
+      expect((await direct('/api/dispositivo/envio', {}, reading('SIDE-1', 1))).status).toBe(401);
+      // a stored key means nothing to a service: only the gateway checks those
+      expect(
+        (await direct('/api/dispositivo/envio', { 'x-api-key': key.admin }, reading('SIDE-1', 1)))
+          .status,
+      ).toBe(401);
+      const forged = signCaller(
+        { role: 'admin', keyId: 'x' },
+        'not-the-secret'.repeat(3),
+        now() + 60,
+      );
+      const expired = signCaller({ role: 'admin', keyId: 'x' }, TEST_GATEWAY_SECRET, now() - 1);
+      for (const token of [forged, expired, 'garbage', `${forged.split('.')[0]}.`]) {
+        const res = await direct('/api/dispositivo/lecturas', { 'x-iot-caller': token });
+        expect(res.status).toBe(401);
+      }
+      // unknown routes too: no route discovery without a key
+      expect((await direct('/api/facturacion/variables', {})).status).toBe(401);
+    });
+
+    it('accepts the gateway token (serial binding included) but never on the internal export', async () => {
+      const bound = signCaller(
+        { role: 'dispositivo', keyId: 'k', series: ['SIDE-2'] },
+        TEST_GATEWAY_SECRET,
+        now() + 60,
+      );
+      expect(
+        (await direct('/api/dispositivo/envio', { 'x-iot-caller': bound }, reading('SIDE-2', 1)))
+          .status,
+      ).toBe(201);
+      expect(
+        (await direct('/api/dispositivo/envio', { 'x-iot-caller': bound }, reading('SIDE-3', 1)))
+          .status,
+      ).toBe(403);
+      const admin = signCaller({ role: 'admin', keyId: 'k' }, TEST_GATEWAY_SECRET, now() + 60);
+      expect(
+        (await direct('/api/dispositivo/exportacion?variables=voltaje', { 'x-iot-caller': admin }))
+          .status,
+      ).toBe(403);
+      expect(
+        (
+          await direct('/api/dispositivo/exportacion?variables=voltaje', {
+            'x-api-key': TEST_API_KEY,
+          })
+        ).status,
+      ).toBe(200);
+    });
+  });
+});
+
+describe('revocation across gateway instances', () => {
+  it('takes effect on every instance within 5 s with the default refresh', async () => {
+    const store = await createTestKeyStore();
+    const db = await createTestDatabase();
+    const dispositivo = await spawnApp('dispositivo', { DATABASE_URL: db.url });
+    const env = { DATABASE_URL: store.url, DISPOSITIVO_URL: dispositivo.url, KEYS_REFRESH_MS: '' };
+    const gateways = await Promise.all([spawnApp('gateway', env), spawnApp('gateway', env)]);
+    try {
+      const { apiKey, key } = await store.keys.create({ role: 'dispositivo' });
+      const status = (g: AppProcess, i: number) =>
+        http(g.url, 'POST', '/api/dispositivo/envio', reading('REV-1', i), { apiKey: key }).then(
+          (r) => r.status,
+        );
+      // accepted on both once loaded (the default refresh is 2 s)
+      const until = Date.now() + 5000;
+      let i = 0;
+      while ((await status(gateways[0], i++)) !== 201 || (await status(gateways[1], i++)) !== 201) {
+        expect(Date.now()).toBeLessThan(until);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await store.keys.revoke(apiKey.id);
+      const revokedAt = Date.now();
+      const refusedAfter: number[] = [];
+      for (const g of gateways) {
+        while ((await status(g, i++)) !== 401) {
+          expect(Date.now() - revokedAt).toBeLessThan(5000);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        refusedAfter.push(Date.now() - revokedAt);
+      }
+      expect(Math.max(...refusedAfter)).toBeLessThan(5000);
+    } finally {
+      await Promise.all([dispositivo, ...gateways].map((p) => p.kill('SIGTERM')));
+      await store.close();
+      await db.drop();
+    }
   });
 });

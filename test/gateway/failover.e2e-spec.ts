@@ -1,14 +1,9 @@
 import { AppProcess, spawnApp } from '../support/app-process';
 import { createTestDatabase, TestDatabase } from '../support/database';
-import { TEST_API_KEY } from '../support/dispositivo';
+import { TEST_API_KEY, voltaje } from '../support/dispositivo';
 import { waitFor } from '../support/wait';
 
-const reading = (i: number) => ({
-  nombreVariable: 'voltaje',
-  numeroSerie: 'FO1',
-  estampaTiempo: 1767225600000 + i * 1000,
-  valorVariable: i,
-});
+const reading = (i: number) => voltaje('FO1', i);
 
 /** Two dispositivo instances behind a gateway process; one is killed under load and comes back. */
 describe('gateway failover', () => {

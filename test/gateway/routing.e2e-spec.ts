@@ -1,15 +1,10 @@
 import { AppProcess, spawnApp } from '../support/app-process';
 import { createTestDatabase, TestDatabase } from '../support/database';
-import { TEST_API_KEY } from '../support/dispositivo';
+import { TEST_API_KEY, voltaje } from '../support/dispositivo';
 import { http } from '../support/http';
 import { freePort } from '../support/ports';
 
-const reading = (serie: string, i: number) => ({
-  nombreVariable: 'voltaje',
-  numeroSerie: serie,
-  estampaTiempo: 1767225600000 + i * 1000,
-  valorVariable: i,
-});
+const reading = voltaje;
 
 /** Upstream ids from the gateway's access log lines (one per request). */
 const upstreamsIn = (output: string, requestIds: Set<string>): string[] =>

@@ -37,7 +37,9 @@ describe('docker-compose.yml', () => {
       expect(service.command).toEqual(['node', `dist/apps/${app}/src/main.js`]);
       expect(existsSync(join(root, 'apps', app, 'src', 'main.ts'))).toBe(true);
       expect(service.healthcheck?.test.join(' ')).toContain('/health');
-      expect(service.environment?.API_KEYS).toBeDefined();
+      expect(service.environment?.GATEWAY_SECRET).toBeDefined();
+      // the gateway's keys are stored; the services have their own service keys
+      expect(service.environment?.API_KEYS === undefined).toBe(app === 'gateway');
     },
   );
 
@@ -45,6 +47,7 @@ describe('docker-compose.yml', () => {
     for (const [app, db] of [
       ['dispositivo', 'ms_dispositivo'],
       ['facturacion', 'ms_facturacion'],
+      ['gateway', 'ms_gateway'],
     ]) {
       expect(compose.services[app].environment?.DATABASE_URL).toMatch(new RegExp(`/${db}$`));
       expect(compose.services[app].depends_on?.postgres.condition).toBe('service_healthy');
@@ -62,6 +65,10 @@ describe('docker-compose.yml', () => {
     expect(conf).toMatch(/^persistence true$/m);
     expect(conf).toMatch(/^max_queued_messages 0$/m);
     expect(conf).toMatch(/^allow_anonymous false$/m);
+    // logins and ACLs from the dynamic-security plugin, its file on the data volume
+    expect(conf).toMatch(/^plugin \/usr\/lib\/mosquitto_dynamic_security\.so$/m);
+    expect(conf).toMatch(/^plugin_opt_config_file \/mosquitto\/data\/dynamic-security\.json$/m);
+    expect(compose.services.gateway.environment?.MQTT_DYNSEC_URL).toMatch(/^mqtt:\/\/admin:/);
   });
 
   it('keeps secrets out of the file', () => {

@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { TEST_API_KEY } from './dispositivo';
+import { createTestKeyStore, TEST_GATEWAY_SECRET } from './gateway';
 import { freePort } from './ports';
 
 const PORT_VAR = {
@@ -22,7 +23,11 @@ export interface AppProcess {
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
-/** A built app (`pretest` builds) as its own OS process, so a test can kill -9 it. */
+/**
+ * A built app (`pretest` builds) as its own OS process, so a test can kill -9
+ * it. Every app shares the run's GATEWAY_SECRET; a gateway without a
+ * DATABASE_URL gets a fresh key store where TEST_API_KEY is an admin key.
+ */
 export async function spawnApp(
   app: AppName,
   env: Record<string, string>,
@@ -31,12 +36,23 @@ export async function spawnApp(
   const main = join(__dirname, '..', '..', 'dist', 'apps', app, 'src', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} missing: run npm run build (npm test does)`);
   const listen = port ?? (await freePort());
+  const own: Record<string, string> = {};
+  if (app === 'gateway') {
+    own.KEYS_REFRESH_MS = '200';
+    if (!env.DATABASE_URL) {
+      const store = await createTestKeyStore();
+      await store.close();
+      own.DATABASE_URL = store.url;
+    }
+  }
   const child = spawn(process.execPath, [main], {
     env: {
       ...process.env,
       LOG_LEVEL: 'error',
       API_KEYS: TEST_API_KEY,
+      GATEWAY_SECRET: TEST_GATEWAY_SECRET,
       [PORT_VAR[app]]: String(listen),
+      ...own,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],

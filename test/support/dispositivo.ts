@@ -7,6 +7,8 @@ import { createTestDatabase, TestDatabase } from './database';
 
 /** Random per test worker: no credential, even a throwaway one, lives in the repo. */
 export const TEST_API_KEY = `test-${randomBytes(18).toString('base64url')}`;
+/** Shared by the gateway and the services of a test run. */
+export const TEST_GATEWAY_SECRET = randomBytes(32).toString('base64url');
 
 export interface RunningApp {
   app: NestFastifyApplication;
@@ -22,6 +24,7 @@ export async function startDispositivo(
   const config = loadDispositivoConfig({
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
     API_KEYS: TEST_API_KEY,
+    GATEWAY_SECRET: TEST_GATEWAY_SECRET,
     DATABASE_URL: databaseUrl,
     DISPOSITIVO_PORT: '0',
     ...env,
@@ -54,3 +57,11 @@ export function useDispositivo(): DispositivoFixture {
   });
   return fixture;
 }
+
+/** The `i`-th voltaje reading of `numeroSerie`, one second apart from 2026-01-01. */
+export const voltaje = (numeroSerie: string, i: number) => ({
+  nombreVariable: 'voltaje',
+  numeroSerie,
+  estampaTiempo: 1767225600000 + i * 1000,
+  valorVariable: i,
+});

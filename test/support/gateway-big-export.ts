@@ -13,12 +13,15 @@ export interface BigExportSuite {
  * of `voltaje` (its `/solicitud` answer is ~117 MB) and a gateway in front of it,
  * both as processes; all torn down after.
  */
-export function useGatewayOverBigExport(): BigExportSuite {
+export function useGatewayOverBigExport(gatewayEnv: Record<string, string> = {}): BigExportSuite {
   const suite = {} as BigExportSuite;
   beforeAll(async () => {
     suite.db = await createTestDatabase();
     suite.dispositivo = await spawnApp('dispositivo', { DATABASE_URL: suite.db.url });
-    suite.gateway = await spawnApp('gateway', { DISPOSITIVO_URL: suite.dispositivo.url });
+    suite.gateway = await spawnApp('gateway', {
+      DISPOSITIVO_URL: suite.dispositivo.url,
+      ...gatewayEnv,
+    });
     const pg = new Client({ connectionString: suite.db.url });
     await pg.connect();
     await pg.query(

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '../../scripts/embedded-postgres';
 import { harness } from './harness-state';
-import { mosquittoInstalled } from './mqtt-broker';
+import { mosquittoInstalled } from './mosquitto-installed';
 import { freePort } from './ports';
 import { connect } from 'node:net';
 
@@ -32,7 +32,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.LOG_LEVEL ??= 'error';
   if (!mosquittoInstalled()) {
     if (process.env.REQUIRE_MOSQUITTO === '1') {
-      throw new Error('REQUIRE_MOSQUITTO=1 but mosquitto/mosquitto_passwd are not installed');
+      throw new Error('REQUIRE_MOSQUITTO=1 but mosquitto/mosquitto_ctrl are not installed');
     }
     process.stderr.write(
       'Mosquitto is not installed: the MQTT specs run on the embedded broker only, and the ' +

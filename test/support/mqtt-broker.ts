@@ -1,18 +1,21 @@
 import { randomBytes } from 'node:crypto';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Broker, managed, startMosquitto as mosquittoOn } from '../../scripts/mosquitto';
+import { Broker, managed, Mosquitto, startMosquitto as mosquittoOn } from '../../scripts/mosquitto';
+import { mosquittoInstalled } from './mosquitto-installed';
 import { freePort } from './ports';
 
-export type { Broker };
+export { mosquittoInstalled };
+
+export type { Broker, Mosquitto };
 export const MQTT_TEST_USER = 'dispositivo';
 /** Random per test worker, like TEST_API_KEY. */
 export const MQTT_TEST_PASSWORD = randomBytes(18).toString('base64url');
 
 /** Mosquitto from deploy/mosquitto/mosquitto.conf on a free port, with test credentials. */
-export async function startMosquitto(adapt?: (conf: string) => string): Promise<Broker> {
+export async function startMosquitto(adapt?: (conf: string) => string): Promise<Mosquitto> {
   return mosquittoOn(
     await freePort(),
     { user: MQTT_TEST_USER, password: MQTT_TEST_PASSWORD },
@@ -21,7 +24,7 @@ export async function startMosquitto(adapt?: (conf: string) => string): Promise<
 }
 
 /** The embedded broker of `npm start` (aedes, its journal in a temp folder), as its own process. */
-export async function startEmbeddedBroker(): Promise<Broker> {
+export async function startEmbeddedBroker(env: Record<string, string> = {}): Promise<Broker> {
   const port = await freePort();
   const script = join(__dirname, '..', '..', 'scripts', 'embedded-broker.mjs');
   const data = mkdtempSync(join(tmpdir(), 'iot-aedes-'));
@@ -35,17 +38,11 @@ export async function startEmbeddedBroker(): Promise<Broker> {
           MQTT_BROKER_DATA: data,
           MQTT_USERNAME: MQTT_TEST_USER,
           MQTT_PASSWORD: MQTT_TEST_PASSWORD,
+          ...env,
         },
         stdio: 'ignore',
       }),
     () => rmSync(data, { recursive: true, force: true }),
-  );
-}
-
-/** Whether the Mosquitto binaries (Debian package `mosquitto`) are on this machine. */
-export function mosquittoInstalled(): boolean {
-  return ['mosquitto', 'mosquitto_passwd'].every(
-    (bin) => spawnSync(bin, ['--help'], { stdio: 'ignore' }).error === undefined,
   );
 }
 
@@ -85,7 +82,7 @@ const MOSQUITTO: BrokerKind = {
 
 const EMBEDDED: BrokerKind = {
   name: 'embedded aedes (MQTT 3.1.1, no shared subscription, journaled)',
-  start: startEmbeddedBroker,
+  start: () => startEmbeddedBroker(),
   env: { MQTT_PROTOCOL_VERSION: '4', MQTT_SHARED_GROUP: 'none' },
   protocolVersion: 4,
   sharedSubscriptions: false,

@@ -3,15 +3,17 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { configureLogging, PinoNestLogger, ServiceConfig } from '@iot/common';
 import { ApiKeys } from './api-keys';
-import { requireApiKeys } from './fastify-auth';
+import { requireCallers } from './fastify-auth';
 import { HttpExceptionFilter } from './http-exception.filter';
 import { createValidationPipe } from './validation';
 
 export interface HttpAppOptions {
   /** Largest request body accepted, in bytes; larger ones get 413. */
   bodyLimit: number;
-  /** No body parsing at all (the gateway streams bodies through untouched). */
+  /** No body parsing by Nest (the gateway streams proxied bodies through untouched). */
   rawBodies?: boolean;
+  /** The gateway checks its stored keys itself. */
+  ownAuth?: boolean;
 }
 
 /**
@@ -35,7 +37,12 @@ export async function createHttpApp(
       headersTimeout: Math.min(60_000, config.http.requestTimeoutMs),
     },
   });
-  requireApiKeys(adapter.getInstance(), new ApiKeys(config.apiKeys));
+  if (!options.ownAuth) {
+    requireCallers(adapter.getInstance(), {
+      keys: new ApiKeys(config.apiKeys),
+      gatewaySecret: config.gatewaySecret,
+    });
+  }
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: new PinoNestLogger(),
     bodyParser: !options.rawBodies,

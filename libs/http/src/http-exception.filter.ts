@@ -4,6 +4,7 @@ import { isTransientDatabaseError } from '@iot/database';
 
 const STATUS: Record<DomainErrorKind, number> = {
   invalid: HttpStatus.BAD_REQUEST,
+  forbidden: HttpStatus.FORBIDDEN,
   conflict: HttpStatus.CONFLICT,
   not_found: HttpStatus.NOT_FOUND,
   too_large: HttpStatus.PAYLOAD_TOO_LARGE,

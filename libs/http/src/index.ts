@@ -7,3 +7,4 @@ export * from './public.decorator';
 export * from './validation';
 export * from './query-params';
 export * from './registration.module';
+export * from './caller-token';

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { Internal } from '@iot/http';
 import type { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
 import { decodeExportCursor, EXPORT_START } from './export-cursor';
@@ -11,6 +12,7 @@ export class ExportacionController {
 
   /** Newer readings for facturacion, streamed as NDJSON; the last line says where to resume. */
   @Get('exportacion')
+  @Internal()
   async exportar(
     @Query() q: ConsultaExportacionDto,
     @Res() reply: FastifyReply,

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { LecturaRespuesta, PaginaLecturas, ResultadoLote } from '@iot/contracts';
+import { Caller, CurrentCaller } from '@iot/http';
 import { ConsultaLecturasDto } from './dto/consulta-lecturas.dto';
 import { LecturaEnvioDto } from './dto/lectura-envio.dto';
 import { LecturasService } from './lecturas.service';
@@ -18,8 +19,9 @@ export class LecturasController {
   async envio(
     @Body() dto: LecturaEnvioDto,
     @Res({ passthrough: true }) reply: StatusReply,
+    @CurrentCaller() caller?: Caller,
   ): Promise<LecturaRespuesta> {
-    const { nueva, lectura } = await this.lecturas.registrar(dto);
+    const { nueva, lectura } = await this.lecturas.registrar(dto, caller?.series);
     reply.status(nueva ? 201 : 200);
     reply.header('lectura-estado', nueva ? 'stored' : 'duplicate');
     return lectura;
@@ -27,8 +29,8 @@ export class LecturasController {
 
   @Post('lecturas')
   @HttpCode(200)
-  lote(@Body() body: unknown): Promise<ResultadoLote> {
-    return this.lecturas.registrarLote(body);
+  lote(@Body() body: unknown, @CurrentCaller() caller?: Caller): Promise<ResultadoLote> {
+    return this.lecturas.registrarLote(body, caller?.series);
   }
 
   @Get('lecturas')

@@ -12,6 +12,15 @@ export class LecturaEnConflictoError extends DomainError {
   }
 }
 
+/** A `dispositivo` key bound to other serials sent this reading. */
+export class SerieNoPermitidaError extends DomainError {
+  constructor(numeroSerie: string) {
+    super('forbidden', `numeroSerie ${numeroSerie} is not bound to this API key`, {
+      errors: [{ field: 'numeroSerie', reason: 'is not bound to this API key' }],
+    });
+  }
+}
+
 /** The database is down, overloaded or did not answer in time: trying again later can succeed. */
 export class AlmacenNoDisponibleError extends DomainError {
   constructor(cause: unknown) {

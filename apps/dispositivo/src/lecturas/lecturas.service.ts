@@ -13,7 +13,11 @@ import { ConsultaLecturasDto } from './dto/consulta-lecturas.dto';
 import { LecturaEnvioDto } from './dto/lectura-envio.dto';
 import { Lectura, toRespuesta } from './lectura';
 import { LecturaWriter, Resultado } from './lectura-writer';
-import { AlmacenRechazoError, LecturaEnConflictoError } from './lecturas.errors';
+import {
+  AlmacenRechazoError,
+  LecturaEnConflictoError,
+  SerieNoPermitidaError,
+} from './lecturas.errors';
 import { LecturasRepository } from './lecturas.repository';
 import { interpretarMensaje } from './mensaje-mqtt';
 import { aLectura, validarLectura } from './validar-lectura';
@@ -51,8 +55,13 @@ export class LecturasService {
     private readonly rechazadas: RechazadasService,
   ) {}
 
-  /** Stores one reading; a re-send is answered with the stored one, a changed value is a conflict. */
-  async registrar(dto: LecturaEnvioDto): Promise<EnvioResultado> {
+  /**
+   * Stores one reading; a re-send is answered with the stored one, a changed value is a conflict.
+   * `series`: the serials the caller's key is bound to (absent: any).
+   */
+  async registrar(dto: LecturaEnvioDto, series?: readonly string[]): Promise<EnvioResultado> {
+    if (series && !series.includes(dto.numeroSerie))
+      throw new SerieNoPermitidaError(dto.numeroSerie);
     const [resultado] = await this.writer.write([aLectura(dto)]);
     const lectura = toRespuesta(resultado.guardada);
     if (resultado.estado === 'conflict') {
@@ -62,7 +71,7 @@ export class LecturasService {
   }
 
   /** Validates each item on its own; the valid ones are written in one transaction. */
-  async registrarLote(body: unknown): Promise<ResultadoLote> {
+  async registrarLote(body: unknown, series?: readonly string[]): Promise<ResultadoLote> {
     if (!Array.isArray(body)) {
       throw new InvalidInputError([
         { field: '(body)', reason: 'must be a JSON array of readings' },
@@ -78,7 +87,9 @@ export class LecturasService {
     const indices: number[] = [];
     body.forEach((raw, indice) => {
       const v = validarLectura(raw);
-      if (v.ok) {
+      if (v.ok && series && !series.includes(v.lectura.numeroSerie)) {
+        items[indice] = { indice, estado: 'rejected', errors: [FUERA_DE_ALCANCE] };
+      } else if (v.ok) {
         validas.push(v.lectura);
         indices.push(indice);
       } else {
@@ -171,6 +182,8 @@ export class LecturasService {
 }
 
 const NINGUNO: Motivo[] = [];
+
+const FUERA_DE_ALCANCE = { field: 'numeroSerie', reason: 'is not bound to this API key' };
 
 function conflictos(resultados: Resultado[], indices: number[]): Motivo[] {
   let found: Motivo[] | undefined;

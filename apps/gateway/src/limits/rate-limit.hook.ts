@@ -1,21 +1,20 @@
+import { Role } from '@iot/contracts';
 import { errorBody } from '@iot/http';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import { createHash } from 'node:crypto';
+import { authenticated } from '../auth/caller.hook';
 import { Limit, RateLimiter } from './rate-limiter';
 
 /**
- * One bucket per API key on `/api/**` (by a hash of it: the key itself is
- * never a Redis name). Over the limit: 429 with Retry-After. Registered after
- * the API key check, so only valid keys get buckets.
+ * One bucket per stored key (by its id), with its role's limit. Over the
+ * limit: 429 with Retry-After. Registered after the key check, so only known
+ * keys get buckets.
  */
-export function rateLimitHook(limiter: RateLimiter, limit: Limit) {
+export function rateLimitHook(limiter: RateLimiter, limits: Record<Role, Limit>) {
   return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
-    if (!request.url.startsWith('/api/')) return done();
-    const key = createHash('sha256')
-      .update(String(request.headers['x-api-key'] ?? request.headers.authorization ?? ''))
-      .digest('base64url')
-      .slice(0, 22);
-    limiter.take(key, limit).then(
+    const holder = authenticated(request).holder;
+    if (!holder) return done();
+    const limit = limits[holder.role];
+    limiter.take(holder.keyId, limit).then(
       (d) => {
         if (d.allowed) return done();
         void reply

@@ -1,10 +1,12 @@
 import { createLogger, createRegistry } from '@iot/common';
-import { errorBody } from '@iot/http';
+import { CALLER_HEADER, errorBody } from '@iot/http';
 import replyFrom from '@fastify/reply-from';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { authenticate, authenticated } from '../auth/caller.hook';
 import { GatewayConfig } from '../config';
+import { KeyCache } from '../keys/key-cache';
 import { rateLimitHook } from '../limits/rate-limit.hook';
 import { MemoryRateLimiter, RedisRateLimiter } from '../limits/rate-limiter';
 import { LazyBody } from './lazy-body';
@@ -43,25 +45,13 @@ const hasBody = (request: FastifyRequest): boolean =>
 export async function mountRoutes(
   fastify: FastifyInstance,
   config: GatewayConfig,
+  keys: KeyCache,
 ): Promise<Upstreams> {
   const upstreams = new Upstreams(createRegistry(config.registry), {
     afterFailures: config.upstream.ejectAfterFailures,
     forMs: config.upstream.ejectForMs,
   });
   const access = createLogger('access');
-  await fastify.register(replyFrom, {
-    retryMethods: [],
-    undici: {
-      connections: 128,
-      pipelining: 1,
-      headersTimeout: config.upstream.timeoutMs,
-      bodyTimeout: config.upstream.timeoutMs,
-    },
-  });
-  // bodies are streams for reply-from to pipe, never parsed here
-  fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
-
   // X-Request-Id: the client's when sane, else a new one; returned and passed upstream
   fastify.addHook('onRequest', (request, reply, done) => {
     const incoming = request.headers['x-request-id'];
@@ -70,8 +60,9 @@ export async function mountRoutes(
     void reply.header('x-request-id', id);
     done();
   });
+  authenticate(fastify, keys, config.gatewaySecret);
   const limiter = config.redisUrl ? new RedisRateLimiter(config.redisUrl) : new MemoryRateLimiter();
-  fastify.addHook('onRequest', rateLimitHook(limiter, config.rateLimit));
+  fastify.addHook('onRequest', rateLimitHook(limiter, config.rateLimits));
   fastify.addHook('onClose', async () => limiter.close());
   // one structured line per request, when the response is done
   fastify.addHook('onResponse', (request, reply, done) => {
@@ -86,17 +77,38 @@ export async function mountRoutes(
     done();
   });
 
-  for (const path of INTERNAL) {
-    fastify.all(path, (request, reply) =>
-      reply.code(404).send(errorBody(404, `Cannot ${request.method} ${path}`)),
-    );
-  }
-  for (const service of SERVICES) {
-    const handler = proxy(service, upstreams);
-    fastify.all(`/api/${service}`, handler);
-    fastify.all(`/api/${service}/*`, handler);
-  }
+  // proxied routes in their own context: bodies are streams for reply-from to
+  // pipe, never parsed, while the gateway's own routes (keys) parse JSON
+  await fastify.register(async (proxied) => {
+    await proxied.register(replyFrom, {
+      retryMethods: [],
+      undici: {
+        connections: 128,
+        pipelining: 1,
+        headersTimeout: config.upstream.timeoutMs,
+        bodyTimeout: config.upstream.timeoutMs,
+      },
+    });
+    proxied.removeAllContentTypeParsers();
+    proxied.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+    for (const path of INTERNAL) {
+      proxied.all(path, (request, reply) =>
+        reply.code(404).send(errorBody(404, `Cannot ${request.method} ${path}`)),
+      );
+    }
+    for (const service of SERVICES) {
+      const handler = proxy(service, upstreams);
+      proxied.all(`/api/${service}`, handler);
+      proxied.all(`/api/${service}/*`, handler);
+    }
+  });
   return upstreams;
+}
+
+/** The client's key stays at the gateway; instances get the signed caller header instead. */
+function withoutCredentials(headers: Record<string, unknown>): Record<string, unknown> {
+  const { 'x-api-key': _key, authorization: _auth, [CALLER_HEADER]: _caller, ...rest } = headers;
+  return rest;
 }
 
 function proxy(service: string, upstreams: Upstreams) {
@@ -119,7 +131,8 @@ function proxy(service: string, upstreams: Upstreams) {
       if (source) (request as { body: unknown }).body = new LazyBody(source);
       await reply.from(`${instance.url}${request.url}`, {
         rewriteRequestHeaders: (req, headers) => ({
-          ...headers,
+          ...withoutCredentials(headers),
+          [CALLER_HEADER]: authenticated(request).callerToken,
           'x-request-id': r.requestId,
           'x-forwarded-for': [req.headers['x-forwarded-for'], req.ip].filter(Boolean).join(', '),
           'x-forwarded-host': req.headers.host ?? '',

@@ -6,7 +6,10 @@ import { EnvReader } from './env';
 export interface ServiceConfig {
   host: string;
   port: number;
+  /** The service's own keys (service-to-service and operators; devices use the gateway's stored keys). */
   apiKeys: string[];
+  /** Shared with the gateway: signs (gateway) or verifies (services) the caller header. */
+  gatewaySecret?: string;
   log: LogConfig;
   http: HttpLimits;
   /** Where the other services are, and (consul) how this one announces itself. */
@@ -18,9 +21,12 @@ export interface HttpLimits {
   requestTimeoutMs: number;
   /** An idle keep-alive connection is closed after this. */
   keepAliveTimeoutMs: number;
+  /** After SIGTERM, requests in flight get this long; then the connections left are cut. */
+  shutdownGraceMs: number;
 }
 
 const MIN_API_KEY_LENGTH = 16;
+const MIN_GATEWAY_SECRET_LENGTH = 32;
 
 /** Config check for one key of API_KEYS. */
 function checkApiKey(key: string): string | undefined {
@@ -31,23 +37,39 @@ function checkApiKey(key: string): string | undefined {
 
 export function readServiceConfig(
   env: EnvReader,
-  service: { name: string; portVar: string; defaultPort: number },
+  service: {
+    name: string;
+    portVar: string;
+    defaultPort: number;
+    /** The gateway has no `API_KEYS` (its keys are stored) and needs the secret. */
+    gateway?: boolean;
+  },
 ): ServiceConfig {
   const host = env.string('HOST', '127.0.0.1');
   const config: ServiceConfig = {
     host,
     port: env.port(service.portVar, service.defaultPort),
-    apiKeys: env.list('API_KEYS', checkApiKey),
+    apiKeys: service.gateway ? [] : env.list('API_KEYS', checkApiKey),
+    gatewaySecret: env.optionalString('GATEWAY_SECRET'),
     log: { service: service.name, level: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info') },
     http: {
       requestTimeoutMs: env.int('HTTP_REQUEST_TIMEOUT_MS', 30_000, { min: 100, max: 600_000 }),
       keepAliveTimeoutMs: env.int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 72_000, { min: 100 }),
+      shutdownGraceMs: env.int('SHUTDOWN_GRACE_MS', 10_000, { min: 0, max: 600_000 }),
     },
     registry: readRegistryConfig(env, host),
   };
   env.require(
-    config.apiKeys.length > 0,
+    service.gateway === true || config.apiKeys.length > 0,
     'API_KEYS must list at least one API key (comma-separated)',
+  );
+  env.require(
+    service.gateway !== true || config.gatewaySecret !== undefined,
+    'GATEWAY_SECRET is required (the same random value of at least 32 characters on the gateway and the services)',
+  );
+  env.require(
+    (config.gatewaySecret?.length ?? MIN_GATEWAY_SECRET_LENGTH) >= MIN_GATEWAY_SECRET_LENGTH,
+    `GATEWAY_SECRET is shorter than ${MIN_GATEWAY_SECRET_LENGTH} characters`,
   );
   return config;
 }

@@ -5,7 +5,7 @@ import type { FieldProblem } from '@iot/contracts';
  * (HTTP status in the HTTP filter, a dead letter for MQTT).
  */
 export type DomainErrorKind =
-  'invalid' | 'conflict' | 'not_found' | 'too_large' | 'unavailable' | 'refused';
+  'invalid' | 'forbidden' | 'conflict' | 'not_found' | 'too_large' | 'unavailable' | 'refused';
 
 export class DomainError extends Error {
   constructor(

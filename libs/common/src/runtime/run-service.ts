@@ -1,4 +1,5 @@
 import { INestApplication } from '@nestjs/common';
+import type { Server } from 'node:http';
 import { ConfigError } from '../config/env';
 import { ServiceConfig } from '../config/service-config';
 import { configureLogging } from '../logging/logger';
@@ -47,6 +48,18 @@ export function runService<C extends ServiceConfig>(
     const app = await create(config);
     await app.listen(config.port, config.host);
     logger.info({ url: await app.getUrl() }, `${name} listening`);
+    const cut = (): void => {
+      // Nest's shutdown hooks close the app; a connection a client holds open (a
+      // response it never reads) would keep that waiting forever
+      setTimeout(() => {
+        const server = app.getHttpServer() as Server;
+        logger.warn('shutdown grace over: closing the connections left');
+        server.closeAllConnections();
+        setTimeout(() => process.exit(0), 5000).unref();
+      }, config.http.shutdownGraceMs).unref();
+    };
+    process.once('SIGTERM', cut);
+    process.once('SIGINT', cut);
   };
   start().catch((error: unknown) => {
     const known = error instanceof StartupError || error instanceof ConfigError;
