@@ -211,6 +211,47 @@ describe('gateway keys and roles', () => {
     ).toBe(401);
   });
 
+  it('serves one public Swagger UI at /docs covering both services and its own routes, no secrets', async () => {
+    const ui = await fetch(`${gateway.url}/docs`);
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toContain('swagger-ui');
+    const init = await (await fetch(`${gateway.url}/docs/swagger-ui-init.js`)).text();
+    for (const name of ['dispositivo', 'facturacion', 'gateway']) {
+      expect(init).toContain(`/docs/${name}.json`);
+    }
+    const docs: Record<string, { paths: Record<string, unknown>; components: any }> = {};
+    for (const name of ['dispositivo', 'facturacion', 'gateway']) {
+      const res = await fetch(`${gateway.url}/docs/${name}.json`);
+      expect([name, res.status]).toEqual([name, 200]);
+      docs[name] = (await res.json()) as (typeof docs)[string];
+      expect(docs[name].components.securitySchemes.apiKey).toEqual({
+        type: 'apiKey',
+        in: 'header',
+        name: 'x-api-key',
+      });
+    }
+    expect(Object.keys(docs.dispositivo.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/dispositivo/envio',
+        '/api/dispositivo/lecturas',
+        '/api/dispositivo/rechazadas',
+      ]),
+    );
+    expect(Object.keys(docs.dispositivo.paths)).not.toContain('/api/dispositivo/exportacion');
+    expect(JSON.stringify(docs.dispositivo)).toContain('"numeroSerie"');
+    expect(Object.keys(docs.facturacion.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/facturacion/variables/{nombre}/resumen',
+        '/api/facturacion/sincronizaciones',
+      ]),
+    );
+    expect(Object.keys(docs.gateway.paths)).toEqual(expect.arrayContaining(['/api/gateway/keys']));
+    const all = JSON.stringify(docs) + init;
+    for (const secret of [TEST_API_KEY, TEST_GATEWAY_SECRET, key.admin, 'postgres://']) {
+      expect(all).not.toContain(secret);
+    }
+  });
+
   describe('calling the services directly (the side door)', () => {
     const now = () => Math.floor(Date.now() / 1000);
     const direct = (path: string, headers: Record<string, string>, body?: unknown) =>

@@ -10,5 +10,12 @@ export async function createDispositivoApp(
   config: DispositivoConfig,
 ): Promise<NestFastifyApplication> {
   await prepareDatabase(config.database.url, config.database.connectTimeoutMs);
-  return createHttpApp(AppModule.forRoot(config), config, { bodyLimit: LOTE_MAX_BYTES });
+  return createHttpApp(AppModule.forRoot(config), config, {
+    bodyLimit: LOTE_MAX_BYTES,
+    api: {
+      title: 'dispositivo',
+      description:
+        'Readings from devices (also over MQTT: topics dispositivos/{numeroSerie}/lecturas and iot/sensors4387t5), readback and dead letters.',
+    },
+  });
 }

@@ -8,5 +8,12 @@ export async function createFacturacionApp(
   config: FacturacionConfig,
 ): Promise<NestFastifyApplication> {
   await prepareDatabase(config.database.url, config.database.connectTimeoutMs);
-  return createHttpApp(AppModule.forRoot(config), config, { bodyLimit: 64 * 1024 });
+  return createHttpApp(AppModule.forRoot(config), config, {
+    bodyLimit: 64 * 1024,
+    api: {
+      title: 'facturacion',
+      description:
+        'Billing variables pulled from dispositivo on a schedule: runs, one table per variable, pages, summaries and CSV.',
+    },
+  });
 }

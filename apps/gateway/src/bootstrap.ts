@@ -3,6 +3,7 @@ import { createHttpApp } from '@iot/http';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { GatewayConfig } from './config';
+import { mountDocs } from './docs/docs';
 import { KeyCache } from './keys/key-cache';
 import { mountRoutes } from './routing/routing';
 import { Upstreams } from './routing/upstreams';
@@ -27,5 +28,6 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestFasti
     config,
     app.get(KeyCache),
   );
+  mountDocs(app, holder.upstreams);
   return app;
 }

@@ -5,6 +5,7 @@ import { configureLogging, PinoNestLogger, ServiceConfig } from '@iot/common';
 import { ApiKeys } from './api-keys';
 import { requireCallers } from './fastify-auth';
 import { HttpExceptionFilter } from './http-exception.filter';
+import { serveApiDescription } from './openapi';
 import { createValidationPipe } from './validation';
 
 export interface HttpAppOptions {
@@ -14,6 +15,8 @@ export interface HttpAppOptions {
   rawBodies?: boolean;
   /** The gateway checks its stored keys itself. */
   ownAuth?: boolean;
+  /** Served as OpenAPI at `/openapi.json` (the gateway shows it at `/docs`). */
+  api?: { title: string; description: string };
 }
 
 /**
@@ -48,6 +51,7 @@ export async function createHttpApp(
     bodyParser: !options.rawBodies,
   });
   configureHttpApp(app);
+  if (options.api) serveApiDescription(app, options.api);
   return app;
 }
 

@@ -8,3 +8,4 @@ export * from './validation';
 export * from './query-params';
 export * from './registration.module';
 export * from './caller-token';
+export * from './openapi';

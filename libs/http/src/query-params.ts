@@ -1,5 +1,6 @@
 import { ESTAMPA_TIEMPO_FORMATO, parseEstampaTiempo } from '@iot/contracts';
 import { applyDecorators } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsDate, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 
@@ -12,6 +13,7 @@ import { IsDate, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 /** An optional integer from `min` to `max` (`limite`, ids). */
 export function OptionalInt(max: number, min = 1): PropertyDecorator {
   return applyDecorators(
+    ApiPropertyOptional({ type: 'integer', minimum: min, maximum: max }),
     Max(max, { message: `must be at most ${max}` }),
     Min(min, { message: `must be at least ${min}` }),
     IsInt({ message: 'must be an integer' }),
@@ -23,6 +25,7 @@ export function OptionalInt(max: number, min = 1): PropertyDecorator {
 /** An optional instant in the readings' own format (`desde`, `hasta`). */
 export function OptionalInstant(): PropertyDecorator {
   return applyDecorators(
+    ApiPropertyOptional({ type: 'string', description: ESTAMPA_TIEMPO_FORMATO }),
     IsDate({ message: ESTAMPA_TIEMPO_FORMATO }),
     IsOptional(),
     Transform(({ value }: { value: unknown }) => parseEstampaTiempo(value) ?? value),
@@ -32,6 +35,7 @@ export function OptionalInstant(): PropertyDecorator {
 /** An optional `despuesDe`: the opaque `siguiente` of a previous page. */
 export function OptionalPageCursor(what = 'page'): PropertyDecorator {
   return applyDecorators(
+    ApiPropertyOptional({ type: 'string', description: `the siguiente of the previous ${what}` }),
     Matches(/^[A-Za-z0-9_-]{1,64}$/, {
       message: `must be the siguiente value of a previous ${what}`,
     }),

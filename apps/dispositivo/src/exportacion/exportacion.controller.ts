@@ -1,3 +1,4 @@
+import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { Internal } from '@iot/http';
 import type { FastifyReply } from 'fastify';
@@ -6,6 +7,7 @@ import { decodeExportCursor, EXPORT_START } from './export-cursor';
 import { ConsultaExportacionDto, SolicitudDto } from './exportacion.dto';
 import { ExportacionService } from './exportacion.service';
 
+@ApiTags('exportacion')
 @Controller('api/dispositivo')
 export class ExportacionController {
   constructor(private readonly exportacion: ExportacionService) {}
@@ -13,6 +15,7 @@ export class ExportacionController {
   /** Newer readings for facturacion, streamed as NDJSON; the last line says where to resume. */
   @Get('exportacion')
   @Internal()
+  @ApiExcludeEndpoint() // facturacion's, with dispositivo's own keys: not a public route
   async exportar(
     @Query() q: ConsultaExportacionDto,
     @Res() reply: FastifyReply,
@@ -24,6 +27,9 @@ export class ExportacionController {
 
   /** The original contract: readings of one variable with a greater id, as a JSON array. */
   @Post('solicitud')
+  @ApiOperation({
+    summary: 'The original contract: readings of one variable after an id, as one JSON array',
+  })
   @HttpCode(200)
   solicitud(@Body() dto: SolicitudDto, @Res() reply: FastifyReply): FastifyReply {
     const chunks = this.exportacion.solicitud(dto.nombreVariable, dto.findUltimoIdDispositivo ?? 0);

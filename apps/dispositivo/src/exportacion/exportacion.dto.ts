@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { EXPORT_MAX_ROWS, IDENTIFIER_PATTERN } from '@iot/contracts';
 import { OptionalInt, OptionalPageCursor } from '@iot/http';
 import { Transform } from 'class-transformer';
@@ -45,6 +46,7 @@ export class ConsultaExportacionDto {
 
 /** `POST /api/dispositivo/solicitud`: the original contract. */
 export class SolicitudDto {
+  @ApiProperty({ example: 'voltaje' })
   @Matches(IDENTIFIER_PATTERN, {
     message: `must match ${IDENTIFIER_PATTERN.source} after lower-casing`,
   })
@@ -56,6 +58,7 @@ export class SolicitudDto {
   nombreVariable!: string;
 
   /** Last id already received; null (or absent) = everything. */
+  @ApiPropertyOptional({ type: 'integer', nullable: true })
   @Max(Number.MAX_SAFE_INTEGER, { message: `must be at most ${Number.MAX_SAFE_INTEGER}` })
   @Min(0, { message: 'must be at least 0' })
   @IsInt({ message: 'must be an integer or null' })

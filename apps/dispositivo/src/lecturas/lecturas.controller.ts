@@ -1,3 +1,4 @@
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { LecturaRespuesta, PaginaLecturas, ResultadoLote } from '@iot/contracts';
 import { Caller, CurrentCaller } from '@iot/http';
@@ -10,12 +11,18 @@ interface StatusReply {
   header(name: string, value: string): unknown;
 }
 
+@ApiTags('lecturas')
 @Controller('api/dispositivo')
 export class LecturasController {
   constructor(private readonly lecturas: LecturasService) {}
 
   /** The original contract: 201 with the stored reading; a re-send answers 200 with the same one. */
   @Post('envio')
+  @ApiOperation({
+    summary: 'One reading',
+    description:
+      '201 stored, 200 already stored (same value), 409 conflict, 400 names the field, 403 serial not bound to the key.',
+  })
   async envio(
     @Body() dto: LecturaEnvioDto,
     @Res({ passthrough: true }) reply: StatusReply,
@@ -28,12 +35,19 @@ export class LecturasController {
   }
 
   @Post('lecturas')
+  @ApiOperation({
+    summary: 'A batch of up to 1000 readings',
+    description:
+      'Each item validated on its own: stored, duplicate, conflict or rejected (with errors), all committed together.',
+  })
+  @ApiBody({ type: [LecturaEnvioDto] })
   @HttpCode(200)
   lote(@Body() body: unknown, @CurrentCaller() caller?: Caller): Promise<ResultadoLote> {
     return this.lecturas.registrarLote(body, caller?.series);
   }
 
   @Get('lecturas')
+  @ApiOperation({ summary: "A device's readings, a page at a time (keyset)" })
   consultar(@Query() query: ConsultaLecturasDto): Promise<PaginaLecturas> {
     return this.lecturas.consultar(query);
   }

@@ -1,3 +1,4 @@
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '@iot/common';
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ConsultaSincronizacionesDto, SincronizacionParams } from './sincronizacion.dto';
@@ -10,6 +11,7 @@ class SincronizacionNoEncontradaError extends DomainError {
   }
 }
 
+@ApiTags('sincronizaciones')
 @Controller('api/facturacion/sincronizaciones')
 export class SincronizacionController {
   constructor(
@@ -19,6 +21,7 @@ export class SincronizacionController {
 
   /** Staff trigger: 202 with the run's id (the one in progress, if any: `nueva: false`). */
   @Post()
+  @ApiOperation({ summary: 'Start a pull now (202; the running one if any)' })
   @HttpCode(202)
   async start(): Promise<{ id: number; nueva: boolean }> {
     const started = await this.sync.start('manual');
@@ -28,6 +31,7 @@ export class SincronizacionController {
 
   /** Recent runs, newest first, with the pull's state. */
   @Get()
+  @ApiOperation({ summary: 'Recent runs and the state of the pull' })
   async list(
     @Query() q: ConsultaSincronizacionesDto,
   ): Promise<EstadoPull & { sincronizaciones: Sincronizacion[] }> {
@@ -35,6 +39,7 @@ export class SincronizacionController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One run' })
   async one(@Param() p: SincronizacionParams): Promise<Sincronizacion> {
     const run = await this.runs.findById(p.id);
     if (!run) throw new SincronizacionNoEncontradaError(p.id);

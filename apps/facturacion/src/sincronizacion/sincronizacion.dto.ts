@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { OptionalInt } from '@iot/http';
 import { Type } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
@@ -8,6 +9,7 @@ export class ConsultaSincronizacionesDto {
 }
 
 export class SincronizacionParams {
+  @ApiProperty({ type: 'integer' })
   @Max(Number.MAX_SAFE_INTEGER, { message: `must be at most ${Number.MAX_SAFE_INTEGER}` })
   @Min(1, { message: 'must be at least 1' })
   @IsInt({ message: 'must be an integer' })

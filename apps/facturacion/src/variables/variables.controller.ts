@@ -1,3 +1,4 @@
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { PaginaLecturas } from '@iot/contracts';
 import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
@@ -18,16 +19,20 @@ function csvReply(reply: FastifyReply, filename: string): FastifyReply {
     .header('content-disposition', `attachment; filename="${filename}"`);
 }
 
+@ApiTags('variables')
 @Controller('api/facturacion/variables')
 export class VariablesController {
   constructor(private readonly variables: VariablesService) {}
 
   @Get()
+  @ApiOperation({ summary: 'Billed variables with their counters' })
   async list(): Promise<{ variables: VariableFacturada[] }> {
     return { variables: await this.variables.findAll() };
   }
 
   @Get(':nombre/lecturas')
+  @ApiOperation({ summary: 'Billed readings of a variable: JSON pages or CSV (formato=csv)' })
+  @ApiProduces('application/json', 'text/csv')
   async lecturas(
     @Param() p: VariableParams,
     @Query() q: ConsultaLecturasFacturadasDto,
@@ -43,6 +48,8 @@ export class VariablesController {
   }
 
   @Get(':nombre/resumen')
+  @ApiOperation({ summary: 'Count, min, max, mean and sum per hora, dia, semana or mes' })
+  @ApiProduces('application/json', 'text/csv')
   async resumen(
     @Param() p: VariableParams,
     @Query() q: ConsultaResumenDto,

@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { IDENTIFIER_PATTERN, NUMERO_SERIE_MAX_LENGTH, NUMERO_SERIE_PATTERN } from '@iot/contracts';
 import { Transform } from 'class-transformer';
 import { IsDate, IsDefined, IsNumber, IsString, Matches, MaxLength } from 'class-validator';
@@ -19,6 +20,7 @@ export class LecturaEnvioDto {
     return lecturaValidaRapida(value);
   }
 
+  @ApiProperty({ example: 'voltaje', description: 'lower-cased; letters, digits, _' })
   @IsDefined(REQUIRED)
   @Matches(IDENTIFIER_PATTERN, {
     message: `must match ${IDENTIFIER_PATTERN.source} after lower-casing`,
@@ -30,6 +32,7 @@ export class LecturaEnvioDto {
   )
   nombreVariable!: string;
 
+  @ApiProperty({ example: 'ABC123', maxLength: NUMERO_SERIE_MAX_LENGTH })
   @IsDefined(REQUIRED)
   @Matches(NUMERO_SERIE_PATTERN, {
     message: `must match ${NUMERO_SERIE_PATTERN.source} (letters, digits, . _ : -)`,
@@ -41,11 +44,17 @@ export class LecturaEnvioDto {
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   numeroSerie!: string;
 
+  @ApiProperty({
+    oneOf: [{ type: 'string' }, { type: 'integer' }],
+    example: '2025-01-31T12:00:00Z',
+    description: ESTAMPA_TIEMPO_FORMATO,
+  })
   @IsDefined(REQUIRED)
   @IsDate({ message: ESTAMPA_TIEMPO_FORMATO })
   @Transform(({ value }: { value: unknown }) => parseEstampaTiempo(value) ?? value)
   estampaTiempo!: Date;
 
+  @ApiProperty({ oneOf: [{ type: 'number' }, { type: 'string' }], example: 220.5 })
   @IsDefined(REQUIRED)
   @IsNumber({}, { message: 'must be a finite number (JSON number or numeric string)' })
   @Transform(({ value }: { value: unknown }) => parseValorVariable(value) ?? value)
