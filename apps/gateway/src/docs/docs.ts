@@ -29,7 +29,7 @@ export function mountDocs(app: NestFastifyApplication, upstreams: Upstreams): vo
           .code(503)
           .send(errorBody(503, `no description of ${service} available now`, { service }));
       }
-      const document = (await res.json());
+      const document = await res.json();
       cache.set(service, { document, at: Date.now() });
       return reply.send(document);
     });
