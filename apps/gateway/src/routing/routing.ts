@@ -29,6 +29,26 @@ interface Routed {
 
 const routed = (request: FastifyRequest): Routed => request as unknown as Routed;
 
+/**
+ * Bodies up to this size (request or response, by Content-Length) are
+ * gathered and passed on in one piece: one write per hop instead of a stream
+ * of them, measured as the larger cost of a small proxied POST here. Larger
+ * or chunked ones stream.
+ */
+const SMALL_BODY = 64 * 1024;
+
+const isSmall = (length: string | string[] | undefined): boolean =>
+  typeof length === 'string' && length !== '' && Number(length) <= SMALL_BODY;
+
+function collect(stream: Readable): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stream.once('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    stream.once('error', reject);
+  });
+}
+
 const hasBody = (request: FastifyRequest): boolean =>
   request.headers['transfer-encoding'] !== undefined ||
   Number(request.headers['content-length'] ?? '0') > 0;
@@ -90,7 +110,10 @@ export async function mountRoutes(
       },
     });
     proxied.removeAllContentTypeParsers();
-    proxied.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+    proxied.addContentTypeParser('*', (request, payload, done) => {
+      if (!isSmall(request.headers['content-length'])) return done(null, payload);
+      collect(payload).then((body) => done(null, body), done);
+    });
     for (const path of INTERNAL) {
       proxied.all(path, (request, reply) =>
         reply.code(404).send(errorBody(404, `Cannot ${request.method} ${path}`)),
@@ -116,7 +139,8 @@ function proxy(service: string, upstreams: Upstreams) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const tried = new Set<string>();
     const r = routed(request);
-    const source = hasBody(request) ? (request.body as Readable) : undefined;
+    // a small body is a Buffer (sent again as is); a large one a stream, read once
+    const source = hasBody(request) ? (request.body as Readable | Buffer) : undefined;
     const attempt = async (): Promise<void> => {
       const instance = await upstreams.pick(service, tried);
       if (!instance) {
@@ -128,8 +152,15 @@ function proxy(service: string, upstreams: Upstreams) {
       tried.add(instance.id);
       r.upstream = instance.id;
       // a fresh lazy wrapper per attempt: a failed attempt destroys only its wrapper
-      if (source) (request as { body: unknown }).body = new LazyBody(source);
+      if (source && !Buffer.isBuffer(source)) {
+        (request as { body: unknown }).body = new LazyBody(source);
+      }
       await reply.from(`${instance.url}${request.url}`, {
+        // a gathered body goes as it came (reply-from would re-encode a JSON one)
+        ...(Buffer.isBuffer(source) && {
+          body: source,
+          contentType: request.headers['content-type'] ?? 'application/octet-stream',
+        }),
         rewriteRequestHeaders: (req, headers) => ({
           ...withoutCredentials(headers),
           [CALLER_HEADER]: authenticated(request).callerToken,
@@ -140,7 +171,15 @@ function proxy(service: string, upstreams: Upstreams) {
         }),
         onResponse: (_request, res, upstream) => {
           if (upstream.statusCode < 500) upstreams.succeeded(instance.id);
-          void res.send(upstream.stream);
+          // reply-from has copied the instance's headers onto the reply
+          if (!isSmall(String(res.getHeader('content-length')))) {
+            return void res.send(upstream.stream);
+          }
+          collect(upstream.stream).then(
+            (body) => void res.send(body),
+            // the instance went away mid-body: so does our answer, as with a streamed one
+            () => res.raw.destroy(),
+          );
         },
         onError: (res, { error }) => {
           upstreams.failed(instance.id);
