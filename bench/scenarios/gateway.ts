@@ -20,6 +20,9 @@ interface Round {
 
 const perS = (l: LoadResult): number => (l.requests - l.non2xx) / l.durationS;
 
+/** Gateway processes (GATEWAY_WORKERS); BENCH_GATEWAY_WORKERS=1 measures a single one. */
+const WORKERS = Number(process.env.BENCH_GATEWAY_WORKERS ?? 2);
+
 /**
  * `npm run bench gateway`: the same load sent straight to dispositivo and
  * through the gateway, in the same round, on the same dispositivo: single
@@ -39,6 +42,7 @@ export async function gatewayOverhead(ctx: BenchContext): Promise<void> {
     const port = await freePort();
     const gatewayProcess = runNode('apps/gateway/src/main.js', {
       GATEWAY_PORT: String(port),
+      GATEWAY_WORKERS: String(WORKERS),
       GATEWAY_SECRET: ctx.gatewaySecret,
       DATABASE_URL: keysDb.url,
       DISPOSITIVO_URL: direct,
@@ -101,6 +105,7 @@ export async function gatewayOverhead(ctx: BenchContext): Promise<void> {
   }
   const m = (f: (r: Round) => number): number => median(rounds.map(f));
   const result = {
+    workers: WORKERS,
     rounds: rounds.length,
     durationS: ctx.durationS,
     singleDirectPerS: Math.round(m((r) => perS(r.singleDirect))),
@@ -126,7 +131,7 @@ export async function gatewayOverhead(ctx: BenchContext): Promise<void> {
     })),
   };
   process.stdout.write(
-    `\ngateway overhead (median of ${rounds.length} rounds, ${ctx.durationS} s per run)\n` +
+    `\ngateway overhead, ${WORKERS} worker(s) (median of ${rounds.length} rounds, ${ctx.durationS} s per run)\n` +
       `single POSTs: ${result.singleGatewayPerS}/s through vs ${result.singleDirectPerS}/s direct = ${result.singleRatio} (target >= 0.5)\n` +
       `batches: ${result.batchGatewayPerS}/s through vs ${result.batchDirectPerS}/s direct = ${result.batchRatio} (target >= 0.7)\n` +
       `p99 at half the direct saturation rate: ${result.halfRateP99GatewayMs} vs ${result.halfRateP99DirectMs} ms, added ${result.addedP99Ms} ms (target < 5)\n`,

@@ -7,6 +7,8 @@ export interface GatewayConfig extends ServiceConfig {
   /** `ms_gateway`: the stored API keys. */
   database: DatabaseConfig;
   gatewaySecret: string;
+  /** Processes sharing the port (node:cluster); each holds its own key cache and limiter. */
+  workers: number;
   /** How often each instance reloads changed keys (the revocation delay). */
   keysRefreshMs: number;
   upstream: {
@@ -49,6 +51,7 @@ export function loadGatewayConfig(source: NodeJS.ProcessEnv = process.env): Gate
     ...service,
     database: readDatabaseConfig(env),
     gatewaySecret: service.gatewaySecret ?? '',
+    workers: env.int('GATEWAY_WORKERS', 1, { min: 1, max: 64 }),
     keysRefreshMs: env.int('KEYS_REFRESH_MS', 2000, { min: 100, max: 5000 }),
     upstream: {
       timeoutMs: env.int('GATEWAY_UPSTREAM_TIMEOUT_MS', 30_000, { min: 100, max: 600_000 }),

@@ -10,3 +10,4 @@ export * from './registry/service-registry';
 export * from './paging/keyset-cursor';
 export * from './registry/consul-registry';
 export * from './registry/registry-config';
+export * from './runtime/run-workers';

@@ -21,6 +21,17 @@ export class StartupError extends Error {
   }
 }
 
+/** The validated config, or exit 78 with every problem listed. */
+export function loadConfigOrExit<C>(name: string, load: () => C): C {
+  try {
+    return load();
+  } catch (error) {
+    const message = error instanceof ConfigError ? error.message : String(error);
+    process.stderr.write(`${name}: ${message}\n`);
+    process.exit(EXIT_CONFIG);
+  }
+}
+
 /**
  * Process entry shared by the apps: read and validate the config first (a bad
  * one exits 78 with every problem listed, before anything else runs), then
@@ -32,14 +43,7 @@ export function runService<C extends ServiceConfig>(
   load: () => C,
   create: (config: C) => Promise<INestApplication>,
 ): void {
-  let config: C;
-  try {
-    config = load();
-  } catch (error) {
-    const message = error instanceof ConfigError ? error.message : String(error);
-    process.stderr.write(`${name}: ${message}\n`);
-    process.exit(EXIT_CONFIG);
-  }
+  const config = loadConfigOrExit(name, load);
   const logger = configureLogging(config.log).child({ component: 'main' });
   if (useFastAsyncResourceBind()) {
     logger.debug({ node: process.version }, 'AsyncResource#bind without DEP0172 accessors');
