@@ -21,7 +21,7 @@ interface Round {
 const perS = (l: LoadResult): number => (l.requests - l.non2xx) / l.durationS;
 
 /** Gateway processes (GATEWAY_WORKERS); BENCH_GATEWAY_WORKERS=1 measures a single one. */
-const WORKERS = Number(process.env.BENCH_GATEWAY_WORKERS ?? 2);
+const WORKERS = Number(process.env.BENCH_GATEWAY_WORKERS ?? 1);
 
 /**
  * `npm run bench gateway`: the same load sent straight to dispositivo and

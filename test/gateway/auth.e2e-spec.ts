@@ -124,6 +124,25 @@ describe('gateway keys and roles', () => {
     expect(stored.body.lecturas).toEqual([]);
   });
 
+  it('replaces whatever caller header a client sends with its own', async () => {
+    // even a token signed with the real secret: the gateway strips it and signs the key it checked
+    const admin = signCaller(
+      { role: 'admin', keyId: 'forged' },
+      TEST_GATEWAY_SECRET,
+      Math.floor(Date.now() / 1000) + 60,
+    );
+    const res = await fetch(`${gateway.url}/api/dispositivo/envio`, {
+      method: 'POST',
+      headers: {
+        'x-api-key': key.bound,
+        'x-iot-caller': admin,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify(reading('AUTH-5', 1)),
+    });
+    expect(res.status).toBe(403);
+  });
+
   it('gives billing staff facturacion and nothing of dispositivo', async () => {
     expect((await as(key.staff, 'GET', '/api/facturacion/variables')).status).toBe(200);
     expect((await as(key.staff, 'POST', '/api/facturacion/sincronizaciones')).status).toBe(202);

@@ -6,7 +6,7 @@ import { GatewayConfig } from './config';
 import { migrations } from './database/migrations';
 import { KeyCache } from './keys/key-cache';
 import { KeysModule } from './keys/keys.module';
-import { SERVICES } from './routing/routing';
+import { SERVICES } from './routing/proxy';
 import { Upstreams } from './routing/upstreams';
 
 @Module({})

@@ -1,4 +1,5 @@
 import { INestApplication } from '@nestjs/common';
+import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { configureLogging, PinoNestLogger, ServiceConfig } from '@iot/common';
@@ -15,6 +16,11 @@ export interface HttpAppOptions {
   rawBodies?: boolean;
   /** The gateway checks its stored keys itself. */
   ownAuth?: boolean;
+  /**
+   * Sees every request before Fastify; returns true for one it has taken
+   * (the gateway's proxy). Called only once the app is built.
+   */
+  front?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** Served as OpenAPI at `/openapi.json` (the gateway shows it at `/docs`). */
   api?: { title: string; description: string };
 }
@@ -30,15 +36,29 @@ export async function createHttpApp(
   options: HttpAppOptions,
 ): Promise<NestFastifyApplication> {
   configureLogging(config.log);
-  const adapter = new FastifyAdapter({
-    bodyLimit: options.bodyLimit,
+  const server = {
     requestTimeout: config.http.requestTimeoutMs,
     keepAliveTimeout: config.http.keepAliveTimeoutMs,
     // node checks request deadlines on this interval (30 s by default)
+    connectionsCheckingInterval: Math.min(1000, config.http.requestTimeoutMs),
+    headersTimeout: Math.min(60_000, config.http.requestTimeoutMs),
+  };
+  const front = options.front;
+  const adapter = new FastifyAdapter({
+    bodyLimit: options.bodyLimit,
+    requestTimeout: server.requestTimeout,
+    keepAliveTimeout: server.keepAliveTimeout,
     http: {
-      connectionsCheckingInterval: Math.min(1000, config.http.requestTimeoutMs),
-      headersTimeout: Math.min(60_000, config.http.requestTimeoutMs),
+      connectionsCheckingInterval: server.connectionsCheckingInterval,
+      headersTimeout: server.headersTimeout,
     },
+    // with a front, the server is ours (Fastify then leaves its timeouts alone: set here)
+    ...(front && {
+      serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) =>
+        createServer(server, (req, res) => {
+          if (!front(req, res)) handler(req, res);
+        }),
+    }),
   });
   if (!options.ownAuth) {
     requireCallers(adapter.getInstance(), {

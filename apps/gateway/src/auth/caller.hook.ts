@@ -1,4 +1,11 @@
-import { Caller, errorBody, presentedKey, signCaller, API_KEY_REJECTED } from '@iot/http';
+import {
+  API_KEY_REJECTED,
+  Caller,
+  errorBody,
+  HeaderCarrier,
+  presentedKey,
+  signCaller,
+} from '@iot/http';
 import type { FastifyInstance } from 'fastify';
 import { KeyCache, KeyHolder } from '../keys/key-cache';
 import { allows, isAmbiguousPath, isPublicPath } from './policy';
@@ -37,31 +44,61 @@ class CallerTokens {
   }
 }
 
+export type Verdict =
+  | { ok: true; holder: KeyHolder; callerToken: string }
+  | { ok: false; status: number; message: string };
+
 /**
- * Stored keys and roles, in `onRequest` (nothing of the body is read before):
- * 401 without a known key, 403 when the key's role may not call the route,
- * 400 for paths that could be rewritten into another route on the way.
- * Refusals close the connection.
+ * Stored keys and roles, decided from the request line and headers alone
+ * (nothing of the body is read before): 401 without a known key, 403 when the
+ * key's role may not call the route, 400 for paths that could be rewritten
+ * into another route on the way.
  */
-export function authenticate(fastify: FastifyInstance, keys: KeyCache, secret: string): void {
-  const tokens = new CallerTokens(secret);
+export class Authorizer {
+  private readonly tokens: CallerTokens;
+
+  constructor(
+    private readonly keys: KeyCache,
+    secret: string,
+  ) {
+    this.tokens = new CallerTokens(secret);
+  }
+
+  decide(method: string, path: string, headers: HeaderCarrier['headers']): Verdict {
+    if (isAmbiguousPath(path)) {
+      return { ok: false, status: 400, message: 'dot or empty segments are not allowed in paths' };
+    }
+    const key = presentedKey({ headers });
+    const holder = key === undefined ? undefined : this.keys.resolve(key);
+    if (!holder) return { ok: false, status: 401, message: API_KEY_REJECTED };
+    if (!allows(holder.role, method, path)) {
+      return { ok: false, status: 403, message: `a ${holder.role} key may not ${method} ${path}` };
+    }
+    return { ok: true, holder, callerToken: this.tokens.for(holder) };
+  }
+}
+
+export const pathOf = (url: string): string => {
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+};
+
+/** The gateway's own routes (keys; health and docs are public). Refusals close the connection. */
+export function authenticate(fastify: FastifyInstance, authorizer: Authorizer): void {
   fastify.addHook('onRequest', (request, reply, done) => {
-    const q = request.url.indexOf('?');
-    const path = q === -1 ? request.url : request.url.slice(0, q);
+    const path = pathOf(request.url);
     if (isPublicPath(path)) return done();
-    const refuse = (status: number, message: string): void => {
-      void reply.code(status).header('connection', 'close').send(errorBody(status, message));
-    };
-    if (isAmbiguousPath(path)) return refuse(400, 'dot or empty segments are not allowed in paths');
-    const key = presentedKey(request);
-    const holder = key === undefined ? undefined : keys.resolve(key);
-    if (!holder) return refuse(401, API_KEY_REJECTED);
-    if (!allows(holder.role, request.method, path)) {
-      return refuse(403, `a ${holder.role} key may not ${request.method} ${path}`);
+    const verdict = authorizer.decide(request.method, path, request.headers);
+    if (!verdict.ok) {
+      void reply
+        .code(verdict.status)
+        .header('connection', 'close')
+        .send(errorBody(verdict.status, verdict.message));
+      return;
     }
     const a = authenticated(request);
-    a.holder = holder;
-    a.callerToken = tokens.for(holder);
+    a.holder = verdict.holder;
+    a.callerToken = verdict.callerToken;
     done();
   });
 }

@@ -1,7 +1,7 @@
 import { describeApi, errorBody, OPENAPI_PATH } from '@iot/http';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { SERVICES } from '../routing/routing';
+import { SERVICES } from '../routing/proxy';
 import { Upstreams } from '../routing/upstreams';
 
 const CACHE_MS = 60_000;
