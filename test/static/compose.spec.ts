@@ -54,13 +54,15 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('runs Mosquitto from the shipped config, with dispositivo on a stable client id', () => {
+  it('runs Mosquitto from the shipped config, with a client id per dispositivo replica', () => {
     const mosquitto = compose.services.mosquitto as Service & { volumes: string[] };
     expect(mosquitto.volumes).toContain(
       './deploy/mosquitto/mosquitto.conf:/mosquitto/config/mosquitto.conf:ro',
     );
     expect(compose.services.dispositivo.environment?.MQTT_URL).toBe('mqtt://mosquitto:1883');
-    expect(compose.services.dispositivo.environment?.MQTT_CLIENT_ID).toBeTruthy();
+    // each replica its own client id (dispositivo-<hostname>): a fixed one would make the broker
+    // drop one replica for the other over and over
+    expect(compose.services.dispositivo.environment?.MQTT_CLIENT_ID).toBeUndefined();
     const conf = read('deploy/mosquitto/mosquitto.conf');
     expect(conf).toMatch(/^persistence true$/m);
     expect(conf).toMatch(/^max_queued_messages 0$/m);
@@ -69,6 +71,17 @@ describe('docker-compose.yml', () => {
     expect(conf).toMatch(/^plugin \/usr\/lib\/mosquitto_dynamic_security\.so$/m);
     expect(conf).toMatch(/^plugin_opt_config_file \/mosquitto\/data\/dynamic-security\.json$/m);
     expect(compose.services.gateway.environment?.MQTT_DYNSEC_URL).toMatch(/^mqtt:\/\/admin:/);
+  });
+
+  it.each(['dispositivo', 'facturacion'])('lets %s scale: no fixed name or host port', (app) => {
+    const service = compose.services[app] as Service & { container_name?: string; ports?: unknown };
+    expect(service.container_name).toBeUndefined();
+    expect(service.ports).toBeUndefined();
+  });
+
+  it('shares the gateway rate limits through Redis', () => {
+    expect(compose.services.gateway.environment?.REDIS_URL).toBe('redis://redis:6379');
+    expect(compose.services.gateway.depends_on?.redis.condition).toBe('service_healthy');
   });
 
   it('keeps secrets out of the file', () => {
