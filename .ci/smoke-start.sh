@@ -104,6 +104,10 @@ echo "$runs" | head -c 600; echo
 grep -q '"estado":"completada"' <<<"$runs" || { echo "no completed facturacion sync run"; exit 1; }
 grep -q '"numeroSerie":"SMOKE1"' <<<"$page" || { echo "reading SMOKE1 not billed: $page"; exit 1; }
 
+# every public route through the gateway, with the Postman collection's tests (fails on any)
+npx newman run postman/iot-backend.postman_collection.json -e postman/local.postman_environment.json \
+  --env-var "deviceKey=$device" --env-var "adminKey=$key" --reporters cli --color off
+
 kill -INT -- "-$pid"
 for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
 if kill -0 "$pid" 2>/dev/null; then echo "npm start did not stop on SIGINT"; exit 1; fi
