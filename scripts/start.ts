@@ -125,6 +125,8 @@ async function main(): Promise<void> {
       ...registryEnv,
       API_KEYS: keys,
       GATEWAY_SECRET: gatewaySecret,
+      // Prometheus metrics on the app's port + 1000 (9080, 9081, 9082)
+      METRICS_PORT: String(Number(process.env[app.portVar] ?? app.port) + 1000),
     };
     if (app.name === 'facturacion') env.DISPOSITIVO_API_KEY = pullKey;
     // each app creates its own database if missing (prepareDatabase)

@@ -6,6 +6,7 @@ import { configureLogging, PinoNestLogger, ServiceConfig } from '@iot/common';
 import { ApiKeys } from './api-keys';
 import { requireCallers } from './fastify-auth';
 import { HttpExceptionFilter } from './http-exception.filter';
+import { serveMetrics } from './metrics';
 import { serveApiDescription } from './openapi';
 import { createValidationPipe } from './validation';
 
@@ -72,6 +73,13 @@ export async function createHttpApp(
   });
   configureHttpApp(app);
   if (options.api) serveApiDescription(app, options.api);
+  if (config.metricsPort !== undefined) {
+    const server = await serveMetrics(config.metricsPort, config.host);
+    adapter.getInstance().addHook('onClose', (_instance, done) => {
+      server.closeAllConnections();
+      server.close(() => done());
+    });
+  }
   return app;
 }
 

@@ -9,3 +9,4 @@ export * from './query-params';
 export * from './registration.module';
 export * from './caller-token';
 export * from './openapi';
+export * from './metrics';

@@ -1,3 +1,5 @@
+import { gauge } from '@iot/http';
+import { commitRows, commitSeconds } from './lecturas.metrics';
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { createLogger, RateLimitedLog } from '@iot/common';
 import { isTransientDatabaseError, Queryable } from '@iot/database';
@@ -67,7 +69,11 @@ export class LecturaWriter implements BeforeApplicationShutdown {
     private readonly repository: LecturasRepository,
     private readonly rechazadas: RechazadasRepository,
     @Inject(WRITER_CONFIG) private readonly config: WriterConfig,
-  ) {}
+  ) {
+    gauge({ name: 'iot_writer_queue_rows', help: 'Readings waiting for a transaction' }, (g) =>
+      g.set(this.queue.reduce((n, u) => n + u.lecturas.length, 0)),
+    );
+  }
 
   write(lecturas: Lectura[], deadLetter?: DeadLetterOf): Promise<Resultado[]> {
     if (lecturas.length === 0 && !deadLetter) return Promise.resolve([]);
@@ -121,7 +127,9 @@ export class LecturaWriter implements BeforeApplicationShutdown {
 
   private async settle(batch: Unit[]): Promise<void> {
     try {
+      const timer = commitSeconds.startTimer();
       const perUnit = await this.commit(batch);
+      timer();
       batch.forEach((unit, i) => unit.resolve(perUnit[i]));
     } catch (error) {
       const rows = batch.reduce((n, u) => n + u.lecturas.length, 0);
@@ -195,6 +203,7 @@ export class LecturaWriter implements BeforeApplicationShutdown {
         await this.insertClassified(this.repository.autocommit, lecturas);
     this.stats.transactions++;
     this.stats.rows += lecturas.length;
+    commitRows.observe(lecturas.length);
     return splitPerUnit(batch, resultados);
   }
 

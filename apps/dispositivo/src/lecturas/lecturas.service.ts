@@ -18,6 +18,7 @@ import {
   LecturaEnConflictoError,
   SerieNoPermitidaError,
 } from './lecturas.errors';
+import { countLecturas } from './lecturas.metrics';
 import { LecturasRepository } from './lecturas.repository';
 import { interpretarMensaje } from './mensaje-mqtt';
 import { aLectura, validarLectura } from './validar-lectura';
@@ -60,9 +61,12 @@ export class LecturasService {
    * `series`: the serials the caller's key is bound to (absent: any).
    */
   async registrar(dto: LecturaEnvioDto, series?: readonly string[]): Promise<EnvioResultado> {
-    if (series && !series.includes(dto.numeroSerie))
+    if (series && !series.includes(dto.numeroSerie)) {
+      countLecturas('http', 'rejected');
       throw new SerieNoPermitidaError(dto.numeroSerie);
+    }
     const [resultado] = await this.writer.write([aLectura(dto)]);
+    countLecturas('http', resultado.estado);
     const lectura = toRespuesta(resultado.guardada);
     if (resultado.estado === 'conflict') {
       throw new LecturaEnConflictoError(lectura, resultado.valorRecibido);
@@ -113,6 +117,9 @@ export class LecturasService {
     });
     const cuenta = { stored: 0, duplicate: 0, conflict: 0, rejected: 0 };
     for (const item of items) cuenta[item.estado]++;
+    for (const estado of ['stored', 'duplicate', 'conflict', 'rejected'] as const) {
+      countLecturas('http', estado, cuenta[estado]);
+    }
     return { ...cuenta, items };
   }
 
@@ -147,6 +154,9 @@ export class LecturasService {
         if (r.estado === 'stored') stored++;
         else if (r.estado === 'duplicate') duplicate++;
       }
+      countLecturas('mqtt', 'stored', stored);
+      countLecturas('mqtt', 'duplicate', duplicate);
+      countLecturas('mqtt', 'rejected', rejected);
       return { stored, duplicate, rejected };
     } catch (error) {
       if (!(error instanceof AlmacenRechazoError)) throw error;
@@ -163,6 +173,7 @@ export class LecturasService {
     motivos: Motivo[],
   ): Promise<MensajeIngerido> {
     await this.rechazadas.guardar(construirRechazada(topic, payload, motivos));
+    countLecturas('mqtt', 'rejected', motivos.length);
     return { stored: 0, duplicate: 0, rejected: motivos.length };
   }
 

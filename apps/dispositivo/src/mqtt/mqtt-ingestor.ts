@@ -1,3 +1,4 @@
+import { gauge } from '@iot/http';
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { createLogger, RateLimitedLog } from '@iot/common';
 import mqtt, { IClientOptions, MqttClient } from 'mqtt';
@@ -44,6 +45,7 @@ export class MqttIngestor implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onApplicationBootstrap(): void {
+    this.exposeMetrics();
     // without a shared group every connection would receive every message
     const n = this.config.sharedGroup ? this.config.connections : 1;
     for (let i = 0; i < n; i++) this.clients.push(this.connect(`${this.config.clientId}-${i}`));
@@ -64,6 +66,17 @@ export class MqttIngestor implements OnApplicationBootstrap, OnModuleDestroy {
     clearTimeout(this.dropsTimer);
     const all = this.monitor ? [...this.clients, this.monitor] : this.clients;
     await Promise.all(all.map((c) => c.endAsync(true).catch(() => undefined)));
+  }
+
+  /** Prometheus: what /health shows, read when scraped. */
+  private exposeMetrics(): void {
+    gauge({ name: 'iot_mqtt_connected', help: 'MQTT connections up' }, (g) =>
+      g.set(this.clients.filter((c) => c.connected).length),
+    );
+    gauge(
+      { name: 'iot_mqtt_unacknowledged', help: 'MQTT messages received, not yet acknowledged' },
+      (g) => g.set(this.acks.reduce((n, a) => n + a.pending, 0)),
+    );
   }
 
   /** For /health: connection state and counters (details, never readiness). */

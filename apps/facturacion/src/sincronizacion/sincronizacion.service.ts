@@ -6,6 +6,7 @@ import { concatMap, defer, finalize, lastValueFrom, map } from 'rxjs';
 import { DispositivoClient, DispositivoError } from '../dispositivo/dispositivo.client';
 import { ExportacionInterrumpidaError, lotesNdjson } from './lotes-ndjson';
 import { SyncConfig } from './sincronizacion.config';
+import { recordRun } from './sincronizacion.metrics';
 import {
   Origen,
   ResultadoVariable,
@@ -138,6 +139,7 @@ export class SincronizacionService implements BeforeApplicationShutdown {
       await Promise.all(Array.from({ length: this.config.parallel }, worker));
       const estado = error ? (this.stopping ? 'interrumpida' : 'fallida') : 'completada';
       await this.runs.finish(id, estado, resultado, error);
+      recordRun(estado, resultado);
       this.record(error);
       const total = Object.values(resultado).reduce((s, r) => s + r.filas, 0);
       const line = { run: id, estado, filas: total, ms: Date.now() - started };

@@ -1,6 +1,6 @@
 import { createLogger } from '@iot/common';
 import type { Logger } from 'pino';
-import { CALLER_HEADER, errorBody } from '@iot/http';
+import { CALLER_HEADER, counter, errorBody, histogram } from '@iot/http';
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline, Readable } from 'node:stream';
@@ -70,6 +70,18 @@ function drop(body: Readable): void {
   body.destroy();
 }
 
+const requests = counter({
+  name: 'iot_gateway_requests_total',
+  help: 'Proxied requests by service, status and the instance that served them',
+  labelNames: ['service', 'status', 'upstream'] as const,
+});
+const seconds = histogram({
+  name: 'iot_gateway_request_seconds',
+  help: 'Proxied requests, time to the end of the answer',
+  labelNames: ['service'] as const,
+  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 60],
+});
+
 /** Which service a path belongs to, if it is proxied at all. */
 export function serviceOf(url: string): (typeof SERVICES)[number] | undefined {
   for (const service of SERVICES) {
@@ -119,14 +131,17 @@ export class Proxy {
     const state: { upstream?: string } = {};
     res.setHeader('x-request-id', requestId);
     res.once('close', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
       this.access.info({
         requestId,
         method: req.method,
         path: pathOf(url),
         status: res.statusCode,
-        ms: Number(process.hrtime.bigint() - started) / 1e6,
+        ms,
         upstream: state.upstream,
       });
+      requests.inc({ service, status: res.statusCode, upstream: state.upstream ?? 'none' });
+      seconds.observe({ service }, ms / 1000);
     });
     void this.serve(service, req, res, requestId, state);
     return true;

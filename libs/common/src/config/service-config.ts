@@ -12,6 +12,8 @@ export interface ServiceConfig {
   gatewaySecret?: string;
   log: LogConfig;
   http: HttpLimits;
+  /** `GET /metrics` on this port (no key: keep it internal); undefined: no metrics server. */
+  metricsPort?: number;
   /** Where the other services are, and (consul) how this one announces itself. */
   registry: RegistryConfig;
 }
@@ -51,6 +53,7 @@ export function readServiceConfig(
     port: env.port(service.portVar, service.defaultPort),
     apiKeys: service.gateway ? [] : env.list('API_KEYS', checkApiKey),
     gatewaySecret: env.optionalString('GATEWAY_SECRET'),
+    metricsPort: env.optionalString('METRICS_PORT') ? env.port('METRICS_PORT', 0) : undefined,
     log: { service: service.name, level: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info') },
     http: {
       requestTimeoutMs: env.int('HTTP_REQUEST_TIMEOUT_MS', 30_000, { min: 100, max: 600_000 }),
