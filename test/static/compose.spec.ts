@@ -89,3 +89,32 @@ describe('docker-compose.yml', () => {
     expect(compose.services.postgres.environment).toBeDefined();
   });
 });
+
+describe('Dockerfile', () => {
+  const dockerfile = readFileSync(join(__dirname, '..', '..', 'Dockerfile'), 'utf8');
+  const stages = dockerfile.split(/^FROM /m).slice(1);
+  const runtime = stages[stages.length - 1];
+
+  it('builds on a supported Node.js LTS and runs as a non-root user', () => {
+    for (const stage of stages) expect(stage).toMatch(/^node:(22|24)[.-]/);
+    expect(runtime).toMatch(/^USER node$/m);
+    expect(runtime).not.toMatch(/^USER root$/m);
+  });
+
+  it('ships production dependencies only, and the built code', () => {
+    expect(dockerfile).toMatch(/npm prune --omit=dev|npm ci --omit=dev/);
+    expect(runtime).toMatch(/COPY --from=build \/app\/node_modules/);
+    expect(runtime).toMatch(/COPY --from=build \/app\/dist/);
+    // no sources, tests or embedded servers in the image
+    expect(runtime).not.toMatch(/COPY \. \./);
+  });
+
+  it('matches the engines field', () => {
+    const engines = (
+      JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+        engines: { node: string };
+      }
+    ).engines.node;
+    expect(engines).toMatch(/>=\s*22/);
+  });
+});
