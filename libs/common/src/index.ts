@@ -3,6 +3,7 @@ export * from './config/service-config';
 export * from './errors/domain-error';
 export * from './logging/logger';
 export * from './logging/rate-limited';
+export * from './logging/request-context';
 export * from './runtime/run-service';
 export * from './json/depth';
 export * from './runtime/async-resource-bind';

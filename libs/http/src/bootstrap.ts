@@ -7,6 +7,7 @@ import { ApiKeys } from './api-keys';
 import { requireCallers } from './fastify-auth';
 import { HttpExceptionFilter } from './http-exception.filter';
 import { serveMetrics } from './metrics';
+import { useRequestIds } from './request-id';
 import { serveApiDescription } from './openapi';
 import { createValidationPipe } from './validation';
 
@@ -61,6 +62,7 @@ export async function createHttpApp(
         }),
     }),
   });
+  useRequestIds(adapter.getInstance());
   if (!options.ownAuth) {
     requireCallers(adapter.getInstance(), {
       keys: new ApiKeys(config.apiKeys),

@@ -10,3 +10,4 @@ export * from './registration.module';
 export * from './caller-token';
 export * from './openapi';
 export * from './metrics';
+export * from './request-id';

@@ -1,7 +1,7 @@
 import { gauge } from '@iot/http';
 import { commitRows, commitSeconds } from './lecturas.metrics';
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
-import { createLogger, RateLimitedLog } from '@iot/common';
+import { createLogger, RateLimitedLog, requestContext } from '@iot/common';
 import { isTransientDatabaseError, Queryable } from '@iot/database';
 import { PoolClient } from 'pg';
 import type { Rechazada } from '../rechazadas/rechazada';
@@ -95,11 +95,14 @@ export class LecturaWriter implements BeforeApplicationShutdown {
     }
     if (this.scheduled || !this.hasRoom()) return;
     this.scheduled = true;
-    // setImmediate: everything parsed in this turn of the event loop joins the transaction
-    setImmediate(() => {
-      this.scheduled = false;
-      void this.flush();
-    });
+    // setImmediate: everything parsed in this turn of the event loop joins the transaction;
+    // outside the request that happened to schedule it (a commit serves many requests)
+    requestContext.exit(() =>
+      setImmediate(() => {
+        this.scheduled = false;
+        void this.flush();
+      }),
+    );
   }
 
   /**

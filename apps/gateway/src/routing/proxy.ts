@@ -1,4 +1,4 @@
-import { createLogger } from '@iot/common';
+import { createLogger, REQUEST_ID_PATTERN, requestContext } from '@iot/common';
 import type { Logger } from 'pino';
 import { CALLER_HEADER, counter, errorBody, histogram } from '@iot/http';
 import { randomUUID } from 'node:crypto';
@@ -19,8 +19,6 @@ const INTERNAL = new Set(['/api/dispositivo/exportacion']);
 
 /** Methods a client may safely see twice (RFC 9110): retried on another instance. */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
-
-const VALID_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * Bodies up to this size (request or response, by Content-Length) are
@@ -127,7 +125,7 @@ export class Proxy {
     const started = process.hrtime.bigint();
     const incoming = req.headers['x-request-id'];
     const requestId =
-      typeof incoming === 'string' && VALID_ID.test(incoming) ? incoming : randomUUID();
+      typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
     const state: { upstream?: string } = {};
     res.setHeader('x-request-id', requestId);
     res.once('close', () => {
@@ -143,7 +141,8 @@ export class Proxy {
       requests.inc({ service, status: res.statusCode, upstream: state.upstream ?? 'none' });
       seconds.observe({ service }, ms / 1000);
     });
-    void this.serve(service, req, res, requestId, state);
+    // its log lines (failed upstreams) carry the request id
+    requestContext.run({ requestId }, () => void this.serve(service, req, res, requestId, state));
     return true;
   }
 

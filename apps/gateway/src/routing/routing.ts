@@ -1,6 +1,5 @@
 import { createLogger, createRegistry } from '@iot/common';
 import type { FastifyInstance } from 'fastify';
-import { randomUUID } from 'node:crypto';
 import { Authorizer, authenticate } from '../auth/caller.hook';
 import { GatewayConfig } from '../config';
 import { KeyCache } from '../keys/key-cache';
@@ -8,8 +7,6 @@ import { rateLimitHook } from '../limits/rate-limit.hook';
 import { MemoryRateLimiter, RedisRateLimiter } from '../limits/rate-limiter';
 import { Proxy } from './proxy';
 import { Upstreams } from './upstreams';
-
-const VALID_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * The gateway's two front doors on one port: the proxy for `/api/<service>/**`
@@ -41,19 +38,11 @@ export function mountRoutes(
   });
 
   const access = createLogger('access');
-  const ids = new WeakMap<object, string>();
-  fastify.addHook('onRequest', (request, reply, done) => {
-    const incoming = request.headers['x-request-id'];
-    const id = typeof incoming === 'string' && VALID_ID.test(incoming) ? incoming : randomUUID();
-    ids.set(request, id);
-    void reply.header('x-request-id', id);
-    done();
-  });
   authenticate(fastify, authorizer);
   fastify.addHook('onRequest', rateLimitHook(limiter, config.rateLimits));
   fastify.addHook('onResponse', (request, reply, done) => {
     access.info({
-      requestId: ids.get(request),
+      requestId: reply.getHeader('x-request-id'),
       method: request.method,
       path: request.url.split('?')[0],
       status: reply.statusCode,

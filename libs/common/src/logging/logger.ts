@@ -1,5 +1,6 @@
 import { LoggerService } from '@nestjs/common';
 import pino, { Logger } from 'pino';
+import { requestContext } from './request-context';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -23,6 +24,11 @@ export function configureLogging(config: LogConfig): Logger {
     level: config.level,
     base: { service: config.service },
     timestamp: pino.stdTimeFunctions.isoTime,
+    // the request id on every line written while serving a request
+    mixin: () => {
+      const context = requestContext.getStore();
+      return context ? { requestId: context.requestId } : {};
+    },
   });
   return root;
 }
