@@ -60,9 +60,10 @@ internal=$(curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:8080/api/di
 # MQTT on the embedded broker (mqtt.js from the project, no mosquitto client needed),
 # logging in with the device key: username its id, password the key
 publish() {
-  node -e "
+  DEVICE_LOGIN="$device_id" DEVICE_SECRET="${2:-$device}" node -e "
 const mqtt = require('mqtt');
-const c = mqtt.connect('mqtt://127.0.0.1:11883', { protocolVersion: 4, username: '$device_id', password: '${2:-$device}', reconnectPeriod: 0 });
+const { DEVICE_LOGIN: username, DEVICE_SECRET: secret } = process.env;
+const c = mqtt.connect('mqtt://127.0.0.1:11883', { protocolVersion: 4, username, password: secret, reconnectPeriod: 0 });
 c.on('connect', async () => {
   await c.publishAsync('dispositivos/$1/lecturas', JSON.stringify({ nombreVariable: 'corriente', estampaTiempo: 1738324800000, valorVariable: 4.5 }), { qos: 1 });
   await c.endAsync();

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { connectAsync, MqttClient } from 'mqtt';
 import { MQTT_DEFAULT_TOPICS } from '../../apps/dispositivo/src/mqtt/mqtt.config';
 import { Dynsec } from '../../apps/gateway/src/mqtt/dynsec';
@@ -185,7 +186,7 @@ describeMosquitto('dispositivo’s own Mosquitto client', () => {
   it('reads the reading topics through shared subscriptions and $SYS, and publishes nothing', async () => {
     const broker = await startMosquitto();
     const admin = await Dynsec.connect({ url: broker.dynsecUrl, timeoutMs: 5000 });
-    const password = 'service-password-for-this-test';
+    const password = randomBytes(18).toString('base64url'); // random per run, like the others
     try {
       await admin.ensureService('svc', password, MQTT_DEFAULT_TOPICS.split(','));
       const svc = await connectAsync(broker.url, {

@@ -1,6 +1,5 @@
-import { REQUEST_ID_PATTERN, requestContext } from '@iot/common';
+import { requestContext, requestIdFrom } from '@iot/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { randomUUID } from 'node:crypto';
 import { AsyncResource } from 'node:async_hooks';
 
 const RESOURCE = Symbol('requestResource');
@@ -15,9 +14,7 @@ type WithResource = FastifyRequest & { [RESOURCE]?: AsyncResource };
  */
 export function useRequestIds(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (request: WithResource, reply, done) => {
-    const incoming = request.headers['x-request-id'];
-    const requestId =
-      typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+    const requestId = requestIdFrom(request.headers['x-request-id']);
     void reply.header('x-request-id', requestId);
     requestContext.run({ requestId }, () => {
       const resource = new AsyncResource('iot-request');

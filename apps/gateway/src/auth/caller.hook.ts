@@ -10,11 +10,9 @@ import type { FastifyInstance } from 'fastify';
 import { KeyCache, KeyHolder } from '../keys/key-cache';
 import { allows, isAmbiguousPath, isPublicPath } from './policy';
 
-/** What the auth hook leaves on a request for the rate limiter and the proxy. */
+/** What the auth hook leaves on a request for the rate limiter. */
 export interface Authenticated {
   holder?: KeyHolder;
-  /** The signed caller header for the instance (see `requireCallers` in @iot/http). */
-  callerToken?: string;
 }
 
 export const authenticated = (request: unknown): Authenticated => request as Authenticated;
@@ -96,9 +94,7 @@ export function authenticate(fastify: FastifyInstance, authorizer: Authorizer): 
         .send(errorBody(verdict.status, verdict.message));
       return;
     }
-    const a = authenticated(request);
-    a.holder = verdict.holder;
-    a.callerToken = verdict.callerToken;
+    authenticated(request).holder = verdict.holder;
     done();
   });
 }

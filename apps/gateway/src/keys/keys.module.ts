@@ -13,8 +13,6 @@ import { KeysController } from './keys.controller';
 import { KeysRepository } from './keys.repository';
 import { KeysService } from './keys.service';
 
-const REFRESH_MS = Symbol('REFRESH_MS');
-
 @Module({})
 export class KeysModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(@Inject(KeyCache) private readonly cache: KeyCache) {}
@@ -24,7 +22,6 @@ export class KeysModule implements OnApplicationBootstrap, OnApplicationShutdown
       module: KeysModule,
       controllers: [KeysController],
       providers: [
-        { provide: REFRESH_MS, useValue: options.refreshMs },
         {
           provide: KeysService,
           inject: [DataSource],

@@ -1,12 +1,11 @@
-import { createLogger, REQUEST_ID_PATTERN, requestContext } from '@iot/common';
+import { createLogger, requestContext, requestIdFrom } from '@iot/common';
 import type { Logger } from 'pino';
 import { CALLER_HEADER, counter, errorBody, histogram } from '@iot/http';
-import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline, Readable } from 'node:stream';
 import { Dispatcher, Pool } from 'undici';
 import { Authorizer, pathOf } from '../auth/caller.hook';
-import { isPublicPath } from '../auth/policy';
+import { admit } from '../limits/rate-limit.hook';
 import { Limit, RateLimiter } from '../limits/rate-limiter';
 import { Role } from '@iot/contracts';
 import { LazyBody } from './lazy-body';
@@ -123,9 +122,7 @@ export class Proxy {
     const service = serviceOf(url);
     if (!service) return false;
     const started = process.hrtime.bigint();
-    const incoming = req.headers['x-request-id'];
-    const requestId =
-      typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+    const requestId = requestIdFrom(req.headers['x-request-id']);
     const state: { upstream?: string } = {};
     res.setHeader('x-request-id', requestId);
     res.once('close', () => {
@@ -159,15 +156,13 @@ export class Proxy {
   ): Promise<void> {
     const method = req.method ?? 'GET';
     const path = pathOf(req.url ?? '/');
-    if (isPublicPath(path)) return this.reply(res, 404, `Cannot ${method} ${path}`);
     const verdict = this.options.authorizer.decide(method, path, req.headers);
     if (!verdict.ok) return this.reply(res, verdict.status, verdict.message, true);
     if (INTERNAL.has(path)) return this.reply(res, 404, `Cannot ${method} ${path}`);
-    const limit = this.options.limits[verdict.holder.role];
-    const decision = await this.options.limiter.take(verdict.holder.keyId, limit);
-    if (!decision.allowed) {
-      res.setHeader('retry-after', String(decision.retryAfterS));
-      return this.reply(res, 429, `rate limit of ${limit.perMinute} requests per minute exceeded`);
+    const throttled = await admit(this.options.limiter, this.options.limits, verdict.holder);
+    if (throttled) {
+      res.setHeader('retry-after', String(throttled.retryAfterS));
+      return this.reply(res, 429, throttled.message);
     }
     const hasBody =
       req.headers['transfer-encoding'] !== undefined ||
