@@ -1,3 +1,5 @@
+import { Client } from 'pg';
+import { SYNC_LOCK_KEY } from '../../apps/facturacion/src/sincronizacion/sincronizaciones.repository';
 import { http } from '../support/http';
 import {
   bulkLoad,
@@ -83,7 +85,6 @@ describe('facturacion pull: exactness', () => {
     const insert = `INSERT INTO lectura (numero_serie, nombre_variable, estampa_tiempo, valor_variable)
       VALUES ($1, 'voltaje', to_timestamp($2), 1) RETURNING id`;
     const slow = suite.origen;
-    const { Client } = await import('pg');
     const fast = new Client({ connectionString: suite.dispositivoDb.url });
     await fast.connect();
     await slow.query('BEGIN');
@@ -121,17 +122,21 @@ describe('facturacion pull: exactness', () => {
     })();
     // staff triggers too, on both, while the cron runs
     const manual: number[] = [];
-    for (let i = 0; i < 6; i++) {
-      const r = await http(i % 2 ? a.url : b.url, 'POST', '/api/facturacion/sincronizaciones');
-      expect(r.status).toBe(202);
-      manual.push(r.body.id);
-      await new Promise((r) => setTimeout(r, 400));
+    try {
+      for (let i = 0; i < 6; i++) {
+        const r = await http(i % 2 ? a.url : b.url, 'POST', '/api/facturacion/sincronizaciones');
+        expect(r.status).toBe(202);
+        manual.push(r.body.id);
+        await new Promise((r) => setTimeout(r, 400));
+      }
+    } finally {
+      // a failed trigger must not leave the writer and the crons running into the next test
+      stop = true;
+      await writer;
+      await Promise.all(manual.map((id) => waitRun(a, id)));
+      await a.kill('SIGTERM');
+      await b.kill('SIGTERM');
     }
-    stop = true;
-    await writer;
-    await Promise.all(manual.map((id) => waitRun(a, id)));
-    await a.kill('SIGTERM');
-    await b.kill('SIGTERM');
     await syncUntilCaughtUp(suite.facturacion);
 
     for (const v of ['voltaje', 'corriente']) {
@@ -148,6 +153,20 @@ describe('facturacion pull: exactness', () => {
       );
     }
     expect(rows.filter((r) => r.estado !== 'completada')).toEqual([]);
+  });
+
+  it('a staff trigger waits out the hand-over between two runs instead of answering 409', async () => {
+    // another instance holds the lock but names no run: what happens between a run's
+    // recorded end and its lock's release, or between a lock and its run's row
+    const holder = new Client({ connectionString: suite.facturacionDb.url });
+    await holder.connect();
+    await holder.query('SELECT pg_advisory_lock($1)', [SYNC_LOCK_KEY]);
+    const releasing = new Promise((r) => setTimeout(r, 1500)).then(() => holder.end());
+    const started = await http(suite.facturacion.url, 'POST', '/api/facturacion/sincronizaciones');
+    await releasing;
+    expect(started.status).toBe(202);
+    expect(started.body.nueva).toBe(true);
+    expect((await waitRun(suite.facturacion, started.body.id)).estado).toBe('completada');
   });
 
   it('pulls a 60,000-reading backlog exactly', async () => {

@@ -36,6 +36,8 @@ export class SincronizacionOcupadaError extends DomainError {
 }
 
 const PROGRESS_EVERY_MS = 10_000;
+/** How many times (100 ms apart) a staff trigger looks for the lock or the run holding it. */
+const BUSY_ATTEMPTS = 50;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
 
@@ -83,11 +85,22 @@ export class SincronizacionService implements BeforeApplicationShutdown {
    * (`origen: 'cron'`) a busy lock just means "skip this tick".
    */
   async start(origen: Origen): Promise<{ id: number; nueva: boolean } | undefined> {
-    if (this.running) return { id: this.running.id, nueva: false };
-    if (this.stopping) return undefined;
-    const lock = await this.runs.tryLock();
-    if (!lock)
-      return origen === 'cron' ? undefined : { id: await this.runningElsewhere(), nueva: false };
+    // the lock and the run's row change hands apart: between a run's end and its lock's
+    // release (or a start and its row) neither names a run, so look again, the lock too
+    for (let attempt = 0; !this.stopping; attempt++) {
+      if (this.running) return { id: this.running.id, nueva: false };
+      const lock = await this.runs.tryLock();
+      if (lock) return this.begin(origen, lock);
+      if (origen === 'cron') return undefined;
+      const id = await this.runs.findRunning();
+      if (id !== undefined) return { id, nueva: false };
+      if (attempt >= BUSY_ATTEMPTS) throw new SincronizacionOcupadaError();
+      await sleep(100);
+    }
+    return undefined;
+  }
+
+  private async begin(origen: Origen, lock: SyncLock): Promise<{ id: number; nueva: boolean }> {
     let id: number;
     try {
       await this.runs.markInterrupted();
@@ -105,15 +118,6 @@ export class SincronizacionService implements BeforeApplicationShutdown {
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     await this.running?.done;
-  }
-
-  private async runningElsewhere(): Promise<number> {
-    for (let i = 0; i < 10; i++) {
-      const id = await this.runs.findRunning();
-      if (id !== undefined) return id;
-      await sleep(100);
-    }
-    throw new SincronizacionOcupadaError();
   }
 
   private async execute(id: number, lock: SyncLock): Promise<void> {

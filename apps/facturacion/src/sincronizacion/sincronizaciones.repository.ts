@@ -49,7 +49,7 @@ const aSincronizacion = (f: Fila): Sincronizacion => ({
 });
 
 /** Any constant: the key of the session-level advisory lock one run holds across instances. */
-const SYNC_LOCK_KEY = 7_318_004_211;
+export const SYNC_LOCK_KEY = 7_318_004_211;
 
 /** Held by the one run in progress (across every facturacion instance on this database). */
 export interface SyncLock {
