@@ -8,8 +8,10 @@ import { randomBytes } from 'node:crypto';
 import { postgresServer } from '../scripts/services';
 import { bindFix } from './scenarios/bind-fix';
 import { facturacionSync } from './scenarios/facturacion-sync';
+import { fleet } from './scenarios/fleet';
 import { gatewayOverhead } from './scenarios/gateway';
 import { httpIngestion } from './scenarios/http-ingestion';
+import { metricsCost } from './scenarios/metrics-cost';
 import { mqttIngestion } from './scenarios/mqtt-ingestion';
 
 const SCENARIOS: Record<string, typeof httpIngestion> = {
@@ -18,6 +20,8 @@ const SCENARIOS: Record<string, typeof httpIngestion> = {
   bind: bindFix,
   facturacion: facturacionSync,
   gateway: gatewayOverhead,
+  metrics: metricsCost,
+  fleet,
 };
 
 async function main(): Promise<void> {

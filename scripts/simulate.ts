@@ -1,6 +1,6 @@
 /**
  * `npm run simulate -- --protocol mqtt|http --devices 1000 --rate 5000 --duration 60
- *   --variables voltaje,corriente,temperatura [--url U] [--keys FILE] [--seed N]`
+ *   --variables voltaje,corriente,temperatura [--url U] [--keys FILE] [--seed N] [--json]`
  *
  * Simulated devices sending readings at a steady total rate, with a live
  * progress line (sent, acknowledged, errors, rate, elapsed) and a summary.
@@ -10,7 +10,8 @@
  * logging in with IOT_DEVICE_KEY (username: its id), else with
  * MQTT_USERNAME/MQTT_PASSWORD when set. `--keys FILE`: one
  * device key per line; device i uses key i mod n (over MQTT each key is its
- * own login: username = its id). Exit 1 when anything failed.
+ * own login: username = its id). `--json`: no progress line, the summary as
+ * one JSON line (what the benchmark reads). Exit 1 when anything failed.
  */
 import { SingleBar } from 'cli-progress';
 import { readFileSync } from 'node:fs';
@@ -28,11 +29,15 @@ interface Options {
   url: string;
   keys: string[];
   seed: number;
+  json: boolean;
 }
 
 const USAGE =
   'usage: npm run simulate -- --protocol mqtt|http --devices N --rate R --duration S ' +
-  '--variables a,b [--url U] [--keys FILE] [--seed N]';
+  '--variables a,b [--url U] [--keys FILE] [--seed N] [--json]';
+
+/** Wrong arguments (exit 64 with the usage), as opposed to a failed run (exit 1). */
+class UsageError extends Error {}
 
 function options(argv: string[]): Options {
   const { values } = parseArgs({
@@ -46,18 +51,19 @@ function options(argv: string[]): Options {
       url: { type: 'string' },
       keys: { type: 'string' },
       seed: { type: 'string', default: '1' },
+      json: { type: 'boolean', default: false },
     },
   });
   const int = (name: string, value: string | undefined, max: number): number => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < 1 || n > max) {
-      throw new Error(`--${name} must be an integer from 1 to ${max}`);
+      throw new UsageError(`--${name} must be an integer from 1 to ${max}`);
     }
     return n;
   };
   const protocol = values.protocol;
   if (protocol !== 'http' && protocol !== 'mqtt')
-    throw new Error('--protocol must be http or mqtt');
+    throw new UsageError('--protocol must be http or mqtt');
   const keys = values.keys
     ? readFileSync(values.keys, 'utf8')
         .split('\n')
@@ -65,7 +71,7 @@ function options(argv: string[]): Options {
         .filter(Boolean)
     : [process.env.IOT_DEVICE_KEY ?? ''].filter(Boolean);
   if (protocol === 'http' && keys.length === 0) {
-    throw new Error('HTTP needs a device key: IOT_DEVICE_KEY or --keys FILE');
+    throw new UsageError('HTTP needs a device key: IOT_DEVICE_KEY or --keys FILE');
   }
   return {
     protocol,
@@ -80,6 +86,7 @@ function options(argv: string[]): Options {
         : (process.env.MQTT_URL ?? 'mqtt://127.0.0.1:11883')),
     keys,
     seed: int('seed', values.seed, 2 ** 31),
+    json: values.json ?? false,
   };
 }
 
@@ -154,7 +161,7 @@ async function main(argv: string[]): Promise<number> {
     notTTYSchedule: 1000,
   });
   const started = Date.now();
-  bar.start(o.durationS, 0, { sent: 0, acked: 0, errors: 0, rate: 0 });
+  if (!o.json) bar.start(o.durationS, 0, { sent: 0, acked: 0, errors: 0, rate: 0 });
 
   let n = 0;
   const sendOne = (): void => {
@@ -199,25 +206,45 @@ async function main(argv: string[]): Promise<number> {
       }
       const due = Math.floor(o.rate * elapsed);
       while (stats.sent < due && stats.inFlight < maxInFlight) sendOne();
-      bar.update(Math.floor(elapsed), {
-        sent: stats.sent,
-        acked: stats.acked,
-        errors: stats.errors,
-        rate: Math.round(stats.acked / Math.max(elapsed, 0.001)),
-      });
+      if (!o.json)
+        bar.update(Math.floor(elapsed), {
+          sent: stats.sent,
+          acked: stats.acked,
+          errors: stats.errors,
+          rate: Math.round(stats.acked / Math.max(elapsed, 0.001)),
+        });
     }, 10);
   });
   // the last answers
   const until = Date.now() + 10_000;
   while (stats.inFlight > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
   const elapsed = (Date.now() - started) / 1000;
-  bar.update(o.durationS, { sent: stats.sent, acked: stats.acked, errors: stats.errors });
-  bar.stop();
+  if (!o.json) {
+    bar.update(o.durationS, { sent: stats.sent, acked: stats.acked, errors: stats.errors });
+    bar.stop();
+  }
   await sender.close();
 
   latencies.sort((a, b) => a - b);
   const pct = (p: number) =>
     latencies.length ? latencies[Math.floor((latencies.length - 1) * p)] : 0;
+  const failed = stats.errors > 0 || stats.inFlight > 0 ? 1 : 0;
+  if (o.json) {
+    const { sent, acked, errors, inFlight: unanswered } = stats;
+    const summary = {
+      sent,
+      acked,
+      errors,
+      unanswered,
+      seconds: elapsed,
+      p50: pct(0.5),
+      p99: pct(0.99),
+    };
+    process.stdout.write(
+      `${JSON.stringify({ ...summary, reasons: Object.fromEntries(reasons) })}\n`,
+    );
+    return failed;
+  }
   const lines = [
     `protocol ${o.protocol}  url ${o.url}  devices ${o.devices}  variables ${o.variables.join(',')}`,
     `sent ${stats.sent}  acked ${stats.acked}  errors ${stats.errors}  unanswered ${stats.inFlight}`,
@@ -226,13 +253,16 @@ async function main(argv: string[]): Promise<number> {
     ...[...reasons].map(([reason, count]) => `error ${count}× ${reason}`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
-  return stats.errors === 0 && stats.inFlight === 0 ? 0 : 1;
+  return failed;
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: Error) => {
-    process.stderr.write(`simulate: ${error.message}\n${USAGE}\n`);
-    process.exit(64);
+    const usage =
+      error instanceof UsageError ||
+      String((error as { code?: string }).code).startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(`simulate: ${error.message}\n${usage ? `${USAGE}\n` : ''}`);
+    process.exit(usage ? 64 : 1);
   },
 );

@@ -1,4 +1,4 @@
 import { randomBytes } from 'node:crypto';
 
-/** Throwaway broker credentials for one bench run. */
-export const MQTT_CONFIG_BENCH = { password: randomBytes(18).toString('base64url') };
+/** Throwaway broker login for one bench run (dispositivo, publishers and counters share it). */
+export const MQTT_BENCH_LOGIN = { user: 'bench', password: randomBytes(18).toString('base64url') };

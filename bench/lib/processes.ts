@@ -8,7 +8,22 @@ export interface Child {
   process: ChildProcess;
   /** Peak resident set size in bytes, sampled from /proc every 200 ms. */
   peakRss(): number;
+  /** CPU time (user + system) used so far, in seconds, from /proc; 0 once exited. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
+}
+
+const CLOCK_TICKS = 100; // USER_HZ: what /proc/<pid>/stat counts in on Linux
+
+function cpuOf(pid: number): number {
+  try {
+    // after the command, which is in parentheses and may hold spaces: fields 14 and 15
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
 }
 
 function rssOf(pid: number): number {
@@ -33,6 +48,7 @@ export function runNode(script: string, env: NodeJS.ProcessEnv): Child {
   return {
     process: child,
     peakRss: () => peak,
+    cpuSeconds: () => cpuOf(child.pid ?? 0),
     stop: async () => {
       clearInterval(sampler);
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
@@ -61,8 +77,10 @@ export function runNodeUntil(
   script: string,
   args: string[],
   marker: string,
+  env: NodeJS.ProcessEnv = {},
 ): { output: Promise<string>; exited: Promise<string>; stop(): void } {
   const child = spawn(process.execPath, [join(__dirname, '..', '..', script), ...args], {
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let text = '';

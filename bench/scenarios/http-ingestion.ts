@@ -2,7 +2,8 @@ import { LOTE_MAX_ITEMS } from '@iot/contracts';
 import { copyBaseline } from '../lib/copy-baseline';
 import { BenchDatabase, freshDatabase } from '../lib/database';
 import { httpLoad, LoadResult } from '../lib/load';
-import { freePort, runNode, waitHttp } from '../lib/processes';
+import { Child, freePort, runNode, waitHttp } from '../lib/processes';
+import { scrapeEverySecond } from '../lib/scraper';
 import { ReadingFactory } from '../lib/readings';
 import { median, printTable, ratio, Row, saveResult } from '../lib/report';
 
@@ -18,18 +19,29 @@ const SINGLE_CONNECTIONS = 64;
 const BATCH_CONNECTIONS = 4;
 const BATCH_SIZE = LOTE_MAX_ITEMS;
 
-/** dispositivo as a process on `db`, healthy. */
-export async function startDispositivo(ctx: BenchContext, db: { url: string }) {
+/**
+ * dispositivo as a process on `db`, healthy. With `metrics` (as deployed) it
+ * serves /metrics and a scraper reads it every second while it runs.
+ */
+export async function startDispositivo(
+  ctx: BenchContext,
+  db: { url: string },
+  metrics = true,
+): Promise<{ child: Child; url: string }> {
   const port = await freePort();
+  const metricsPort = metrics ? await freePort() : undefined;
   const child = runNode('apps/dispositivo/src/main.js', {
     DISPOSITIVO_PORT: String(port),
     DATABASE_URL: db.url,
     API_KEYS: ctx.apiKey,
     GATEWAY_SECRET: ctx.gatewaySecret,
+    ...(metricsPort ? { METRICS_PORT: String(metricsPort) } : {}),
   });
   const url = `http://127.0.0.1:${port}`;
   await waitHttp(`${url}/health`);
-  return { child, url };
+  if (!metricsPort) return { child, url };
+  const scraper = scrapeEverySecond(`http://127.0.0.1:${metricsPort}/metrics`);
+  return { child: { ...child, stop: () => scraper.stop().then(() => child.stop()) }, url };
 }
 
 /** Every acknowledged id must be a row; the scenario fails loudly otherwise. */
@@ -64,14 +76,16 @@ async function bareBaseline(ctx: BenchContext): Promise<LoadResult> {
   }
 }
 
-async function singlePosts(
+export async function singlePosts(
   ctx: BenchContext,
-): Promise<{ load: LoadResult; verified: string; rss: number }> {
+  metrics = true,
+): Promise<{ load: LoadResult; verified: string; rss: number; cpuS: number }> {
   const db = await freshDatabase(ctx.serverUrl, false);
-  const { child, url } = await startDispositivo(ctx, db);
+  const { child, url } = await startDispositivo(ctx, db, metrics);
   const readings = new ReadingFactory('single');
   const ids: number[] = [];
   try {
+    const cpu0 = child.cpuSeconds();
     const load = await httpLoad({
       url,
       path: '/api/dispositivo/envio',
@@ -83,22 +97,25 @@ async function singlePosts(
         if (status === 201) ids.push((JSON.parse(body) as { idDispositivo: number }).idDispositivo);
       },
     });
+    const cpuS = child.cpuSeconds() - cpu0;
     await child.stop();
-    return { load, verified: await verify(db, ids), rss: child.peakRss() };
+    return { load, verified: await verify(db, ids), rss: child.peakRss(), cpuS };
   } finally {
     await child.stop();
     await db.drop();
   }
 }
 
-async function batches(
+export async function batches(
   ctx: BenchContext,
-): Promise<{ load: LoadResult; stored: number; verified: string; rss: number }> {
+  metrics = true,
+): Promise<{ load: LoadResult; stored: number; verified: string; rss: number; cpuS: number }> {
   const db = await freshDatabase(ctx.serverUrl, false);
-  const { child, url } = await startDispositivo(ctx, db);
+  const { child, url } = await startDispositivo(ctx, db, metrics);
   const readings = new ReadingFactory('batch');
   const ids: number[] = [];
   try {
+    const cpu0 = child.cpuSeconds();
     const load = await httpLoad({
       url,
       path: '/api/dispositivo/lecturas',
@@ -115,15 +132,22 @@ async function batches(
         }
       },
     });
+    const cpuS = child.cpuSeconds() - cpu0;
     await child.stop();
-    return { load, stored: ids.length, verified: await verify(db, ids), rss: child.peakRss() };
+    return {
+      load,
+      stored: ids.length,
+      verified: await verify(db, ids),
+      rss: child.peakRss(),
+      cpuS,
+    };
   } finally {
     await child.stop();
     await db.drop();
   }
 }
 
-const perS = (load: LoadResult): number => (load.requests - load.non2xx) / load.durationS;
+export const perS = (load: LoadResult): number => (load.requests - load.non2xx) / load.durationS;
 const mb = (bytes: number): number => Math.round(bytes / 1024 / 1024);
 
 interface Round {

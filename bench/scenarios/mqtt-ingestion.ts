@@ -1,12 +1,12 @@
-import { MQTT_CONFIG_BENCH } from '../lib/mqtt-bench-config';
+import { MQTT_BENCH_LOGIN } from '../lib/mqtt-bench-config';
+import { commitLatency, startMqttStack } from '../lib/mqtt-stack';
 import { copyBaseline } from '../lib/copy-baseline';
-import { BenchDatabase, freshDatabase } from '../lib/database';
-import { freePort, runNode, runNodeUntil, waitHttp } from '../lib/processes';
+import { freePort, runNodeUntil } from '../lib/processes';
 import { median, printTable, ratio, Row, saveResult } from '../lib/report';
 import { startMosquitto } from '../../scripts/mosquitto';
 import type { BenchContext } from './http-ingestion';
 
-const CREDENTIALS = { user: 'bench', password: MQTT_CONFIG_BENCH.password };
+const CREDENTIALS = MQTT_BENCH_LOGIN;
 
 interface Run {
   readingsPerS: number;
@@ -46,23 +46,10 @@ async function baseline(count: number, per: number): Promise<Run> {
 }
 
 async function project(ctx: BenchContext, count: number, per: number): Promise<Run> {
-  const port = await freePort();
-  const broker = await startMosquitto(port, CREDENTIALS);
-  const db: BenchDatabase = await freshDatabase(ctx.serverUrl, false);
-  const httpPort = await freePort();
-  const app = runNode('apps/dispositivo/src/main.js', {
-    DISPOSITIVO_PORT: String(httpPort),
-    DATABASE_URL: db.url,
-    API_KEYS: ctx.apiKey,
-    MQTT_URL: `mqtt://127.0.0.1:${port}`,
-    MQTT_USERNAME: CREDENTIALS.user,
-    MQTT_PASSWORD: CREDENTIALS.password,
-    MQTT_CLIENT_ID: `bench-${port}`,
-  });
+  const { url, db, app, dispose } = await startMqttStack(ctx);
   try {
-    await waitHttp(`http://127.0.0.1:${httpPort}/health`);
     const started = Date.now();
-    const pub = publisher(`mqtt://127.0.0.1:${port}`, count, per, 'mq');
+    const pub = publisher(url, count, per, 'mq');
     const until = Date.now() + 300_000;
     let stored = 0;
     while (stored < count) {
@@ -72,11 +59,7 @@ async function project(ctx: BenchContext, count: number, per: number): Promise<R
     }
     const seconds = (Date.now() - started) / 1000;
     await pub.output;
-    const [lat] = await db.query<{ p50: number; p99: number }>(
-      `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50,
-              percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99
-       FROM (SELECT extract(epoch FROM recibida_en - estampa_tiempo) * 1000 AS ms FROM lectura) t`,
-    );
+    const lat = await commitLatency(db);
     await app.stop();
     return {
       readingsPerS: count / seconds,
@@ -86,9 +69,7 @@ async function project(ctx: BenchContext, count: number, per: number): Promise<R
       verified: `${count} acked by broker = ${stored} rows`,
     };
   } finally {
-    await app.stop();
-    await db.drop();
-    await broker.dispose();
+    await dispose();
   }
 }
 

@@ -1,6 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { startEmbeddedPostgres } from '../../scripts/embedded-postgres';
 import { harness } from './harness-state';
 import { mosquittoInstalled } from './mosquitto-installed';
@@ -60,5 +60,7 @@ export default async function globalSetup(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'iot-test-pg-'));
   const server = await startEmbeddedPostgres({ dir: join(root, 'data'), port: await freePort() });
   process.env.TEST_PG_SERVER_URL = server.url;
-  harness.embedded = { dirs: [root, server.dataDir], stop: () => server.stop() };
+  // moved (as root): its own folder under /var/lib/iot-backend goes too
+  const moved = server.note ? dirname(server.dataDir) : server.dataDir;
+  harness.embedded = { dirs: [root, moved], stop: () => server.stop() };
 }

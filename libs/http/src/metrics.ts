@@ -10,9 +10,16 @@ import {
   Registry,
 } from 'prom-client';
 
-/** This process's metrics (one registry per process; process metrics included). */
+/** This process's metrics (one registry per process). */
 export const metrics = new Registry();
-collectDefaultMetrics({ register: metrics });
+
+// the process metrics sample the event loop and observe GC: paid only where someone scrapes
+let processMetrics = false;
+function collectProcessMetrics(): void {
+  if (processMetrics) return;
+  processMetrics = true;
+  collectDefaultMetrics({ register: metrics });
+}
 
 // tests build several apps in one process: a metric is defined once and shared
 function once<T>(name: string, make: () => T): T {
@@ -43,8 +50,10 @@ export function gauge<L extends string>(
 /**
  * `GET /metrics` (Prometheus text format) on its own port, apart from the
  * API: no key needed, so keep the port inside the deployment's network.
+ * Process metrics (CPU, memory, event-loop lag, GC) are collected from here on.
  */
 export function serveMetrics(port: number, host: string): Promise<Server> {
+  collectProcessMetrics();
   const server = createServer((req, res) => {
     if (req.method !== 'GET' || req.url !== '/metrics') {
       res.writeHead(404).end();

@@ -1,0 +1,180 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../../scripts/ports';
+import { waitFor } from '../support/wait';
+
+const ROOT = join(__dirname, '..', '..');
+const BROKER_NODE = 'b10c0de000000001';
+const READ_BACK_INJECT = 'a00000000000000b';
+
+interface Running {
+  child: ChildProcess;
+  output(): string;
+}
+
+function run(args: string[], env: NodeJS.ProcessEnv): Running {
+  // its own process group: npm start's apps and broker are stopped with it
+  const child = spawn(process.execPath, args, { env, detached: true });
+  let text = '';
+  child.stdout?.on('data', (b: Buffer) => (text += b.toString()));
+  child.stderr?.on('data', (b: Buffer) => (text += b.toString()));
+  return { child, output: () => text };
+}
+
+async function stop(p: Running | undefined): Promise<void> {
+  if (!p || p.child.exitCode !== null || p.child.signalCode !== null) return;
+  const exited = new Promise((r) => p.child.once('exit', r));
+  process.kill(-p.child.pid!, 'SIGINT');
+  const killer = setTimeout(() => process.kill(-p.child.pid!, 'SIGKILL'), 20_000);
+  await exited;
+  clearTimeout(killer);
+}
+
+/**
+ * The shipped flows in a real Node-RED (from npm), against `npm start` on its
+ * embedded defaults: the flow's three senders reach dispositivo (the original
+ * topic, the per-device topic, HTTP through the gateway), and its read-back
+ * returns them. The only edits are the ones the README asks of an operator
+ * (the broker's port and login, here in Node-RED's credentials file) and the
+ * debug nodes printing to the console, so the test can read them.
+ */
+describe('Node-RED flows against npm start', () => {
+  const serie = `NR${randomBytes(3).toString('hex').toUpperCase()}`;
+  let work: string;
+  let start: Running | undefined;
+  let red: Running | undefined;
+  let gateway: string;
+  let adminKey: string;
+  let redPort: number;
+
+  const readBack = async (): Promise<{ nombreVariable: string }[]> => {
+    const res = await fetch(`${gateway}/api/dispositivo/lecturas?numeroSerie=${serie}`, {
+      headers: { 'x-api-key': adminKey },
+    });
+    return ((await res.json()) as { lecturas: { nombreVariable: string }[] }).lecturas;
+  };
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'node-red-e2e-'));
+    let gatewayPort: number,
+      dispositivoPort: number,
+      facturacionPort: number,
+      brokerPort: number,
+      pgPort: number;
+    [gatewayPort, dispositivoPort, facturacionPort, brokerPort, pgPort, redPort] =
+      await Promise.all(Array.from({ length: 6 }, () => freePort()));
+    gateway = `http://127.0.0.1:${gatewayPort}`;
+    start = run([join(ROOT, 'dist', 'scripts', 'start.js')], {
+      PATH: process.env.PATH,
+      HOME: work,
+      DATA_DIR: join(work, 'data'),
+      EMBEDDED_PG_DIR: join(work, 'data', 'postgres'),
+      EMBEDDED_PG_PORT: String(pgPort),
+      GATEWAY_PORT: String(gatewayPort),
+      DISPOSITIVO_PORT: String(dispositivoPort),
+      FACTURACION_PORT: String(facturacionPort),
+      MQTT_BROKER_PORT: String(brokerPort),
+    });
+    await waitFor(
+      () => Promise.resolve(start!.output().includes('ready; Ctrl-C')),
+      150_000,
+      'npm start',
+    );
+    const key = (role: string) =>
+      new RegExp(`\\[start\\] API key \\(${role}\\)  (iot_[0-9a-f]+_[A-Za-z0-9_-]+)`).exec(
+        start!.output(),
+      )?.[1];
+    const deviceKey = key('dispositivo');
+    adminKey = key('admin')!;
+    expect(deviceKey && adminKey).toBeTruthy();
+
+    const userDir = join(work, 'node-red');
+    mkdirSync(userDir);
+    const flows = JSON.parse(
+      readFileSync(join(ROOT, 'node-red', 'iot-backend-flows.json'), 'utf8'),
+    ) as Record<string, unknown>[];
+    for (const node of flows) {
+      if (node.id === BROKER_NODE) node.port = String(brokerPort);
+      if (node.type === 'debug') node.console = true;
+    }
+    writeFileSync(join(userDir, 'flows.json'), JSON.stringify(flows));
+    writeFileSync(
+      join(userDir, 'flows_cred.json'),
+      JSON.stringify({ [BROKER_NODE]: { user: deviceKey!.split('_')[1], password: deviceKey } }),
+    );
+    writeFileSync(
+      join(userDir, 'settings.js'),
+      `module.exports = ${JSON.stringify({
+        uiHost: '127.0.0.1',
+        uiPort: redPort,
+        flowFile: 'flows.json',
+        credentialSecret: false,
+        telemetry: { enabled: false },
+        diagnostics: { enabled: false },
+        logging: { console: { level: 'info' } },
+      })};\n`,
+    );
+    red = run(
+      [
+        require.resolve('node-red/red.js'),
+        '--userDir',
+        userDir,
+        '--settings',
+        join(userDir, 'settings.js'),
+      ],
+      {
+        PATH: process.env.PATH,
+        HOME: work,
+        IOT_GATEWAY_URL: gateway,
+        IOT_DEVICE_KEY: deviceKey,
+        IOT_ADMIN_KEY: adminKey,
+        IOT_SERIE: serie,
+      },
+    );
+    await waitFor(
+      () => Promise.resolve(red!.output().includes('Started flows')),
+      60_000,
+      'Node-RED',
+    );
+  }, 240_000);
+
+  afterAll(async () => {
+    await stop(red);
+    await stop(start);
+    // as root the embedded data may have been moved where the postgres user can reach it
+    const moved = /data in (\/var\/lib\/iot-backend\/[0-9a-f]+)\/postgres/.exec(
+      start?.output() ?? '',
+    )?.[1];
+    if (moved) rmSync(moved, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
+  }, 60_000);
+
+  it('every sender of the flow reaches dispositivo, and its read-back returns them', async () => {
+    await waitFor(
+      async () => new Set((await readBack()).map((l) => l.nombreVariable)).size === 3,
+      30_000,
+      `voltaje (MQTT, iot/sensors4387t5), corriente (MQTT, dispositivos/${serie}/lecturas) and temperatura (HTTP) for ${serie}`,
+    );
+    expect(red!.output()).toMatch(/\[debug:answer\][^\n]*\n?\s*201/);
+
+    const inject = await fetch(`http://127.0.0.1:${redPort}/inject/${READ_BACK_INJECT}`, {
+      method: 'POST',
+    });
+    expect(inject.status).toBe(200);
+    await waitFor(
+      () => Promise.resolve(/\[debug:lecturas\]/.test(red!.output())),
+      10_000,
+      'the read-back',
+    );
+    const after = red!.output().slice(red!.output().indexOf('[debug:lecturas]'));
+    for (const variable of ['voltaje', 'corriente', 'temperatura']) {
+      expect(after).toContain(variable);
+    }
+    expect(after).toContain(serie);
+    // the keys never reach Node-RED's own files or log
+    expect(red!.output()).not.toContain(adminKey);
+  }, 60_000);
+});
