@@ -8,10 +8,15 @@ import { TopicosLectura } from '../lecturas/mensaje-mqtt';
 import { BrokerDrops, DROPPED_TOPIC } from './broker-drops';
 import { Delivery, InOrderAcks } from './in-order-acks';
 import { MQTT_CONFIG, MqttConfig } from './mqtt.config';
+import { OrphanSessions } from './orphan-sessions';
+import { MqttSesionesRepository } from './sesiones.repository';
 
 const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 30_000;
 const RETRY_MAX_MS = 5000;
+/** A drained session is done when nothing came for this long and everything is acknowledged. */
+const DRAIN_IDLE_MS = 2000;
+const DRAIN_MAX_MS = 120_000;
 /** Without a drop counter from the broker by then, say that silent drops cannot be seen. */
 const DROPS_SILENCE_MS = 30_000;
 
@@ -37,17 +42,31 @@ export class MqttIngestor implements OnApplicationBootstrap, OnModuleDestroy {
   private stopping = false;
   readonly stats = { messages: 0, readings: 0, duplicates: 0, rejected: 0, retries: 0 };
 
+  private orphans?: OrphanSessions;
+
   constructor(
     @Inject(MQTT_CONFIG) private readonly config: MqttConfig,
     private readonly lecturas: LecturasService,
+    private readonly sesiones: MqttSesionesRepository,
   ) {
     this.topicos = new TopicosLectura(config.topics);
   }
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     this.exposeMetrics();
     // without a shared group every connection would receive every message
     const n = this.config.sharedGroup ? this.config.connections : 1;
+    if (this.config.sharedGroup) {
+      this.orphans = new OrphanSessions(this.sesiones, {
+        clientId: this.config.clientId,
+        conexiones: n,
+        afterS: this.config.orphanAfterS,
+        drain: (clientId) => this.drainSession(clientId),
+        stopping: () => this.stopping,
+      });
+      await this.orphans.register();
+      this.orphans.start();
+    }
     for (let i = 0; i < n; i++) this.clients.push(this.connect(`${this.config.clientId}-${i}`));
     this.monitor = this.watchDrops(`${this.config.clientId}-sys`);
     this.dropsTimer = setTimeout(() => {
@@ -63,6 +82,7 @@ export class MqttIngestor implements OnApplicationBootstrap, OnModuleDestroy {
   /** First shutdown step: from here on nothing is acknowledged; the broker redelivers it. */
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
+    this.orphans?.stop();
     clearTimeout(this.dropsTimer);
     const all = this.monitor ? [...this.clients, this.monitor] : this.clients;
     await Promise.all(all.map((c) => c.endAsync(true).catch(() => undefined)));
@@ -90,15 +110,15 @@ export class MqttIngestor implements OnApplicationBootstrap, OnModuleDestroy {
     };
   }
 
-  private connect(clientId: string): MqttClient {
+  private options(clientId: string, reconnectPeriod: number): IClientOptions {
     const c = this.config;
-    const options: IClientOptions = {
+    return {
       clientId,
       protocolVersion: c.protocolVersion,
       clean: false,
       username: c.username,
       password: c.password,
-      reconnectPeriod: RECONNECT_MIN_MS,
+      reconnectPeriod,
       connectTimeout: 10_000,
       resubscribe: false, // we subscribe on every connect ourselves
       ...(c.protocolVersion === 5
@@ -106,10 +126,13 @@ export class MqttIngestor implements OnApplicationBootstrap, OnModuleDestroy {
           { properties: { sessionExpiryInterval: c.sessionExpiryS, receiveMaximum: c.inFlight } }
         : {}),
     };
-    const client = mqtt.connect(c.url, options);
-    const acks = new InOrderAcks(client, c.inFlight);
-    this.acks.push(acks);
+  }
+
+  /** Every message goes through process(); PUBACK once committed, in order. */
+  private ingest(client: MqttClient, onMessage?: () => void): InOrderAcks {
+    const acks = new InOrderAcks(client, this.config.inFlight);
     client.handleMessage = (packet, handled) => {
+      onMessage?.();
       const payload = Buffer.isBuffer(packet.payload)
         ? packet.payload
         : Buffer.from(packet.payload);
@@ -120,14 +143,70 @@ export class MqttIngestor implements OnApplicationBootstrap, OnModuleDestroy {
         () => undefined,
       );
     };
+    return acks;
+  }
+
+  private get filters(): string[] {
+    const c = this.config;
+    return c.topics.map((t) => (c.sharedGroup ? `$share/${c.sharedGroup}/${t}` : t));
+  }
+
+  /**
+   * Drains the broker session `clientId` left by an instance gone for good:
+   * resumes it, leaves the shared group (Mosquitto still delivers what was
+   * queued for it, and sends new messages to the other members), stores what
+   * arrives until it has been quiet for a while, then discards the session.
+   * Rejects, keeping the session, if it cannot finish (taken over by its
+   * owner coming back, broker gone, shutdown).
+   */
+  async drainSession(clientId: string, idleMs = DRAIN_IDLE_MS): Promise<number> {
+    const client = mqtt.connect(this.config.url, this.options(clientId, 0));
+    client.on('error', () => undefined); // the outcome is reported by the caller
+    let messages = 0;
+    let lastAt = Date.now();
+    const acks = this.ingest(client, () => {
+      messages++;
+      lastAt = Date.now();
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        client.once('connect', () => resolve());
+        client.once('close', () => reject(new Error(`could not resume session ${clientId}`)));
+      });
+      await client.unsubscribeAsync(this.filters);
+      const until = Date.now() + DRAIN_MAX_MS;
+      while (Date.now() - lastAt < idleMs || acks.pending > 0) {
+        if (this.stopping || !client.connected)
+          throw new Error(`session ${clientId}: connection lost while draining`);
+        if (Date.now() > until)
+          throw new Error(`session ${clientId}: still busy after ${DRAIN_MAX_MS} ms`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await client.endAsync();
+      // a clean start replaces the now empty session, and expires at once
+      const cleaner = await mqtt.connectAsync(this.config.url, {
+        ...this.options(clientId, 0),
+        clean: true,
+        properties: this.config.protocolVersion === 5 ? { sessionExpiryInterval: 0 } : undefined,
+      });
+      await cleaner.endAsync();
+      return messages;
+    } finally {
+      client.end(true);
+    }
+  }
+
+  private connect(clientId: string): MqttClient {
+    const c = this.config;
+    const client = mqtt.connect(c.url, this.options(clientId, RECONNECT_MIN_MS));
+    this.acks.push(this.ingest(client));
     client.on('connect', (connack) => {
       client.options.reconnectPeriod = RECONNECT_MIN_MS;
       this.logger.info(
         { clientId, sessionPresent: connack.sessionPresent },
         'connected to MQTT broker',
       );
-      const filters = c.topics.map((t) => (c.sharedGroup ? `$share/${c.sharedGroup}/${t}` : t));
-      client.subscribe(filters, { qos: 1 }, (error) => {
+      client.subscribe(this.filters, { qos: 1 }, (error) => {
         if (error) this.logger.error({ err: error, clientId }, 'subscription failed');
       });
     });

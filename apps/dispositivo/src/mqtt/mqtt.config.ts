@@ -17,6 +17,8 @@ export interface MqttConfig {
   clientId: string;
   protocolVersion: 4 | 5;
   sessionExpiryS: number;
+  /** An instance of the shared group silent this long is gone: another drains its sessions. */
+  orphanAfterS: number;
   maxPayloadBytes: number;
 }
 export const MQTT_CONFIG = Symbol('MQTT_CONFIG');
@@ -40,6 +42,7 @@ export function readMqttConfig(env: EnvReader): MqttConfig | undefined {
     clientId: env.string('MQTT_CLIENT_ID', `dispositivo-${hostname()}`),
     protocolVersion,
     sessionExpiryS: env.int('MQTT_SESSION_EXPIRY_S', 7 * 24 * 3600, { min: 60 }),
+    orphanAfterS: env.int('MQTT_ORPHAN_AFTER_S', 600, { min: 2, max: 7 * 24 * 3600 }),
     maxPayloadBytes: env.int('MQTT_MAX_PAYLOAD_BYTES', 256 * 1024, { min: 1024 }),
   };
   env.require(

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MqttIngestor } from './mqtt-ingestor';
 import { MQTT_CONFIG, MqttConfig } from './mqtt.config';
+import { MqttSesionesRepository } from './sesiones.repository';
 
 @Module({})
 export class MqttModule {
@@ -8,7 +9,7 @@ export class MqttModule {
     return {
       module: MqttModule,
       imports: [lecturas],
-      providers: [MqttIngestor, { provide: MQTT_CONFIG, useValue: config }],
+      providers: [MqttIngestor, MqttSesionesRepository, { provide: MQTT_CONFIG, useValue: config }],
       exports: [MqttIngestor],
     };
   }
