@@ -19,6 +19,8 @@ export interface AppProcess {
   child: ChildProcess;
   /** What it printed on stdout (its log lines). */
   output(): string;
+  /** What it printed on stderr (also passed through to the test's stderr). */
+  errors(): string;
   health(): Promise<any>;
   kill(signal: NodeJS.Signals): Promise<void>;
 }
@@ -55,10 +57,15 @@ export async function spawnApp(
       ...own,
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  let errors = '';
   child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => {
+    errors += c.toString();
+    process.stderr.write(c);
+  });
   const url = `http://127.0.0.1:${listen}`;
   const health = async () => {
     const res = await fetch(`${url}/health`).catch(() => undefined);
@@ -77,6 +84,7 @@ export async function spawnApp(
     port: listen,
     child,
     output: () => output,
+    errors: () => errors,
     health,
     kill: (signal) =>
       new Promise((resolve) => {

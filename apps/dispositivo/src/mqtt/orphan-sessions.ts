@@ -27,6 +27,8 @@ export class OrphanSessions {
   private readonly warnings = new RateLimitedLog(60_000);
   private readonly timers: NodeJS.Timeout[] = [];
   private adopting = false;
+  /** Since when this instance's heartbeats have all succeeded (undefined after a failure). */
+  private healthySince?: number;
 
   constructor(
     private readonly repository: MqttSesionesRepository,
@@ -44,6 +46,7 @@ export class OrphanSessions {
         // restarted with fewer connections: the extra sessions would be orphans of our own
         for (let i = this.o.conexiones; i < antes; i++)
           await this.drainOwn(`${this.o.clientId}-${i}`);
+        this.healthySince = Date.now();
         return;
       } catch (error) {
         if (!waited)
@@ -58,9 +61,13 @@ export class OrphanSessions {
 
   start(): void {
     const heartbeat = (): void => {
-      this.repository
-        .heartbeat(this.o.clientId, this.o.conexiones)
-        .catch((error: unknown) => this.warn(error, 'MQTT session heartbeat failed'));
+      this.repository.heartbeat(this.o.clientId, this.o.conexiones).then(
+        () => (this.healthySince ??= Date.now()),
+        (error: unknown) => {
+          this.healthySince = undefined;
+          this.warn(error, 'MQTT session heartbeat failed');
+        },
+      );
     };
     this.timers.push(setInterval(heartbeat, this.everyMs).unref());
     this.timers.push(setInterval(() => void this.adoptOrphans(), this.everyMs).unref());
@@ -70,8 +77,14 @@ export class OrphanSessions {
     for (const t of this.timers) clearInterval(t);
   }
 
-  private async adoptOrphans(): Promise<void> {
-    if (this.adopting) return;
+  /**
+   * Only after `afterS` of our own heartbeats in a row: coming out of a
+   * database outage every instance looks silent, and the others need that
+   * long to be heard from again.
+   */
+  async adoptOrphans(): Promise<void> {
+    const since = this.healthySince;
+    if (this.adopting || since === undefined || Date.now() - since < this.o.afterS * 1000) return;
     this.adopting = true;
     try {
       for (const orphan of await this.repository.findOrphans(this.o.afterS)) {

@@ -67,13 +67,16 @@ export class SincronizacionesRepository {
    */
   async tryLock(): Promise<SyncLock | undefined> {
     const client = await pgPool(this.db).connect();
-    client.on('error', () => undefined); // reported by the batches' own connections
+    const ignore = (): void => undefined; // reported by the batches' own connections
+    client.on('error', ignore);
     try {
       const { rows } = await client.query<{ ok: boolean }>(
         'SELECT pg_try_advisory_lock($1) AS ok',
         [SYNC_LOCK_KEY],
       );
       if (!rows[0].ok) {
+        // back to the pool: without this each try would leave a listener on the pooled client
+        client.off('error', ignore);
         client.release();
         return undefined;
       }
