@@ -33,6 +33,11 @@ describe('dispositivo start-up with bad settings', () => {
       { MQTT_URL: 'mqtt://127.0.0.1:1', MQTT_IN_FLIGHT: '0' },
       /MQTT_IN_FLIGHT="0" must be an integer between 1/,
     ],
+    [
+      'an orphan delay shorter than a heartbeat can tell',
+      { MQTT_URL: 'mqtt://127.0.0.1:1', MQTT_ORPHAN_AFTER_S: '1' },
+      /MQTT_ORPHAN_AFTER_S="1" must be an integer between 2/,
+    ],
     ['no DATABASE_URL', { DATABASE_URL: '' }, /DATABASE_URL is required/],
     ['no API key', { API_KEYS: '' }, /API_KEYS must list at least one API key/],
   ])('%s: exit 78 and one message', async (_label, env, message) => {
