@@ -1,3 +1,4 @@
+import { metrics } from '@iot/http';
 import { http } from '../support/http';
 import { brokerKinds } from '../support/mqtt-broker';
 import { useMqttDispositivo } from '../support/mqtt-dispositivo';
@@ -33,7 +34,17 @@ describe.each(brokerKinds())('MQTT poison messages via $name', (kind) => {
     await Promise.all(all);
   };
 
+  /** This process's count (the apps of a spec file share one registry: compare before and after). */
+  const rechazadas = async (reason: string): Promise<number> => {
+    const metric = metrics.getSingleMetric('iot_lecturas_rechazadas_total');
+    const values = metric ? (await metric.get()).values : [];
+    return (
+      values.find((v) => v.labels.transport === 'mqtt' && v.labels.reason === reason)?.value ?? 0
+    );
+  };
+
   it('dead-letters a NUL byte payload as its raw bytes and keeps consuming', async () => {
+    const malformed = await rechazadas('malformed');
     const poison = Buffer.from([0x7b, 0x00]);
     await ctx.pub.publishAsync('dispositivos/NUL1/lecturas', poison, { qos: 1 });
     await publishMany('AFTERNUL', 2000);
@@ -43,6 +54,7 @@ describe.each(brokerKinds())('MQTT poison messages via $name', (kind) => {
     expect(letter.payload.equals(poison)).toBe(true);
     expect(letter.motivo).toEqual([{ field: '(payload)', reason: 'is not valid JSON' }]);
     await waitFor(async () => (await mqttStatus()).unacknowledged === 0);
+    expect((await rechazadas('malformed')) - malformed).toBe(1);
   });
 
   it('keeps the original bytes of an item JSON.parse would change (1e309)', async () => {

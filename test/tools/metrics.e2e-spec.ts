@@ -71,6 +71,7 @@ describe('metrics', () => {
       '/api/dispositivo/lecturas',
     );
     expect(lote.body).toMatchObject({ stored: 1, rejected: 1 });
+    expect((await through({ ...voltaje('MET-1', 3), valorVariable: 'x' })).status).toBe(400);
     const text = await scrape('dispositivo');
     const lecturas = (result: string) =>
       sample(text, 'iot_lecturas_total', { transport: 'http', result });
@@ -79,7 +80,13 @@ describe('metrics', () => {
       lecturas('duplicate'),
       lecturas('conflict'),
       lecturas('rejected'),
-    ]).toEqual([2, 1, 1, 1]);
+    ]).toEqual([2, 1, 1, 2]);
+    // by reason: the batch's item lacks fields, the single one has a bad value
+    const rechazadas = (reason: string) =>
+      sample(text, 'iot_lecturas_rechazadas_total', { transport: 'http', reason }) ?? 0;
+    expect([rechazadas('invalid'), rechazadas('malformed'), rechazadas('not_allowed')]).toEqual([
+      2, 0, 0,
+    ]);
     expect(sample(text, 'iot_commit_rows_count')).toBeGreaterThanOrEqual(3);
     expect(sample(text, 'iot_commit_seconds_count')).toBeGreaterThanOrEqual(3);
     expect(sample(text, 'iot_writer_queue_rows')).toBe(0);
@@ -103,7 +110,7 @@ describe('metrics', () => {
         upstream,
       }),
     ).toBe(1);
-    expect(sample(text, 'iot_gateway_request_seconds_count', { service: 'dispositivo' })).toBe(4);
+    expect(sample(text, 'iot_gateway_request_seconds_count', { service: 'dispositivo' })).toBe(5);
   });
 
   it('counts sync runs, billed rows and the lag per variable', async () => {

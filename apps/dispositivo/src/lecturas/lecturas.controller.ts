@@ -1,8 +1,9 @@
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Res, UseFilters } from '@nestjs/common';
 import { LecturaRespuesta, PaginaLecturas, ResultadoLote } from '@iot/contracts';
 import { Caller, CurrentCaller } from '@iot/http';
 import { ConsultaLecturasDto } from './dto/consulta-lecturas.dto';
+import { EnvioRechazadaFilter } from './envio-rechazada.filter';
 import { LecturaEnvioDto } from './dto/lectura-envio.dto';
 import { LecturasService } from './lecturas.service';
 
@@ -23,6 +24,7 @@ export class LecturasController {
     description:
       '201 stored, 200 already stored (same value), 409 conflict, 400 names the field, 403 serial not bound to the key.',
   })
+  @UseFilters(EnvioRechazadaFilter)
   async envio(
     @Body() dto: LecturaEnvioDto,
     @Res({ passthrough: true }) reply: StatusReply,

@@ -22,6 +22,38 @@ export function countLecturas(transport: Transport, result: Result, n = 1): void
   if (n > 0) bound[transport][result].inc(n);
 }
 
+/** Why a reading was refused: set by the field at fault, or by the rule that refused it. */
+export type Rechazo = 'invalid' | 'malformed' | 'not_allowed' | 'conflict' | 'unprocessable';
+const RECHAZOS: Rechazo[] = ['invalid', 'malformed', 'not_allowed', 'conflict', 'unprocessable'];
+
+const rechazadas = counter({
+  name: 'iot_lecturas_rechazadas_total',
+  help: 'Readings refused, by transport and reason',
+  labelNames: ['transport', 'reason'] as const,
+});
+const rechazadasBound = Object.fromEntries(
+  (['http', 'mqtt'] as const).map((t) => [
+    t,
+    Object.fromEntries(RECHAZOS.map((r) => [r, rechazadas.labels(t, r)])),
+  ]),
+) as Record<Transport, Record<Rechazo, { inc(n?: number): void }>>;
+
+// the message as a whole (not a reading's field) was unusable
+const MALFORMED = new Set(['(payload)', '(body)', '(item)', '(topic)']);
+// valid, but the database or the processing refused it
+const UNPROCESSABLE = new Set(['(database)', '(dispositivo)']);
+
+/** The reason for a problem with `field` (any other field name is a validation failure). */
+export function rechazoDe(field: string): Rechazo {
+  if (MALFORMED.has(field)) return 'malformed';
+  if (UNPROCESSABLE.has(field)) return 'unprocessable';
+  return 'invalid';
+}
+
+export function countRechazos(transport: Transport, reason: Rechazo, n = 1): void {
+  if (n > 0) rechazadasBound[transport][reason].inc(n);
+}
+
 export const commitRows = histogram({
   name: 'iot_commit_rows',
   help: 'Readings per group-commit transaction',

@@ -18,7 +18,7 @@ import {
   LecturaEnConflictoError,
   SerieNoPermitidaError,
 } from './lecturas.errors';
-import { countLecturas } from './lecturas.metrics';
+import { countLecturas, countRechazos, rechazoDe } from './lecturas.metrics';
 import { LecturasRepository } from './lecturas.repository';
 import { interpretarMensaje } from './mensaje-mqtt';
 import { aLectura, validarLectura } from './validar-lectura';
@@ -63,6 +63,7 @@ export class LecturasService {
   async registrar(dto: LecturaEnvioDto, series?: readonly string[]): Promise<EnvioResultado> {
     if (series && !series.includes(dto.numeroSerie)) {
       countLecturas('http', 'rejected');
+      countRechazos('http', 'not_allowed');
       throw new SerieNoPermitidaError(dto.numeroSerie);
     }
     const [resultado] = await this.writer.write([aLectura(dto)]);
@@ -116,7 +117,13 @@ export class LecturasService {
           : { indice, estado: r.estado, idDispositivo };
     });
     const cuenta = { stored: 0, duplicate: 0, conflict: 0, rejected: 0 };
-    for (const item of items) cuenta[item.estado]++;
+    for (const item of items) {
+      cuenta[item.estado]++;
+      if (item.estado === 'rejected') {
+        const first = item.errors[0];
+        countRechazos('http', first === FUERA_DE_ALCANCE ? 'not_allowed' : rechazoDe(first.field));
+      }
+    }
     for (const estado of ['stored', 'duplicate', 'conflict', 'rejected'] as const) {
       countLecturas('http', estado, cuenta[estado]);
     }
@@ -157,6 +164,8 @@ export class LecturasService {
       countLecturas('mqtt', 'stored', stored);
       countLecturas('mqtt', 'duplicate', duplicate);
       countLecturas('mqtt', 'rejected', rejected);
+      for (const motivo of motivos) countRechazos('mqtt', rechazoDe(motivo.field));
+      countRechazos('mqtt', 'conflict', rejected - motivos.length);
       return { stored, duplicate, rejected };
     } catch (error) {
       if (!(error instanceof AlmacenRechazoError)) throw error;
@@ -174,6 +183,7 @@ export class LecturasService {
   ): Promise<MensajeIngerido> {
     await this.rechazadas.guardar(construirRechazada(topic, payload, motivos));
     countLecturas('mqtt', 'rejected', motivos.length);
+    for (const motivo of motivos) countRechazos('mqtt', rechazoDe(motivo.field));
     return { stored: 0, duplicate: 0, rejected: motivos.length };
   }
 
