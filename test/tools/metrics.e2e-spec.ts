@@ -5,22 +5,19 @@ import { sync } from '../support/facturacion';
 import { http } from '../support/http';
 import { freePort } from '../support/ports';
 
-/** The value of one sample line (`name{labels} value`), or undefined. */
-function sample(
-  text: string,
-  name: string,
-  labels: Record<string, string> = {},
-): number | undefined {
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(name)) continue;
-    const rest = line.slice(name.length);
-    if (!/^[{ ]/.test(rest)) continue;
-    if (Object.entries(labels).every(([k, v]) => rest.includes(`${k}="${v}"`))) {
-      return Number(line.split(' ').pop());
-    }
-  }
-  return undefined;
+/** The values of the sample lines (`name{labels} value`) that carry `labels`. */
+function samples(text: string, name: string, labels: Record<string, string> = {}): number[] {
+  return text.split('\n').flatMap((line) => {
+    const rest = line.startsWith(name) ? line.slice(name.length) : '';
+    const match =
+      /^[{ ]/.test(rest) && Object.entries(labels).every(([k, v]) => rest.includes(`${k}="${v}"`));
+    return match ? [Number(line.split(' ').pop())] : [];
+  });
 }
+
+/** The first such value, or undefined. */
+const sample = (text: string, name: string, labels: Record<string, string> = {}) =>
+  samples(text, name, labels)[0];
 
 /** Prometheus metrics on every app, on their own port, without a key. */
 describe('metrics', () => {
@@ -110,7 +107,27 @@ describe('metrics', () => {
         upstream,
       }),
     ).toBe(1);
-    expect(sample(text, 'iot_gateway_request_seconds_count', { service: 'dispositivo' })).toBe(5);
+    // by route template: the batch route, and a sync run's id kept out of the labels
+    expect(
+      sample(text, 'iot_gateway_requests_total', {
+        route: '/api/dispositivo/lecturas',
+        status: '200',
+      }),
+    ).toBe(1);
+    expect(
+      (await http(apps.gateway.url, 'GET', '/api/facturacion/sincronizaciones/987654')).status,
+    ).toBe(404);
+    const after = await scrape('gateway');
+    expect(
+      sample(after, 'iot_gateway_requests_total', {
+        route: '/api/facturacion/sincronizaciones/:id',
+        status: '404',
+      }),
+    ).toBe(1);
+    expect(after).not.toContain('987654');
+    // over every route
+    const timed = samples(text, 'iot_gateway_request_seconds_count', { service: 'dispositivo' });
+    expect(timed.reduce((a, b) => a + b, 0)).toBe(5);
   });
 
   it('counts sync runs, billed rows and the lag per variable', async () => {

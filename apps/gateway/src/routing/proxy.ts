@@ -9,6 +9,7 @@ import { admit } from '../limits/rate-limit.hook';
 import { Limit, RateLimiter } from '../limits/rate-limiter';
 import { Role } from '@iot/contracts';
 import { LazyBody } from './lazy-body';
+import { routeOf } from './routes';
 import { Upstreams } from './upstreams';
 
 export const SERVICES = ['dispositivo', 'facturacion'] as const;
@@ -69,13 +70,13 @@ function drop(body: Readable): void {
 
 const requests = counter({
   name: 'iot_gateway_requests_total',
-  help: 'Proxied requests by service, status and the instance that served them',
-  labelNames: ['service', 'status', 'upstream'] as const,
+  help: 'Proxied requests by service, route, status and the instance that served them',
+  labelNames: ['service', 'route', 'status', 'upstream'] as const,
 });
 const seconds = histogram({
   name: 'iot_gateway_request_seconds',
   help: 'Proxied requests, time to the end of the answer',
-  labelNames: ['service'] as const,
+  labelNames: ['service', 'route'] as const,
   buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 60],
 });
 
@@ -135,8 +136,9 @@ export class Proxy {
         ms,
         upstream: state.upstream,
       });
-      requests.inc({ service, status: res.statusCode, upstream: state.upstream ?? 'none' });
-      seconds.observe({ service }, ms / 1000);
+      const route = routeOf(pathOf(url));
+      requests.inc({ service, route, status: res.statusCode, upstream: state.upstream ?? 'none' });
+      seconds.observe({ service, route }, ms / 1000);
     });
     // its log lines (failed upstreams) carry the request id
     requestContext.run({ requestId }, () => void this.serve(service, req, res, requestId, state));
