@@ -1,12 +1,13 @@
 import { gauge } from '@iot/http';
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { createLogger, RateLimitedLog } from '@iot/common';
-import mqtt, { IClientOptions, MqttClient } from 'mqtt';
+import mqtt, { MqttClient } from 'mqtt';
 import { AlmacenNoDisponibleError } from '../lecturas/lecturas.errors';
 import { LecturasService, MensajeIngerido } from '../lecturas/lecturas.service';
 import { TopicosLectura } from '../lecturas/mensaje-mqtt';
 import { BrokerDrops, DROPPED_TOPIC } from './broker-drops';
 import { Delivery, InOrderAcks } from './in-order-acks';
+import { connectionOptions, drainSession, subscriptionFilters } from './mqtt-session';
 import { MQTT_CONFIG, MqttConfig } from './mqtt.config';
 import { OrphanSessions } from './orphan-sessions';
 import { MqttSesionesRepository } from './sesiones.repository';
@@ -14,9 +15,6 @@ import { MqttSesionesRepository } from './sesiones.repository';
 const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 30_000;
 const RETRY_MAX_MS = 5000;
-/** A drained session is done when nothing came for this long and everything is acknowledged. */
-const DRAIN_IDLE_MS = 2000;
-const DRAIN_MAX_MS = 120_000;
 /** Without a drop counter from the broker by then, say that silent drops cannot be seen. */
 const DROPS_SILENCE_MS = 30_000;
 
@@ -110,24 +108,6 @@ export class MqttIngestor implements OnApplicationBootstrap, OnModuleDestroy {
     };
   }
 
-  private options(clientId: string, reconnectPeriod: number): IClientOptions {
-    const c = this.config;
-    return {
-      clientId,
-      protocolVersion: c.protocolVersion,
-      clean: false,
-      username: c.username,
-      password: c.password,
-      reconnectPeriod,
-      connectTimeout: 10_000,
-      resubscribe: false, // we subscribe on every connect ourselves
-      ...(c.protocolVersion === 5
-        ? // receiveMaximum: the broker's window for this connection (MQTT 5 flow control)
-          { properties: { sessionExpiryInterval: c.sessionExpiryS, receiveMaximum: c.inFlight } }
-        : {}),
-    };
-  }
-
   /** Every message goes through process(); PUBACK once committed, in order. */
   private ingest(client: MqttClient, onMessage?: () => void): InOrderAcks {
     const acks = new InOrderAcks(client, this.config.inFlight);
@@ -146,59 +126,17 @@ export class MqttIngestor implements OnApplicationBootstrap, OnModuleDestroy {
     return acks;
   }
 
-  private get filters(): string[] {
-    const c = this.config;
-    return c.topics.map((t) => (c.sharedGroup ? `$share/${c.sharedGroup}/${t}` : t));
-  }
-
-  /**
-   * Drains the broker session `clientId` left by an instance gone for good:
-   * resumes it, leaves the shared group (Mosquitto still delivers what was
-   * queued for it, and sends new messages to the other members), stores what
-   * arrives until it has been quiet for a while, then discards the session.
-   * Rejects, keeping the session, if it cannot finish (taken over by its
-   * owner coming back, broker gone, shutdown).
-   */
-  async drainSession(clientId: string, idleMs = DRAIN_IDLE_MS): Promise<number> {
-    const client = mqtt.connect(this.config.url, this.options(clientId, 0));
-    client.on('error', () => undefined); // the outcome is reported by the caller
-    let messages = 0;
-    let lastAt = Date.now();
-    const acks = this.ingest(client, () => {
-      messages++;
-      lastAt = Date.now();
+  /** Drains the session of an instance gone for good (see mqtt-session.ts). */
+  drainSession(clientId: string): Promise<number> {
+    return drainSession(this.config, clientId, {
+      ingest: (client, onMessage) => this.ingest(client, onMessage),
+      stopping: () => this.stopping,
     });
-    try {
-      await new Promise<void>((resolve, reject) => {
-        client.once('connect', () => resolve());
-        client.once('close', () => reject(new Error(`could not resume session ${clientId}`)));
-      });
-      await client.unsubscribeAsync(this.filters);
-      const until = Date.now() + DRAIN_MAX_MS;
-      while (Date.now() - lastAt < idleMs || acks.pending > 0) {
-        if (this.stopping || !client.connected)
-          throw new Error(`session ${clientId}: connection lost while draining`);
-        if (Date.now() > until)
-          throw new Error(`session ${clientId}: still busy after ${DRAIN_MAX_MS} ms`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      await client.endAsync();
-      // a clean start replaces the now empty session, and expires at once
-      const cleaner = await mqtt.connectAsync(this.config.url, {
-        ...this.options(clientId, 0),
-        clean: true,
-        properties: this.config.protocolVersion === 5 ? { sessionExpiryInterval: 0 } : undefined,
-      });
-      await cleaner.endAsync();
-      return messages;
-    } finally {
-      client.end(true);
-    }
   }
 
   private connect(clientId: string): MqttClient {
     const c = this.config;
-    const client = mqtt.connect(c.url, this.options(clientId, RECONNECT_MIN_MS));
+    const client = mqtt.connect(c.url, connectionOptions(c, clientId, RECONNECT_MIN_MS));
     this.acks.push(this.ingest(client));
     client.on('connect', (connack) => {
       client.options.reconnectPeriod = RECONNECT_MIN_MS;
@@ -206,7 +144,7 @@ export class MqttIngestor implements OnApplicationBootstrap, OnModuleDestroy {
         { clientId, sessionPresent: connack.sessionPresent },
         'connected to MQTT broker',
       );
-      client.subscribe(this.filters, { qos: 1 }, (error) => {
+      client.subscribe(subscriptionFilters(c), { qos: 1 }, (error) => {
         if (error) this.logger.error({ err: error, clientId }, 'subscription failed');
       });
     });
