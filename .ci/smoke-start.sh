@@ -60,18 +60,7 @@ internal=$(curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:8080/api/di
 # MQTT on the embedded broker (mqtt.js from the project, no mosquitto client needed),
 # logging in with the device key: username its id, password the key
 publish() {
-  DEVICE_LOGIN="$device_id" DEVICE_SECRET="${2:-$device}" node -e "
-const mqtt = require('mqtt');
-const { DEVICE_LOGIN: username, DEVICE_SECRET: secret } = process.env;
-const c = mqtt.connect('mqtt://127.0.0.1:11883', { protocolVersion: 4, username, password: secret, reconnectPeriod: 0 });
-c.on('connect', async () => {
-  await c.publishAsync('dispositivos/$1/lecturas', JSON.stringify({ nombreVariable: 'corriente', estampaTiempo: 1738324800000, valorVariable: 4.5 }), { qos: 1 });
-  await c.endAsync();
-  process.exit(0);
-});
-c.on('error', (e) => { console.error(e.message); process.exit(1); });
-setTimeout(() => { console.error('publish timed out'); process.exit(1); }, 10000);
-"
+  printf '%s' "${2:-$device}" | node .ci/publish-reading.mjs "$1" "$device_id"
 }
 stored() {
   for _ in $(seq 1 40); do

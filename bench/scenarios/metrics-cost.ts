@@ -23,6 +23,7 @@ type Pair = Record<'single' | 'batch', { on: Arm; off: Arm }>;
  * run in both arms, so they are timed apart.
  */
 export async function metricsCost(ctx: BenchContext): Promise<void> {
+  const scrapesBefore = scrapeDurationsMs().length; // other scenarios of the same run scrape too
   const pairs: Pair[] = [];
   for (let r = 0; r < ctx.rounds; r++) {
     const order = r % 2 ? [false, true] : [true, false];
@@ -65,7 +66,7 @@ export async function metricsCost(ctx: BenchContext): Promise<void> {
       ratio: spread(pairs.map((p) => ratio(p[arm].off.cpuUs, p[arm].on.cpuUs))),
     },
   });
-  const scrapes = [...scrapeDurationsMs()];
+  const scrapes = scrapeDurationsMs().slice(scrapesBefore);
   const scrapeMs = {
     n: scrapes.length,
     median: Math.round(median(scrapes) * 100) / 100,

@@ -101,7 +101,7 @@ describeMosquitto('scaling dispositivo down (Mosquitto shared group)', () => {
     // drained, then its sessions discarded and its row forgotten
     await waitFor(
       async () =>
-        (await pg.query(`SELECT 1 FROM mqtt_sesion WHERE client_id LIKE 'gone-%'`)).rowCount === 0,
+        (await pg.query(`SELECT 1 FROM mqtt_session WHERE client_id LIKE 'gone-%'`)).rowCount === 0,
       10_000,
       'the gone replica forgotten',
     );
@@ -116,7 +116,7 @@ describeMosquitto('scaling dispositivo down (Mosquitto shared group)', () => {
     await publish(100);
     await waitFor(async () => (await stored()) === 600, 10_000, 'all 600 readings stored');
     const { rows } = await pg.query<{ client_id: string }>(
-      `SELECT client_id FROM mqtt_sesion ORDER BY 1`,
+      `SELECT client_id FROM mqtt_session ORDER BY 1`,
     );
     expect(rows.map((r) => r.client_id)).toEqual([`gone-${db.name}`, `stays-${db.name}`]);
   }, 30_000);
@@ -127,11 +127,11 @@ describeMosquitto('scaling dispositivo down (Mosquitto shared group)', () => {
     await publish(200); // its two sessions get their share while it is down
     await start('stays', 1);
     await waitFor(async () => (await stored()) === 800, 15_000, 'all 800 readings stored');
-    const { rows } = await pg.query<{ conexiones: number }>(
-      `SELECT conexiones FROM mqtt_sesion WHERE client_id = $1`,
+    const { rows } = await pg.query<{ connections: number }>(
+      `SELECT connections FROM mqtt_session WHERE client_id = $1`,
       [`stays-${db.name}`],
     );
-    expect(rows).toEqual([{ conexiones: 1 }]);
+    expect(rows).toEqual([{ connections: 1 }]);
   }, 30_000);
 
   it('the broker restarted in the middle of a drain: the drain starts over, nothing is lost', async () => {

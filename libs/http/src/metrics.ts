@@ -14,11 +14,9 @@ import {
 export const metrics = new Registry();
 
 // the process metrics sample the event loop and observe GC: paid only where someone scrapes
-let processMetrics = false;
 function collectProcessMetrics(): void {
-  if (processMetrics) return;
-  processMetrics = true;
-  collectDefaultMetrics({ register: metrics });
+  if (!metrics.getSingleMetric('process_cpu_user_seconds_total'))
+    collectDefaultMetrics({ register: metrics });
 }
 
 // tests build several apps in one process: a metric is defined once and shared

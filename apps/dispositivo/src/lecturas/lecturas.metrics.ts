@@ -2,41 +2,46 @@ import { counter, histogram } from '@iot/http';
 
 type Result = 'stored' | 'duplicate' | 'conflict' | 'rejected';
 type Transport = 'http' | 'mqtt';
-
-const lecturas = counter({
-  name: 'iot_lecturas_total',
-  help: 'Readings received, by transport and what became of them',
-  labelNames: ['transport', 'result'] as const,
-});
-
-// children bound once: a labelled inc() per reading would build its key every time
-const RESULTS: Result[] = ['stored', 'duplicate', 'conflict', 'rejected'];
-const bound = Object.fromEntries(
-  (['http', 'mqtt'] as const).map((t) => [
-    t,
-    Object.fromEntries(RESULTS.map((r) => [r, lecturas.labels(t, r)])),
-  ]),
-) as Record<Transport, Record<Result, { inc(n?: number): void }>>;
-
-export function countLecturas(transport: Transport, result: Result, n = 1): void {
-  if (n > 0) bound[transport][result].inc(n);
-}
-
 /** Why a reading was refused: set by the field at fault, or by the rule that refused it. */
 export type Rechazo = 'invalid' | 'malformed' | 'not_allowed' | 'conflict' | 'unprocessable';
-const RECHAZOS: Rechazo[] = ['invalid', 'malformed', 'not_allowed', 'conflict', 'unprocessable'];
 
-const rechazadas = counter({
-  name: 'iot_lecturas_rechazadas_total',
-  help: 'Readings refused, by transport and reason',
-  labelNames: ['transport', 'reason'] as const,
-});
-const rechazadasBound = Object.fromEntries(
-  (['http', 'mqtt'] as const).map((t) => [
-    t,
-    Object.fromEntries(RECHAZOS.map((r) => [r, rechazadas.labels(t, r)])),
-  ]),
-) as Record<Transport, Record<Rechazo, { inc(n?: number): void }>>;
+interface Incrementable {
+  inc(n?: number): void;
+}
+
+/**
+ * The counter's children for every transport × value, bound once: a labelled
+ * inc() per reading would build its key every time.
+ */
+function perTransport<V extends string>(
+  c: { labels(transport: string, value: string): Incrementable },
+  values: readonly V[],
+): Record<Transport, Record<V, Incrementable>> {
+  const bind = (t: Transport) => Object.fromEntries(values.map((v) => [v, c.labels(t, v)]));
+  return { http: bind('http'), mqtt: bind('mqtt') } as Record<Transport, Record<V, Incrementable>>;
+}
+
+const lecturas = perTransport(
+  counter({
+    name: 'iot_lecturas_total',
+    help: 'Readings received, by transport and what became of them',
+    labelNames: ['transport', 'result'] as const,
+  }),
+  ['stored', 'duplicate', 'conflict', 'rejected'] as const,
+);
+
+const rechazadas = perTransport(
+  counter({
+    name: 'iot_lecturas_rechazadas_total',
+    help: 'Readings refused, by transport and reason',
+    labelNames: ['transport', 'reason'] as const,
+  }),
+  ['invalid', 'malformed', 'not_allowed', 'conflict', 'unprocessable'] as const,
+);
+
+export function countLecturas(transport: Transport, result: Result, n = 1): void {
+  if (n > 0) lecturas[transport][result].inc(n);
+}
 
 // the message as a whole (not a reading's field) was unusable
 const MALFORMED = new Set(['(payload)', '(body)', '(item)', '(topic)']);
@@ -51,7 +56,15 @@ export function rechazoDe(field: string): Rechazo {
 }
 
 export function countRechazos(transport: Transport, reason: Rechazo, n = 1): void {
-  if (n > 0) rechazadasBound[transport][reason].inc(n);
+  if (n > 0) rechazadas[transport][reason].inc(n);
+}
+
+/** One refusal per problem, its reason from the field at fault. */
+export function countRechazosByField(
+  transport: Transport,
+  problems: readonly { field: string }[],
+): void {
+  for (const p of problems) rechazadas[transport][rechazoDe(p.field)].inc();
 }
 
 export const commitRows = histogram({

@@ -18,7 +18,7 @@ import {
   LecturaEnConflictoError,
   SerieNoPermitidaError,
 } from './lecturas.errors';
-import { countLecturas, countRechazos, rechazoDe } from './lecturas.metrics';
+import { countLecturas, countRechazos, countRechazosByField, rechazoDe } from './lecturas.metrics';
 import { LecturasRepository } from './lecturas.repository';
 import { interpretarMensaje } from './mensaje-mqtt';
 import { aLectura, validarLectura } from './validar-lectura';
@@ -164,7 +164,7 @@ export class LecturasService {
       countLecturas('mqtt', 'stored', stored);
       countLecturas('mqtt', 'duplicate', duplicate);
       countLecturas('mqtt', 'rejected', rejected);
-      for (const motivo of motivos) countRechazos('mqtt', rechazoDe(motivo.field));
+      countRechazosByField('mqtt', motivos);
       countRechazos('mqtt', 'conflict', rejected - motivos.length);
       return { stored, duplicate, rejected };
     } catch (error) {
@@ -183,7 +183,7 @@ export class LecturasService {
   ): Promise<MensajeIngerido> {
     await this.rechazadas.guardar(construirRechazada(topic, payload, motivos));
     countLecturas('mqtt', 'rejected', motivos.length);
-    for (const motivo of motivos) countRechazos('mqtt', rechazoDe(motivo.field));
+    countRechazosByField('mqtt', motivos);
     return { stored: 0, duplicate: 0, rejected: motivos.length };
   }
 

@@ -10,7 +10,7 @@ import { Delivery, InOrderAcks } from './in-order-acks';
 import { connectionOptions, drainSession, subscriptionFilters } from './mqtt-session';
 import { MQTT_CONFIG, MqttConfig } from './mqtt.config';
 import { OrphanSessions } from './orphan-sessions';
-import { MqttSesionesRepository } from './sesiones.repository';
+import { MqttSessionsRepository } from './sessions.repository';
 
 const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 30_000;
@@ -45,7 +45,7 @@ export class MqttIngestor implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @Inject(MQTT_CONFIG) private readonly config: MqttConfig,
     private readonly lecturas: LecturasService,
-    private readonly sesiones: MqttSesionesRepository,
+    private readonly sessions: MqttSessionsRepository,
   ) {
     this.topicos = new TopicosLectura(config.topics);
   }
@@ -55,9 +55,9 @@ export class MqttIngestor implements OnApplicationBootstrap, OnModuleDestroy {
     // without a shared group every connection would receive every message
     const n = this.config.sharedGroup ? this.config.connections : 1;
     if (this.config.sharedGroup) {
-      this.orphans = new OrphanSessions(this.sesiones, {
+      this.orphans = new OrphanSessions(this.sessions, {
         clientId: this.config.clientId,
-        conexiones: n,
+        connections: n,
         afterS: this.config.orphanAfterS,
         drain: (clientId) => this.drainSession(clientId),
         stopping: () => this.stopping,

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MqttIngestor } from './mqtt-ingestor';
 import { MQTT_CONFIG, MqttConfig } from './mqtt.config';
-import { MqttSesionesRepository } from './sesiones.repository';
+import { MqttSessionsRepository } from './sessions.repository';
 
 @Module({})
 export class MqttModule {
@@ -9,7 +9,7 @@ export class MqttModule {
     return {
       module: MqttModule,
       imports: [lecturas],
-      providers: [MqttIngestor, MqttSesionesRepository, { provide: MQTT_CONFIG, useValue: config }],
+      providers: [MqttIngestor, MqttSessionsRepository, { provide: MQTT_CONFIG, useValue: config }],
       exports: [MqttIngestor],
     };
   }

@@ -1,6 +1,6 @@
 import { configureLogging } from '@iot/common';
 import { OrphanSessions } from './orphan-sessions';
-import { MqttSesionesRepository, SesionHuerfana } from './sesiones.repository';
+import { MqttSessionsRepository, OrphanSession } from './sessions.repository';
 
 const T0 = 1_767_225_600_000;
 
@@ -12,8 +12,8 @@ function setup() {
     heartbeat: jest.fn(() =>
       failHeartbeat ? Promise.reject(new Error('db down')) : Promise.resolve(0),
     ),
-    findOrphans: jest.fn((): Promise<SesionHuerfana[]> =>
-      Promise.resolve([{ clientId: 'other', conexiones: 2 }]),
+    findOrphans: jest.fn((): Promise<OrphanSession[]> =>
+      Promise.resolve([{ clientId: 'other', connections: 2 }]),
     ),
     adoptIfOrphaned: jest.fn(
       async (_id: string, _afterS: number, drain: (n: number) => Promise<void>) => {
@@ -22,9 +22,9 @@ function setup() {
       },
     ),
   };
-  const orphans = new OrphanSessions(repository as unknown as MqttSesionesRepository, {
+  const orphans = new OrphanSessions(repository as unknown as MqttSessionsRepository, {
     clientId: 'me',
-    conexiones: 1,
+    connections: 1,
     afterS: 10,
     drain: (clientId) => {
       drained.push(clientId);
@@ -69,7 +69,7 @@ describe('OrphanSessions', () => {
 
   it('never drains its own id', async () => {
     const { orphans, repository, drained } = setup();
-    repository.findOrphans.mockResolvedValue([{ clientId: 'me', conexiones: 1 }]);
+    repository.findOrphans.mockResolvedValue([{ clientId: 'me', connections: 1 }]);
     await orphans.register();
     jest.setSystemTime(T0 + 60_000);
     await orphans.adoptOrphans();

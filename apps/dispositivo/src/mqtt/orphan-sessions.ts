@@ -1,11 +1,11 @@
 import { createLogger, RateLimitedLog } from '@iot/common';
-import { MqttSesionesRepository } from './sesiones.repository';
+import { MqttSessionsRepository } from './sessions.repository';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export interface OrphanSessionsOptions {
   clientId: string;
-  conexiones: number;
+  connections: number;
   /** An instance silent this long is gone for good (MQTT_ORPHAN_AFTER_S). */
   afterS: number;
   /** Drains one broker session; resolves with the messages it stored. */
@@ -31,7 +31,7 @@ export class OrphanSessions {
   private healthySince?: number;
 
   constructor(
-    private readonly repository: MqttSesionesRepository,
+    private readonly repository: MqttSessionsRepository,
     private readonly o: OrphanSessionsOptions,
   ) {}
 
@@ -42,9 +42,9 @@ export class OrphanSessions {
   async register(): Promise<void> {
     for (let waited = false; !this.o.stopping(); waited = true) {
       try {
-        const antes = await this.repository.heartbeat(this.o.clientId, this.o.conexiones);
+        const before = await this.repository.heartbeat(this.o.clientId, this.o.connections);
         // restarted with fewer connections: the extra sessions would be orphans of our own
-        for (let i = this.o.conexiones; i < antes; i++)
+        for (let i = this.o.connections; i < before; i++)
           await this.drainOwn(`${this.o.clientId}-${i}`);
         this.healthySince = Date.now();
         return;
@@ -61,7 +61,7 @@ export class OrphanSessions {
 
   start(): void {
     const heartbeat = (): void => {
-      this.repository.heartbeat(this.o.clientId, this.o.conexiones).then(
+      this.repository.heartbeat(this.o.clientId, this.o.connections).then(
         () => (this.healthySince ??= Date.now()),
         (error: unknown) => {
           this.healthySince = undefined;
@@ -93,8 +93,8 @@ export class OrphanSessions {
         const adopted = await this.repository.adoptIfOrphaned(
           orphan.clientId,
           this.o.afterS,
-          async (conexiones) => {
-            for (let i = 0; i < conexiones; i++)
+          async (connections) => {
+            for (let i = 0; i < connections; i++)
               messages += await this.o.drain(`${orphan.clientId}-${i}`);
           },
         );

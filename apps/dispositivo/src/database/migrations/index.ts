@@ -2,7 +2,7 @@ import { CreateLectura1732838400000 } from './1732838400000-CreateLectura';
 import { CreateLecturaRechazada1732924800000 } from './1732924800000-CreateLecturaRechazada';
 import { RechazadaBytea1733011200000 } from './1733011200000-RechazadaBytea';
 import { LecturaXid1733097600000 } from './1733097600000-LecturaXid';
-import { MqttSesion1733184000000 } from './1733184000000-MqttSesion';
+import { MqttSession1733184000000 } from './1733184000000-MqttSession';
 
 /** In order; TypeORM records each in the `migrations` table. */
 export const migrations = [
@@ -10,5 +10,5 @@ export const migrations = [
   CreateLecturaRechazada1732924800000,
   RechazadaBytea1733011200000,
   LecturaXid1733097600000,
-  MqttSesion1733184000000,
+  MqttSession1733184000000,
 ];

@@ -7,19 +7,19 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * away) leaves broker sessions that keep receiving their share of the group's
  * messages; another instance finds it here and drains them.
  */
-export class MqttSesion1733184000000 implements MigrationInterface {
-  name = 'MqttSesion1733184000000';
+export class MqttSession1733184000000 implements MigrationInterface {
+  name = 'MqttSession1733184000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
-      CREATE TABLE mqtt_sesion (
-        client_id  text        PRIMARY KEY,
-        conexiones integer     NOT NULL,
-        visto_en   timestamptz NOT NULL DEFAULT now()
+      CREATE TABLE mqtt_session (
+        client_id   text        PRIMARY KEY,
+        connections integer     NOT NULL,
+        seen_at     timestamptz NOT NULL DEFAULT now()
       )`);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP TABLE mqtt_sesion`);
+    await q.query(`DROP TABLE mqtt_session`);
   }
 }
