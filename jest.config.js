@@ -19,6 +19,7 @@ const common = {
     '^@iot/contracts(|/.*)$': '<rootDir>/libs/contracts/src$1',
     '^@iot/database(|/.*)$': '<rootDir>/libs/database/src$1',
     '^@iot/http(|/.*)$': '<rootDir>/libs/http/src$1',
+    '^@iot/keys(|/.*)$': '<rootDir>/libs/keys/src$1',
   },
   testEnvironment: 'node',
 };

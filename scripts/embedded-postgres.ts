@@ -50,6 +50,8 @@ export interface RunningPostgres {
   note?: string;
   /** Stops the server if this process started it; a no-op when it was reused. */
   stop(): Promise<void>;
+  /** Synchronous last resort (fast shutdown signalled, not awaited) when the caller exits. */
+  kill?(): void;
 }
 
 /** A failure to start the embedded server, with its cause and what to do. */
@@ -174,6 +176,8 @@ function reachableData(ids: Ids, dir: string): { dataDir: string; note?: string 
 function run(binary: string, args: string[], ids: Ids | undefined): ChildProcess {
   return spawn(binary, args, {
     ...(ids ?? {}),
+    // its own process group: a terminal's Ctrl-C reaches only npm start, which stops it last
+    detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
   });
@@ -322,6 +326,9 @@ export async function startEmbeddedPostgres(
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGINT'); // fast shutdown: roll back sessions, checkpoint, exit
       await exited;
+    },
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
     },
   };
 }

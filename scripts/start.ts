@@ -131,6 +131,10 @@ async function main(): Promise<void> {
     if (app.name === 'facturacion') env.DISPOSITIVO_API_KEY = pullKey;
     // each app creates its own database if missing (prepareDatabase)
     if (app.database) env.DATABASE_URL = appDatabaseUrl(postgres.url, app.database);
+    // dispositivo and facturacion check that a caller token names an active key of the store
+    if (app.name !== 'gateway') {
+      env.GATEWAY_DATABASE_URL = appDatabaseUrl(postgres.url, GATEWAY_DATABASE);
+    }
     const supervised = new Supervised({
       name: app.name,
       command: process.execPath,
@@ -155,6 +159,12 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
+  process.on('SIGHUP', () => void stop()); // the terminal closed
+  // the children have their own process groups: an unexpected exit must not orphan them
+  process.on('exit', () => {
+    [...running, brokerProcess].forEach((s) => s?.kill());
+    postgres.kill?.();
+  });
 
   const failed: string[] = [];
   for (const app of APPS) {

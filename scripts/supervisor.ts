@@ -44,6 +44,9 @@ export class Supervised {
     const startedAt = Date.now();
     const child = spawn(this.o.command, this.o.args, {
       env: this.o.env,
+      // its own process group: a terminal's Ctrl-C reaches only the supervisor,
+      // which stops its children in order (not all at once, nor seen as a crash)
+      detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
@@ -84,6 +87,12 @@ export class Supervised {
 
   private say(line: string): void {
     this.o.say(line);
+  }
+
+  /** Last resort when the supervisor itself exits: no child outlives it. */
+  kill(): void {
+    this.stopped = true;
+    if (this.child?.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
   }
 
   stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {

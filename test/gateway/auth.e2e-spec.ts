@@ -5,6 +5,8 @@ import { createTestDatabase, TestDatabase } from '../support/database';
 import { TEST_API_KEY, voltaje } from '../support/dispositivo';
 import { createTestKeyStore, TEST_GATEWAY_SECRET, TestKeyStore } from '../support/gateway';
 import { http } from '../support/http';
+import { waitFor } from '../support/wait';
+import { keyIdOf } from '../../apps/gateway/src/keys/api-key';
 
 const reading = voltaje;
 
@@ -27,9 +29,14 @@ describe('gateway keys and roles', () => {
     store = await createTestKeyStore();
     db = await createTestDatabase();
     fdb = await createTestDatabase();
-    dispositivo = await spawnApp('dispositivo', { DATABASE_URL: db.url });
+    // the services check that a caller token names an active key of the store (issue 15)
+    dispositivo = await spawnApp('dispositivo', {
+      DATABASE_URL: db.url,
+      GATEWAY_DATABASE_URL: store.url,
+    });
     facturacion = await spawnApp('facturacion', {
       DATABASE_URL: fdb.url,
+      GATEWAY_DATABASE_URL: store.url,
       DISPOSITIVO_URL: dispositivo.url,
       DISPOSITIVO_API_KEY: TEST_API_KEY,
       SYNC_CRON: 'off',
@@ -301,21 +308,27 @@ describe('gateway keys and roles', () => {
       expect((await direct('/api/facturacion/variables', {})).status).toBe(401);
     });
 
+    const idOf = (k: string) => keyIdOf(k)!;
+
     it('accepts the gateway token (serial binding included) but never on the internal export', async () => {
       const bound = signCaller(
-        { role: 'dispositivo', keyId: 'k', series: ['SIDE-2'] },
+        { role: 'dispositivo', keyId: idOf(key.bound), series: ['AUTH-1', 'AUTH-2'] },
         TEST_GATEWAY_SECRET,
         now() + 60,
       );
       expect(
-        (await direct('/api/dispositivo/envio', { 'x-iot-caller': bound }, reading('SIDE-2', 1)))
+        (await direct('/api/dispositivo/envio', { 'x-iot-caller': bound }, reading('AUTH-2', 7)))
           .status,
       ).toBe(201);
       expect(
         (await direct('/api/dispositivo/envio', { 'x-iot-caller': bound }, reading('SIDE-3', 1)))
           .status,
       ).toBe(403);
-      const admin = signCaller({ role: 'admin', keyId: 'k' }, TEST_GATEWAY_SECRET, now() + 60);
+      const admin = signCaller(
+        { role: 'admin', keyId: idOf(key.admin) },
+        TEST_GATEWAY_SECRET,
+        now() + 60,
+      );
       expect(
         (await direct('/api/dispositivo/exportacion?variables=voltaje', { 'x-iot-caller': admin }))
           .status,
@@ -327,6 +340,81 @@ describe('gateway keys and roles', () => {
           })
         ).status,
       ).toBe(200);
+    });
+
+    const token = (role: 'dispositivo' | 'facturacion' | 'admin', keyId: string, ttl = 60) =>
+      signCaller({ role, keyId }, TEST_GATEWAY_SECRET, now() + ttl);
+    const at = (base: string, path: string, caller: string, method = 'GET') =>
+      fetch(`${base}${path}`, {
+        method,
+        headers: { 'x-iot-caller': caller, 'content-type': 'application/json' },
+        body: method === 'POST' ? '{}' : undefined,
+      });
+
+    it('holds a genuine token to its role: a device token reads nothing (issue 15)', async () => {
+      const device = token('dispositivo', idOf(key.device));
+      for (const [base, path, method] of [
+        [dispositivo.url, '/api/dispositivo/lecturas?numeroSerie=AUTH-1', 'GET'],
+        [dispositivo.url, '/api/dispositivo/rechazadas', 'GET'],
+        [dispositivo.url, '/api/dispositivo/solicitud', 'POST'],
+        [dispositivo.url, '/api/dispositivo/%6cecturas?numeroSerie=AUTH-1', 'GET'],
+        [facturacion.url, '/api/facturacion/variables', 'GET'],
+        [facturacion.url, '/api/facturacion/sincronizaciones', 'POST'],
+      ]) {
+        const res = await at(base, path, device, method);
+        expect([path, res.status]).toEqual([path, 403]);
+      }
+      const staff = token('facturacion', idOf(key.staff));
+      expect((await at(dispositivo.url, '/api/dispositivo/rechazadas', staff)).status).toBe(403);
+      expect((await at(facturacion.url, '/api/facturacion/variables', staff)).status).toBe(200);
+    });
+
+    it('refuses tokens signed for longer than their lifetime plus skew', async () => {
+      for (const ttl of [91, 3600, 10 * 365 * 86_400]) {
+        const res = await at(
+          facturacion.url,
+          '/api/facturacion/variables',
+          token('admin', idOf(key.admin), ttl),
+        );
+        expect([ttl, res.status]).toEqual([ttl, 401]);
+      }
+      const ok = await at(
+        facturacion.url,
+        '/api/facturacion/variables',
+        token('admin', idOf(key.admin), 89),
+      );
+      expect(ok.status).toBe(200);
+    });
+
+    it('refuses tokens naming an unknown key, another role than the key has, or a revoked key', async () => {
+      for (const caller of [
+        token('admin', 'nosuchkey000'),
+        token('admin', idOf(key.staff)),
+        signCaller(
+          { role: 'dispositivo', keyId: idOf(key.bound) },
+          TEST_GATEWAY_SECRET,
+          now() + 60,
+        ),
+      ]) {
+        expect((await at(facturacion.url, '/api/facturacion/variables', caller)).status).toBe(401);
+      }
+      const doomed = await store.keys.create({ role: 'facturacion' });
+      const caller = token('facturacion', doomed.apiKey.id);
+      await waitFor(
+        async () =>
+          (await at(facturacion.url, '/api/facturacion/variables', caller)).status === 200,
+        10_000,
+        'the new key to reach facturacion',
+      );
+      await store.keys.revoke(doomed.apiKey.id);
+      const revokedAt = Date.now();
+      await waitFor(
+        async () =>
+          (await at(facturacion.url, '/api/facturacion/variables', caller)).status === 401,
+        10_000,
+        'the revocation to reach facturacion',
+      );
+      expect(Date.now() - revokedAt).toBeLessThan(5000);
     });
   });
 });

@@ -71,6 +71,31 @@ describe.each(brokerKinds())('MQTT poison messages via $name', (kind) => {
     expect(listed.payload).toBe(text);
   });
 
+  it('dead-letters values beyond ±1e15 and stores the largest accepted ones', async () => {
+    const topic = 'dispositivos/RANGE1/lecturas';
+    const text = JSON.stringify(
+      [1e200, -1e308, 1e308, 1e15, -1e15, 1e15 + 2].map((valorVariable, i) => ({
+        ...lectura('RANGE1', i),
+        valorVariable,
+      })),
+    );
+    await ctx.pub.publishAsync(topic, text, { qos: 1 });
+    await waitFor(async () => (await deadLetters(topic)).length === 1);
+    await waitFor(async () => (await count('RANGE1')) === 2);
+    const [letter] = await deadLetters(topic);
+    expect(letter.motivo).toEqual(
+      [0, 1, 2, 5].map((indice) => ({
+        indice,
+        field: 'valorVariable',
+        reason: 'must be between -1e15 and 1e15 (a larger magnitude is a device fault)',
+      })),
+    );
+    const stored = await ctx.pg.query(
+      `SELECT valor_variable FROM lectura WHERE numero_serie = 'RANGE1' ORDER BY estampa_tiempo`,
+    );
+    expect(stored.rows.map((r) => r.valor_variable)).toEqual([1e15, -1e15]);
+  });
+
   it('dead-letters an item nested 3000 levels deep and stores its siblings', async () => {
     const deep = '['.repeat(3000) + ']'.repeat(3000);
     const text = `[${JSON.stringify(lectura('DEEP1', 1))},{"nombreVariable":"voltaje","numeroSerie":"DEEP1","estampaTiempo":2,"valorVariable":${deep}}]`;

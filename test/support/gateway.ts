@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { keyDigest } from '../../apps/gateway/src/keys/api-key';
+import { keyDigest } from '@iot/keys';
 import { KeysService } from '../../apps/gateway/src/keys/keys.service';
 import { openKeyStore } from '../../scripts/key-store';
 import { createTestDatabase } from './database';

@@ -177,4 +177,14 @@ describe('Node-RED flows against npm start', () => {
     // the keys never reach Node-RED's own files or log
     expect(red!.output()).not.toContain(adminKey);
   }, 60_000);
+
+  it('Ctrl-C stops npm start in order: no child restarted on the way out', async () => {
+    await stop(red);
+    // the terminal's Ctrl-C reaches the whole process group, as here
+    await stop(start);
+    const out = start!.output();
+    expect(out).toContain('[start] stopping');
+    expect(out).toMatch(/\[start\] stopped\s*$/);
+    expect(out).not.toMatch(/restarting in/);
+  }, 60_000);
 });

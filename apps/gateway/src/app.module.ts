@@ -4,7 +4,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { GatewayConfig } from './config';
 import { migrations } from './database/migrations';
-import { KeyCache } from './keys/key-cache';
+import { KeyCache } from '@iot/keys';
 import { KeysModule } from './keys/keys.module';
 import { SERVICES } from './routing/proxy';
 import { Upstreams } from './routing/upstreams';

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppModule } from './app.module';
 import { GatewayConfig } from './config';
 import { mountDocs } from './docs/docs';
-import { KeyCache } from './keys/key-cache';
+import { KeyCache } from '@iot/keys';
 import { Proxy } from './routing/proxy';
 import { mountRoutes } from './routing/routing';
 import { Upstreams } from './routing/upstreams';

@@ -20,6 +20,8 @@ export interface GatewayConfig extends ServiceConfig {
   };
   /** Per stored key, by role; shared through Redis when `redisUrl` is set, else per instance. */
   rateLimits: Record<Role, { perMinute: number; burst: number }>;
+  /** Per client address, refused keys (401) before 429; through Redis like `rateLimits`. */
+  authFailures: { perMinute: number; burst: number };
   redisUrl?: string;
   /** Mosquitto's dynamic-security plugin: device keys become MQTT clients. */
   dynsec?: DynsecConfig;
@@ -59,6 +61,10 @@ export function loadGatewayConfig(source: NodeJS.ProcessEnv = process.env): Gate
       ejectForMs: env.int('GATEWAY_EJECT_MS', 10_000, { min: 100, max: 600_000 }),
     },
     rateLimits,
+    authFailures: {
+      perMinute: env.int('AUTH_FAILURES_PER_MINUTE', 60, { min: 1, max: 10_000_000 }),
+      burst: env.int('AUTH_FAILURES_BURST', 30, { min: 1, max: 1_000_000 }),
+    },
     redisUrl: env.optionalUrl('REDIS_URL', ['redis:', 'rediss:']),
     dynsec: readDynsecConfig(env),
   };

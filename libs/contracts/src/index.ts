@@ -3,3 +3,4 @@ export * from './lectura';
 export * from './exportacion';
 export * from './estampa-tiempo';
 export * from './caller';
+export * from './routes';

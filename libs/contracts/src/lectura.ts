@@ -59,5 +59,20 @@ export interface PaginaLecturas {
 export const NUMERO_SERIE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 export const NUMERO_SERIE_MAX_LENGTH = 64;
 
+/**
+ * The largest magnitude a `valorVariable` may have. Past it a sensor reading
+ * or a register is a device fault, and it would also poison aggregates (a
+ * float8 `avg` squares its inputs). 1e15 keeps every integer register exact
+ * (float8 holds integers exactly up to 2^53, about 9.007e15) and sums of
+ * millions of readings far inside float8's range.
+ */
+export const VALOR_VARIABLE_MAX_ABS = 1e15;
+
+/** Whether a finite number is inside the accepted range (both ends included). */
+export const valorEnRango = (n: number): boolean =>
+  n >= -VALOR_VARIABLE_MAX_ABS && n <= VALOR_VARIABLE_MAX_ABS;
+
+export const VALOR_VARIABLE_RANGO = `must be between -1e15 and 1e15 (a larger magnitude is a device fault)`;
+
 export const LOTE_MAX_ITEMS = 1000;
 export const LOTE_MAX_BYTES = 1024 * 1024;

@@ -3,6 +3,9 @@ import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { configureLogging, PinoNestLogger, ServiceConfig } from '@iot/common';
+import { findKeyChangesSince, KeyCache } from '@iot/keys';
+import type { FastifyInstance } from 'fastify';
+import { Pool } from 'pg';
 import { ApiKeys } from './api-keys';
 import { requireCallers } from './fastify-auth';
 import { HttpExceptionFilter } from './http-exception.filter';
@@ -44,12 +47,16 @@ export async function createHttpApp(
     // node checks request deadlines on this interval (30 s by default)
     connectionsCheckingInterval: Math.min(1000, config.http.requestTimeoutMs),
     headersTimeout: Math.min(60_000, config.http.requestTimeoutMs),
+    // a socket on which nothing moves (a client that stops reading its answer
+    // holds it forever otherwise: the request timeout ends with the request)
+    timeout: config.http.idleTimeoutMs,
   };
   const front = options.front;
   const adapter = new FastifyAdapter({
     bodyLimit: options.bodyLimit,
     requestTimeout: server.requestTimeout,
     keepAliveTimeout: server.keepAliveTimeout,
+    connectionTimeout: server.timeout,
     http: {
       connectionsCheckingInterval: server.connectionsCheckingInterval,
       headersTimeout: server.headersTimeout,
@@ -59,7 +66,7 @@ export async function createHttpApp(
       serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) =>
         createServer(server, (req, res) => {
           if (!front(req, res)) handler(req, res);
-        }),
+        }).setTimeout(server.timeout),
     }),
   });
   useRequestIds(adapter.getInstance());
@@ -67,6 +74,9 @@ export async function createHttpApp(
     requireCallers(adapter.getInstance(), {
       keys: new ApiKeys(config.apiKeys),
       gatewaySecret: config.gatewaySecret,
+      activeKeys: config.keysDatabaseUrl
+        ? await watchKeyStore(adapter.getInstance(), config.keysDatabaseUrl)
+        : undefined,
     });
   }
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
@@ -83,6 +93,23 @@ export async function createHttpApp(
     });
   }
   return app;
+}
+
+/**
+ * The gateway's key store, read-only and polled like the gateway polls it
+ * (a revocation reaches the services within the same delay). Until the first
+ * load works every caller token is refused: closed, not open.
+ */
+async function watchKeyStore(fastify: FastifyInstance, url: string): Promise<KeyCache> {
+  const pool = new Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 5000 });
+  pool.on('error', () => undefined); // a dropped idle connection: the next poll reconnects
+  const cache = new KeyCache({ findChangedSince: (h) => findKeyChangesSince(pool, h) }, 2000);
+  await cache.start();
+  fastify.addHook('onClose', async () => {
+    cache.stop();
+    await pool.end();
+  });
+  return cache;
 }
 
 export function configureHttpApp(app: INestApplication): void {

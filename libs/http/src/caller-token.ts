@@ -1,8 +1,13 @@
-import { Role } from '@iot/contracts';
+import { Role, ROLES } from '@iot/contracts';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /** The header the gateway sets on every request it forwards (and strips from clients). */
 export const CALLER_HEADER = 'x-iot-caller';
+
+/** How long a token the gateway signs is valid. */
+export const CALLER_TOKEN_TTL_S = 60;
+/** Clock difference allowed between the gateway and a service. */
+export const CALLER_TOKEN_MAX_SKEW_S = 30;
 
 /**
  * Who is calling a service. `service`: a key of the service's own `API_KEYS`
@@ -65,8 +70,18 @@ export class CallerVerifier {
     if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) {
       return undefined;
     }
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Claims;
+    let claims: Claims;
+    try {
+      claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Claims;
+    } catch {
+      return undefined; // signed garbage: only with the secret
+    }
     if (!(claims.e > nowS)) return undefined;
+    // the gateway never signs for longer: a far expiry is a forgery with a leaked secret
+    if (claims.e > nowS + CALLER_TOKEN_TTL_S + CALLER_TOKEN_MAX_SKEW_S) return undefined;
+    if (!(ROLES as readonly unknown[]).includes(claims.r) || typeof claims.k !== 'string') {
+      return undefined;
+    }
     const caller: Caller = { role: claims.r, keyId: claims.k };
     if (claims.s) caller.series = claims.s;
     if (this.recent.size >= 10_000) this.recent.clear();

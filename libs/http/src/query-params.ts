@@ -1,8 +1,8 @@
 import { ESTAMPA_TIEMPO_FORMATO, parseEstampaTiempo } from '@iot/contracts';
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsDate, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsDate, IsOptional, Matches, ValidateBy } from 'class-validator';
 
 /**
  * The query parameters every listing route shares, one definition each so
@@ -12,13 +12,28 @@ import { IsDate, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 
 /** An optional integer from `min` to `max` (`limite`, ids). */
 export function OptionalInt(max: number, min = 1): PropertyDecorator {
+  const problem = (value: unknown): string | undefined => {
+    if (typeof value !== 'number' || !Number.isInteger(value)) return 'must be an integer';
+    if (value > max) return `must be at most ${max}`;
+    if (value < min) return `must be at least ${min}`;
+    return undefined;
+  };
   return applyDecorators(
     ApiPropertyOptional({ type: 'integer', minimum: min, maximum: max }),
-    Max(max, { message: `must be at most ${max}` }),
-    Min(min, { message: `must be at least ${min}` }),
-    IsInt({ message: 'must be an integer' }),
+    // one rule with one reason: NUL, a word or a repeated parameter is "not an
+    // integer", not "above the maximum" (separate rules misreport NaN)
+    ValidateBy({
+      name: 'optionalInt',
+      validator: {
+        validate: (value) => problem(value) === undefined,
+        defaultMessage: (args) => problem(args?.value) ?? '',
+      },
+    }),
     IsOptional(),
-    Type(() => Number),
+    // only plain decimal digits are numbers: Number() would take '', ' 5 ', '0x10', '1e2'
+    Transform(({ value }: { value: unknown }) =>
+      typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value,
+    ),
   );
 }
 

@@ -46,6 +46,10 @@ describe('validarLectura', () => {
     ['valorVariable', '1e999', 'must be a finite number'],
     ['valorVariable', true, 'must be a finite number'],
     ['valorVariable', null, 'is required'],
+    ['valorVariable', 1e200, 'must be between -1e15 and 1e15'],
+    ['valorVariable', -1e308, 'must be between -1e15 and 1e15'],
+    ['valorVariable', Number.MAX_VALUE, 'must be between -1e15 and 1e15'],
+    ['valorVariable', '1000000000000001', 'must be between -1e15 and 1e15'],
   ])('rejects %s = %p (%s)', (field, value, reason) => {
     const found = problems({ ...valid, [field]: value });
     expect(found).toHaveLength(1);
@@ -61,6 +65,14 @@ describe('validarLectura', () => {
       'valorVariable',
     ]);
   });
+
+  it.each([[1e15], [-1e15], ['-1e15'], [999_999_999_999_999.9]])(
+    'accepts the ends of the range: %p',
+    (valor) => {
+      const result = validarLectura({ ...valid, valorVariable: valor });
+      expect(result.ok && result.lectura.valorVariable).toBe(Number(valor));
+    },
+  );
 
   it.each([[null], [5], ['text'], [[valid]]])('rejects a non-object item %p', (raw) => {
     expect(problems(raw)).toEqual([{ field: '(item)', reason: 'must be a JSON object' }]);
@@ -119,6 +131,13 @@ describe('fast path parity with the decorators', () => {
       'abc',
       '1e999',
       Number.MAX_VALUE,
+      1e15,
+      -1e15,
+      '1e15',
+      1e15 + 1,
+      -1e15 - 1,
+      1e200,
+      -1e308,
       true,
       null,
       undefined,

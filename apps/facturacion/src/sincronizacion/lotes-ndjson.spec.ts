@@ -107,6 +107,7 @@ describe('lotesNdjson', () => {
     ['another variable', lectura(1, { nombreVariable: 'corriente' })],
     ['a serial with a tab', lectura(1, { numeroSerie: 'S\t1' })],
     ['a non-finite value', lectura(1, { valorVariable: '1e999' })],
+    ['a value beyond ±1e15', lectura(1, { valorVariable: 1e200 })],
     ['a local timestamp', lectura(1, { estampaTiempo: '2025-01-01T00:00:00+02:00' })],
     ['an unsafe id', lectura(1, { idDispositivo: 2 ** 53 })],
     ['not JSON', '{"idDispositivo":'],

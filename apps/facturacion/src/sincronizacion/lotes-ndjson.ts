@@ -1,4 +1,9 @@
-import { FinExportacion, NUMERO_SERIE_PATTERN, NUMERO_SERIE_MAX_LENGTH } from '@iot/contracts';
+import {
+  FinExportacion,
+  NUMERO_SERIE_MAX_LENGTH,
+  NUMERO_SERIE_PATTERN,
+  valorEnRango,
+} from '@iot/contracts';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { Observable } from 'rxjs';
@@ -174,7 +179,8 @@ function aLectura(value: unknown, variable: string): LecturaFacturable | undefin
     typeof estampaTiempo !== 'string' ||
     !ISO_UTC.test(estampaTiempo) ||
     typeof valorVariable !== 'number' ||
-    !Number.isFinite(valorVariable)
+    !Number.isFinite(valorVariable) ||
+    !valorEnRango(valorVariable)
   ) {
     throw new ExportacionInterrumpidaError(
       `the export sent an invalid reading: ${JSON.stringify(value).slice(0, 120)}`,

@@ -38,8 +38,12 @@ export interface Bucket {
   minimo: number;
   maximo: number;
   promedio: number;
-  suma: number;
+  /** null: beyond float8's range (readings stored before the ±1e15 rule). */
+  suma: number | null;
 }
+
+/** The largest finite float8. */
+const FLOAT8_MAX = '1.7976931348623157e308';
 
 const UNIDAD: Record<Intervalo, string> = {
   hora: 'hour',
@@ -140,7 +144,12 @@ export class VariablesRepository {
 
   /**
    * count/min/max/avg/sum per bucket aligned in `zona` (a DST day has 23 or
-   * 25 hours), per device when asked; at most `limit` buckets.
+   * 25 hours), per device when asked; at most `limit` buckets. Sums are taken
+   * in numeric: float8's `avg` keeps a sum of squares and `sum` a float8 total,
+   * both of which overflow (an error, not a value) on large stored values. The
+   * average of float8 values is within their range, so always a float8; a sum
+   * beyond float8's range (only possible with readings stored before the
+   * ±1e15 rule) is null.
    */
   async summarize(
     nombre: string,
@@ -168,12 +177,14 @@ export class VariablesRepository {
         minimo: number;
         maximo: number;
         promedio: number;
-        suma: number;
+        suma: number | null;
       }>(
-        `SELECT inicio, ${fin} AS fin${serie}, cantidad, minimo, maximo, promedio, suma FROM (
+        `SELECT inicio, ${fin} AS fin${serie}, cantidad, minimo, maximo,
+           (suma / cantidad)::float8 AS promedio,
+           CASE WHEN abs(suma) <= ${FLOAT8_MAX} THEN suma::float8 END AS suma FROM (
            SELECT date_trunc($1, estampa_tiempo, $2) AS inicio${serie}, count(*) AS cantidad,
              min(valor_variable) AS minimo, max(valor_variable) AS maximo,
-             avg(valor_variable) AS promedio, sum(valor_variable) AS suma
+             sum(valor_variable::numeric) AS suma
            FROM ${tablaVariable(nombre)}
            ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
            GROUP BY 1${serie}) b

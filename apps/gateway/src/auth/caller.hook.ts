@@ -1,14 +1,16 @@
 import {
   API_KEY_REJECTED,
   Caller,
+  CALLER_TOKEN_TTL_S,
   errorBody,
   HeaderCarrier,
   presentedKey,
   signCaller,
 } from '@iot/http';
 import type { FastifyInstance } from 'fastify';
-import { KeyCache, KeyHolder } from '../keys/key-cache';
-import { allows, isAmbiguousPath, isPublicPath } from './policy';
+import { KeyCache, KeyHolder } from '@iot/keys';
+import { allows, normalizePath } from '@iot/contracts';
+import { isAmbiguousPath, isPublicPath } from './policy';
 
 /** What the auth hook leaves on a request for the rate limiter. */
 export interface Authenticated {
@@ -16,8 +18,6 @@ export interface Authenticated {
 }
 
 export const authenticated = (request: unknown): Authenticated => request as Authenticated;
-
-const TOKEN_TTL_S = 60;
 
 /** One signed token per key, reused until half its life is gone. */
 class CallerTokens {
@@ -28,18 +28,24 @@ class CallerTokens {
   for(holder: KeyHolder): string {
     const now = Date.now() / 1000;
     const hit = this.byKey.get(holder.keyId);
-    if (hit && hit.expiresAtS - now > TOKEN_TTL_S / 2) return hit.token;
+    if (hit && hit.expiresAtS - now > CALLER_TOKEN_TTL_S / 2) return hit.token;
     const caller: Caller & { role: KeyHolder['role']; keyId: string } = {
       role: holder.role,
       keyId: holder.keyId,
       ...(holder.series && { series: holder.series }),
     };
-    const expiresAtS = Math.floor(now) + TOKEN_TTL_S;
+    const expiresAtS = Math.floor(now) + CALLER_TOKEN_TTL_S;
     const token = signCaller(caller, this.secret, expiresAtS);
     if (this.byKey.size >= 100_000) this.byKey.clear();
     this.byKey.set(holder.keyId, { token, expiresAtS });
     return token;
   }
+}
+
+/** A refusal with Retry-After (429). */
+export interface Throttled {
+  retryAfterS: number;
+  message: string;
 }
 
 export type Verdict =
@@ -76,25 +82,38 @@ export class Authorizer {
   }
 }
 
+/** The path of `url` without its query, normalised as routes are matched (normalizePath). */
 export const pathOf = (url: string): string => {
   const q = url.indexOf('?');
-  return q === -1 ? url : url.slice(0, q);
+  return normalizePath(q === -1 ? url : url.slice(0, q));
 };
 
 /** The gateway's own routes (keys; health and docs are public). Refusals close the connection. */
-export function authenticate(fastify: FastifyInstance, authorizer: Authorizer): void {
+export function authenticate(
+  fastify: FastifyInstance,
+  authorizer: Authorizer,
+  /** Counts a 401 against the client's address; a value: answer 429 instead. */
+  failed: (address: string | undefined) => Promise<Throttled | undefined>,
+): void {
   fastify.addHook('onRequest', (request, reply, done) => {
     const path = pathOf(request.url);
     if (isPublicPath(path)) return done();
     const verdict = authorizer.decide(request.method, path, request.headers);
-    if (!verdict.ok) {
-      void reply
-        .code(verdict.status)
-        .header('connection', 'close')
-        .send(errorBody(verdict.status, verdict.message));
-      return;
+    if (verdict.ok) {
+      authenticated(request).holder = verdict.holder;
+      return done();
     }
-    authenticated(request).holder = verdict.holder;
-    done();
+    const refuse = (status: number, message: string, retryAfterS?: number): void => {
+      if (retryAfterS !== undefined) void reply.header('retry-after', String(retryAfterS));
+      void reply.code(status).header('connection', 'close').send(errorBody(status, message));
+    };
+    if (verdict.status !== 401) return refuse(verdict.status, verdict.message);
+    failed(request.socket.remoteAddress).then(
+      (throttled) =>
+        throttled
+          ? refuse(429, throttled.message, throttled.retryAfterS)
+          : refuse(401, verdict.message),
+      (error: Error) => done(error),
+    );
   });
 }

@@ -6,7 +6,7 @@ import {
   Role,
   ROLES,
 } from '@iot/contracts';
-import { hash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 
 /** A stored key as listed: never the secret. */
 export interface ApiKey {
@@ -35,8 +35,6 @@ export function generateKey(): { id: string; key: string } {
   const id = randomBytes(6).toString('hex');
   return { id, key: `iot_${id}_${randomBytes(32).toString('base64url')}` };
 }
-
-export const keyDigest = (key: string): Buffer => hash('sha256', key, 'buffer');
 
 /** The id inside a well-formed key (MQTT brokers use it as the username). */
 export function keyIdOf(key: string): string | undefined {

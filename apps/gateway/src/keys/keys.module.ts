@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DynsecConfig } from '../mqtt/dynsec.config';
-import { KeyCache } from './key-cache';
+import { KeyCache } from '@iot/keys';
 import { KeysController } from './keys.controller';
 import { KeysRepository } from './keys.repository';
 import { KeysService } from './keys.service';

@@ -1,22 +1,14 @@
 import { Queryable } from '@iot/database';
 import { Role } from '@iot/contracts';
+import { findKeyChangesSince, KeyChange, KeyChanges } from '@iot/keys';
 import { ApiKey } from './api-key';
-
-/** A key as the gateway's cache holds it. */
-export interface KeyChange {
-  id: string;
-  role: Role;
-  series: string[] | null;
-  keyHash: Buffer;
-  revoked: boolean;
-}
 
 const LISTED = `id, role, nombre, series,
   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt",
   to_char(revoked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "revokedAt"`;
 
 /** Queries on `api_key`; plain pg so the keys CLI uses it without Nest. */
-export class KeysRepository {
+export class KeysRepository implements KeyChanges {
   constructor(private readonly db: Queryable) {}
 
   async insert(
@@ -62,24 +54,7 @@ export class KeysRepository {
     return rows[0].n;
   }
 
-  /**
-   * Keys changed by transactions from `horizon` on ('0': every key), and the
-   * horizon for the next call: the oldest transaction running now. A change
-   * not yet committed is read again next time, never skipped.
-   */
-  async findChangedSince(horizon: string): Promise<{ changes: KeyChange[]; next: string }> {
-    // one statement: the rows and the horizon come from the same snapshot
-    const { rows } = await this.db.query<KeyChange & { next: string }>(
-      `SELECT s.next, k.* FROM (SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS next) s
-       LEFT JOIN LATERAL (
-         SELECT id, role, series, key_hash AS "keyHash", revoked_at IS NOT NULL AS revoked
-         FROM api_key WHERE changed_xid >= $1::xid8 ORDER BY changed_xid
-       ) k ON true`,
-      [horizon],
-    );
-    return {
-      changes: rows.filter((r) => r.id !== null).map(({ next: _, ...change }) => change),
-      next: rows[0].next,
-    };
+  findChangedSince(horizon: string): Promise<{ changes: KeyChange[]; next: string }> {
+    return findKeyChangesSince(this.db, horizon);
   }
 }

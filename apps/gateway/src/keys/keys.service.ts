@@ -3,7 +3,8 @@ import { inTransaction } from '@iot/database';
 import type { Pool } from 'pg';
 import { Dynsec } from '../mqtt/dynsec';
 import { DynsecConfig } from '../mqtt/dynsec.config';
-import { ApiKey, checkNewKey, generateKey, keyDigest } from './api-key';
+import { keyDigest } from '@iot/keys';
+import { ApiKey, checkNewKey, generateKey } from './api-key';
 import { KeysRepository } from './keys.repository';
 
 export class KeyNotFoundError extends DomainError {

@@ -1,8 +1,8 @@
 import { Role } from '@iot/contracts';
 import { errorBody } from '@iot/http';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import { authenticated } from '../auth/caller.hook';
-import { KeyHolder } from '../keys/key-cache';
+import { authenticated, Throttled } from '../auth/caller.hook';
+import { KeyHolder } from '@iot/keys';
 import { Limit, RateLimiter } from './rate-limiter';
 
 /**
@@ -14,13 +14,32 @@ export async function admit(
   limiter: RateLimiter,
   limits: Record<Role, Limit>,
   holder: KeyHolder,
-): Promise<{ retryAfterS: number; message: string } | undefined> {
+): Promise<Throttled | undefined> {
   const limit = limits[holder.role];
   const decision = await limiter.take(holder.keyId, limit);
   if (decision.allowed) return undefined;
   return {
     retryAfterS: decision.retryAfterS,
     message: `rate limit of ${limit.perMinute} requests per minute exceeded`,
+  };
+}
+
+/**
+ * A request refused for its key (401) takes a token from its client
+ * address' failure bucket: a client that keeps guessing keys gets 429 with
+ * Retry-After instead, on every instance when the limiter is Redis. Known
+ * keys never touch these buckets. Undefined: answer the 401.
+ */
+export async function failedAuthentication(
+  limiter: RateLimiter,
+  limit: Limit,
+  address: string | undefined,
+): Promise<Throttled | undefined> {
+  const decision = await limiter.take(`auth-failures:${address ?? 'unknown'}`, limit);
+  if (decision.allowed) return undefined;
+  return {
+    retryAfterS: decision.retryAfterS,
+    message: `too many failed authentications from this address (${limit.perMinute} per minute)`,
   };
 }
 

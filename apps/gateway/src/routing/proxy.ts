@@ -4,18 +4,15 @@ import { CALLER_HEADER, counter, errorBody, histogram } from '@iot/http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline, Readable } from 'node:stream';
 import { Dispatcher, Pool } from 'undici';
-import { Authorizer, pathOf } from '../auth/caller.hook';
+import { Authorizer, pathOf, Throttled } from '../auth/caller.hook';
 import { admit } from '../limits/rate-limit.hook';
 import { Limit, RateLimiter } from '../limits/rate-limiter';
-import { Role } from '@iot/contracts';
+import { INTERNAL_ROUTES, Role } from '@iot/contracts';
 import { LazyBody } from './lazy-body';
 import { routeOf } from './routes';
 import { Upstreams } from './upstreams';
 
 export const SERVICES = ['dispositivo', 'facturacion'] as const;
-
-/** Internal routes: served to facturacion directly, never from outside through the gateway. */
-const INTERNAL = new Set(['/api/dispositivo/exportacion']);
 
 /** Methods a client may safely see twice (RFC 9110): retried on another instance. */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
@@ -95,6 +92,8 @@ export interface ProxyOptions {
   upstreams: Upstreams;
   authorizer: Authorizer;
   limiter: RateLimiter;
+  /** Counts a 401 against the client's address; a value: answer 429 instead. */
+  failed: (address: string | undefined) => Promise<Throttled | undefined>;
   limits: Record<Role, Limit>;
   timeoutMs: number;
 }
@@ -157,10 +156,17 @@ export class Proxy {
     state: { upstream?: string },
   ): Promise<void> {
     const method = req.method ?? 'GET';
-    const path = pathOf(req.url ?? '/');
+    const url = req.url ?? '/';
+    const path = pathOf(url);
     const verdict = this.options.authorizer.decide(method, path, req.headers);
-    if (!verdict.ok) return this.reply(res, verdict.status, verdict.message, true);
-    if (INTERNAL.has(path)) return this.reply(res, 404, `Cannot ${method} ${path}`);
+    if (!verdict.ok) {
+      const throttled =
+        verdict.status === 401 ? await this.options.failed(req.socket.remoteAddress) : undefined;
+      if (!throttled) return this.reply(res, verdict.status, verdict.message, true);
+      res.setHeader('retry-after', String(throttled.retryAfterS));
+      return this.reply(res, 429, throttled.message, true);
+    }
+    if (INTERNAL_ROUTES.has(path)) return this.reply(res, 404, `Cannot ${method} ${path}`);
     const throttled = await admit(this.options.limiter, this.options.limits, verdict.holder);
     if (throttled) {
       res.setHeader('retry-after', String(throttled.retryAfterS));
@@ -178,6 +184,9 @@ export class Proxy {
       }
     }
     const headers = this.forwardHeaders(req, requestId, verdict.callerToken);
+    // the instance routes the path that was checked, not another spelling of it
+    const query = url.indexOf('?');
+    const forwardedPath = query === -1 ? path : path + url.slice(query);
     const tried = new Set<string>();
     // a client that leaves mid-answer: the instance's answer is dropped (no AbortController
     // per request: its signal plumbing cost as much as the key check, measured)
@@ -195,7 +204,7 @@ export class Proxy {
       try {
         answer = await this.pool(instance.url).request({
           method: method,
-          path: req.url ?? '/',
+          path: forwardedPath,
           headers,
           body: body ?? (hasBody ? new LazyBody(req) : null),
           headersTimeout: this.options.timeoutMs,

@@ -2,8 +2,8 @@ import { createLogger, createRegistry } from '@iot/common';
 import type { FastifyInstance } from 'fastify';
 import { Authorizer, authenticate } from '../auth/caller.hook';
 import { GatewayConfig } from '../config';
-import { KeyCache } from '../keys/key-cache';
-import { rateLimitHook } from '../limits/rate-limit.hook';
+import { KeyCache } from '@iot/keys';
+import { failedAuthentication, rateLimitHook } from '../limits/rate-limit.hook';
 import { MemoryRateLimiter, RedisRateLimiter } from '../limits/rate-limiter';
 import { Proxy } from './proxy';
 import { Upstreams } from './upstreams';
@@ -25,10 +25,13 @@ export function mountRoutes(
   });
   const authorizer = new Authorizer(keys, config.gatewaySecret);
   const limiter = config.redisUrl ? new RedisRateLimiter(config.redisUrl) : new MemoryRateLimiter();
+  const failed = (address: string | undefined) =>
+    failedAuthentication(limiter, config.authFailures, address);
   const proxy = new Proxy({
     upstreams,
     authorizer,
     limiter,
+    failed,
     limits: config.rateLimits,
     timeoutMs: config.upstream.timeoutMs,
   });
@@ -38,7 +41,7 @@ export function mountRoutes(
   });
 
   const access = createLogger('access');
-  authenticate(fastify, authorizer);
+  authenticate(fastify, authorizer, failed);
   fastify.addHook('onRequest', rateLimitHook(limiter, config.rateLimits));
   fastify.addHook('onResponse', (request, reply, done) => {
     access.info({

@@ -10,6 +10,11 @@ export interface ServiceConfig {
   apiKeys: string[];
   /** Shared with the gateway: signs (gateway) or verifies (services) the caller header. */
   gatewaySecret?: string;
+  /**
+   * Services: the gateway's key store (its database). Set: a caller token must
+   * name a key that is active there, with the role the token claims.
+   */
+  keysDatabaseUrl?: string;
   log: LogConfig;
   http: HttpLimits;
   /** `GET /metrics` on this port (no key: keep it internal); undefined: no metrics server. */
@@ -23,6 +28,8 @@ export interface HttpLimits {
   requestTimeoutMs: number;
   /** An idle keep-alive connection is closed after this. */
   keepAliveTimeoutMs: number;
+  /** A connection on which no byte moves either way for this long is closed (a client that stopped reading). */
+  idleTimeoutMs: number;
   /** After SIGTERM, requests in flight get this long; then the connections left are cut. */
   shutdownGraceMs: number;
 }
@@ -53,11 +60,15 @@ export function readServiceConfig(
     port: env.port(service.portVar, service.defaultPort),
     apiKeys: service.gateway ? [] : env.list('API_KEYS', checkApiKey),
     gatewaySecret: env.optionalString('GATEWAY_SECRET'),
+    keysDatabaseUrl: service.gateway
+      ? undefined
+      : env.optionalUrl('GATEWAY_DATABASE_URL', ['postgres:', 'postgresql:']),
     metricsPort: env.optionalString('METRICS_PORT') ? env.port('METRICS_PORT', 0) : undefined,
     log: { service: service.name, level: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info') },
     http: {
       requestTimeoutMs: env.int('HTTP_REQUEST_TIMEOUT_MS', 30_000, { min: 100, max: 600_000 }),
       keepAliveTimeoutMs: env.int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 72_000, { min: 100 }),
+      idleTimeoutMs: env.int('HTTP_IDLE_TIMEOUT_MS', 60_000, { min: 100, max: 3_600_000 }),
       shutdownGraceMs: env.int('SHUTDOWN_GRACE_MS', 10_000, { min: 0, max: 600_000 }),
     },
     registry: readRegistryConfig(env, host),

@@ -3,6 +3,7 @@ import { CreateLecturaRechazada1732924800000 } from './1732924800000-CreateLectu
 import { RechazadaBytea1733011200000 } from './1733011200000-RechazadaBytea';
 import { LecturaXid1733097600000 } from './1733097600000-LecturaXid';
 import { MqttSession1733184000000 } from './1733184000000-MqttSession';
+import { ValorEnRango1733270400000 } from './1733270400000-ValorEnRango';
 
 /** In order; TypeORM records each in the `migrations` table. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   RechazadaBytea1733011200000,
   LecturaXid1733097600000,
   MqttSession1733184000000,
+  ValorEnRango1733270400000,
 ];

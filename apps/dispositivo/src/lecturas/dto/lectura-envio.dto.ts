@@ -1,8 +1,23 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IDENTIFIER_PATTERN, NUMERO_SERIE_MAX_LENGTH, NUMERO_SERIE_PATTERN } from '@iot/contracts';
 import { Transform } from 'class-transformer';
-import { IsDate, IsDefined, IsNumber, IsString, Matches, MaxLength } from 'class-validator';
-import { ESTAMPA_TIEMPO_FORMATO, parseEstampaTiempo } from '@iot/contracts';
+import {
+  IsDate,
+  IsDefined,
+  IsNumber,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import {
+  ESTAMPA_TIEMPO_FORMATO,
+  parseEstampaTiempo,
+  VALOR_VARIABLE_MAX_ABS,
+  VALOR_VARIABLE_RANGO,
+  valorEnRango,
+} from '@iot/contracts';
 import { parseValorVariable } from '../lectura';
 
 const REQUIRED = { message: 'is required' };
@@ -54,8 +69,15 @@ export class LecturaEnvioDto {
   @Transform(({ value }: { value: unknown }) => parseEstampaTiempo(value) ?? value)
   estampaTiempo!: Date;
 
-  @ApiProperty({ oneOf: [{ type: 'number' }, { type: 'string' }], example: 220.5 })
+  @ApiProperty({
+    oneOf: [{ type: 'number' }, { type: 'string' }],
+    example: 220.5,
+    minimum: -VALOR_VARIABLE_MAX_ABS,
+    maximum: VALOR_VARIABLE_MAX_ABS,
+  })
   @IsDefined(REQUIRED)
+  @Max(VALOR_VARIABLE_MAX_ABS, { message: VALOR_VARIABLE_RANGO })
+  @Min(-VALOR_VARIABLE_MAX_ABS, { message: VALOR_VARIABLE_RANGO })
   @IsNumber({}, { message: 'must be a finite number (JSON number or numeric string)' })
   @Transform(({ value }: { value: unknown }) => parseValorVariable(value) ?? value)
   valorVariable!: number;
@@ -81,5 +103,6 @@ export function lecturaValidaRapida(raw: unknown): LecturaEnvioDto | undefined {
   const estampaTiempo = parseEstampaTiempo(r.estampaTiempo);
   const valorVariable = parseValorVariable(r.valorVariable);
   if (estampaTiempo === undefined || valorVariable === undefined) return undefined;
+  if (!valorEnRango(valorVariable)) return undefined;
   return { nombreVariable, numeroSerie, estampaTiempo, valorVariable };
 }

@@ -1,0 +1,2 @@
+export * from './key-cache';
+export * from './key-changes';
