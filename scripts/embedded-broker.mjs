@@ -14,6 +14,8 @@
 // `iot/sensors4387t5`), subscribes to nothing, and is disconnected within
 // KEYS_REFRESH_MS once its key is revoked: the rules Mosquitto's
 // dynamic-security plugin applies in production. Prints "ready <port>".
+// The topic layout and the key store come from the built libs (npm start and
+// the tests build first), so this broker and the apps cannot drift apart.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import net from 'node:net';
@@ -21,6 +23,8 @@ import { join } from 'node:path';
 import { Aedes } from 'aedes';
 import pg from 'pg';
 import { JournaledPersistence } from './broker-journal.mjs';
+import { mayPublish } from '../dist/libs/contracts/src/topics.js';
+import { findActiveKeyIds, findDeviceLogin } from '../dist/libs/keys/src/device-logins.js';
 
 const port = Number(process.env.MQTT_BROKER_PORT ?? 11883);
 const host = process.env.MQTT_BROKER_HOST ?? '127.0.0.1';
@@ -39,24 +43,6 @@ const sameSecret = (a, b) => {
   const y = createHash('sha256').update(b).digest();
   return timingSafeEqual(x, y);
 };
-
-/** The device key behind a login, or undefined. */
-async function deviceKey(username, password) {
-  const digest = createHash('sha256').update(password).digest();
-  const { rows } = await keysDb.query(
-    `SELECT id, series FROM api_key
-     WHERE key_hash = $1 AND revoked_at IS NULL AND role = 'dispositivo'`,
-    [digest],
-  );
-  return rows[0]?.id === username ? { keyId: rows[0].id, series: rows[0].series } : undefined;
-}
-
-function devicePublishes(device, topic) {
-  const levels = topic.split('/');
-  const serial = levels.length === 3 && levels[0] === 'dispositivos' && levels[2] === 'lecturas';
-  if (device.series) return serial && device.series.includes(levels[1]);
-  return serial || topic === 'iot/sensors4387t5';
-}
 
 /**
  * Topics aedes mishandles or MQTT forbids: an empty level (aedes 1.2 then
@@ -78,7 +64,7 @@ const broker = await Aedes.createBroker({
     const secret = password?.toString() ?? '';
     if (user && username === user) return done(null, sameSecret(secret, pass ?? ''));
     if (!keysDb) return done(null, !user);
-    deviceKey(username ?? '', secret).then(
+    findDeviceLogin(keysDb, username ?? '', secret).then(
       (device) => {
         client.device = device;
         done(null, device !== undefined);
@@ -92,7 +78,7 @@ const broker = await Aedes.createBroker({
     if (packet.topic.startsWith('$SYS')) return done(new Error('$SYS topics are reserved'));
     const problem = topicProblem(packet.topic);
     if (problem) return done(new Error(problem));
-    if (client.device && !devicePublishes(client.device, packet.topic)) {
+    if (client.device && !mayPublish(client.device.series, packet.topic)) {
       return done(new Error(`not allowed to publish to ${packet.topic}`));
     }
     // on disk before aedes writes the PUBACK
@@ -121,11 +107,10 @@ if (keysDb) {
   const sweep = async () => {
     const devices = Object.values(broker.clients).filter((c) => c.device);
     if (devices.length === 0) return;
-    const { rows } = await keysDb.query(
-      `SELECT id FROM api_key WHERE id = ANY($1) AND revoked_at IS NULL`,
-      [devices.map((c) => c.device.keyId)],
+    const active = await findActiveKeyIds(
+      keysDb,
+      devices.map((c) => c.device.keyId),
     );
-    const active = new Set(rows.map((r) => r.id));
     for (const c of devices) if (!active.has(c.device.keyId)) c.close();
   };
   const loop = () =>

@@ -9,7 +9,7 @@
 import { configureLogging, DomainError, InvalidInputError } from '@iot/common';
 import { parseArgs } from 'node:util';
 import { MQTT_DEFAULT_TOPICS } from '../apps/dispositivo/src/mqtt/mqtt.config';
-import { GATEWAY_DATABASE, openKeyStore } from './key-store';
+import { GATEWAY_DATABASE, openKeyStore } from '@iot/keys';
 import { appDatabaseUrl, postgresServer } from './services';
 
 const USAGE = `usage: npm run keys -- create --role dispositivo|facturacion|admin [--serie S]... [--nombre N]

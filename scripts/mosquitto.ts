@@ -5,7 +5,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
-import { Dynsec } from '../apps/gateway/src/mqtt/dynsec';
+import { Dynsec } from '@iot/keys';
 import { MQTT_DEFAULT_TOPICS } from '../apps/dispositivo/src/mqtt/mqtt.config';
 
 export interface Broker {

@@ -13,6 +13,7 @@
  * own login: username = its id). `--json`: no progress line, the summary as
  * one JSON line (what the benchmark reads). Exit 1 when anything failed.
  */
+import { deviceTopic } from '@iot/contracts';
 import { SingleBar } from 'cli-progress';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -132,7 +133,7 @@ async function mqttSender(o: Options): Promise<{ send: Send; close(): Promise<vo
     send: async (device, reading, serie) => {
       const { numeroSerie: _, ...payload } = reading;
       await clients[device % clients.length].publishAsync(
-        `dispositivos/${serie}/lecturas`,
+        deviceTopic(serie),
         JSON.stringify(payload),
         { qos: 1 },
       );

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { GATEWAY_DATABASE, openKeyStore } from './key-store';
+import { GATEWAY_DATABASE, openKeyStore } from '@iot/keys';
 import { APPS, appDatabaseUrl, postgresServer } from './services';
 import { Supervised } from './supervisor';
 

@@ -5,7 +5,7 @@ import { freePort, runNode, waitHttp } from '../lib/processes';
 import { ReadingFactory } from '../lib/readings';
 import { median, ratio, saveResult } from '../lib/report';
 import { migrations as gatewayMigrations } from '../../apps/gateway/src/database/migrations';
-import { openKeyStore } from '../../scripts/key-store';
+import { openKeyStore } from '@iot/keys';
 import { BenchContext, startDispositivo } from './http-ingestion';
 
 interface Round {

@@ -1,4 +1,4 @@
-import { typeOrmOptions } from '@iot/database';
+import { pgPool, typeOrmOptions } from '@iot/database';
 import { DataSource } from 'typeorm';
 import { migrations } from '../../apps/facturacion/src/database/migrations';
 import { VariablesFacturadasRepository } from '../../apps/facturacion/src/sincronizacion/variables-facturadas.repository';
@@ -25,7 +25,7 @@ describe('facturacion: variable tables created concurrently', () => {
   });
 
   it('keeps every variable in the view when eight are created at once, each once', async () => {
-    const repository = new VariablesFacturadasRepository(source);
+    const repository = new VariablesFacturadasRepository(pgPool(source));
     const names = ['a1', 'b2', 'c3', 'd4', 'e5', 'f6', 'g7', 'h8'];
     // each name twice: the second creator of a name must find it created, not fail
     await Promise.all([...names, ...names].map((n) => repository.ensureTable(n)));

@@ -6,7 +6,7 @@ import { TEST_API_KEY, voltaje } from '../support/dispositivo';
 import { createTestKeyStore, TEST_GATEWAY_SECRET, TestKeyStore } from '../support/gateway';
 import { http } from '../support/http';
 import { waitFor } from '../support/wait';
-import { keyIdOf } from '../../apps/gateway/src/keys/api-key';
+import { keyIdOf } from '@iot/contracts';
 
 const reading = voltaje;
 

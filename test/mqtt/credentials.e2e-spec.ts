@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { connectAsync, MqttClient } from 'mqtt';
 import { MQTT_DEFAULT_TOPICS } from '../../apps/dispositivo/src/mqtt/mqtt.config';
-import { Dynsec } from '../../apps/gateway/src/mqtt/dynsec';
+import { Dynsec } from '@iot/keys';
 import { createTestKeyStore, TestKeyStore } from '../support/gateway';
 import {
   Broker,

@@ -1,7 +1,6 @@
 import { Client } from 'pg';
-import { keyDigest } from '@iot/keys';
-import { KeysService } from '../../apps/gateway/src/keys/keys.service';
-import { openKeyStore } from '../../scripts/key-store';
+import { keyDigest } from '@iot/contracts';
+import { KeysService, openKeyStore } from '@iot/keys';
 import { createTestDatabase } from './database';
 import { TEST_API_KEY } from './dispositivo';
 

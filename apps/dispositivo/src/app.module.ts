@@ -1,6 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { typeOrmOptions } from '@iot/database';
+import { DatabaseModule, typeOrmOptions } from '@iot/database';
 import { HealthModule, RegistrationModule } from '@iot/http';
 import { DispositivoConfig } from './config';
 import { migrations } from './database/migrations';
@@ -18,7 +17,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        TypeOrmModule.forRoot(typeOrmOptions(config.database, config.log.service, migrations)),
+        DatabaseModule.forRoot(typeOrmOptions(config.database, config.log.service, migrations)),
         lecturas,
         RechazadasModule,
         ExportacionModule,
@@ -27,8 +26,8 @@ export class AppModule {
         // the broker is a detail, not readiness: a broker outage must not take HTTP ingestion out of rotation
         HealthModule.forRoot({
           database: true,
+          imports: mqtt && [mqtt],
           details: mqtt && {
-            imports: [mqtt],
             inject: [MqttIngestor],
             useFactory: (ingestor: MqttIngestor) => () => ({ mqtt: ingestor.status() }),
           },

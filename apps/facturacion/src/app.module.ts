@@ -1,6 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { typeOrmOptions } from '@iot/database';
+import { DatabaseModule, typeOrmOptions } from '@iot/database';
 import { HealthModule, RegistrationModule } from '@iot/http';
 import { FacturacionConfig } from './config';
 import { migrations } from './database/migrations';
@@ -15,15 +14,15 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        TypeOrmModule.forRoot(typeOrmOptions(config.database, config.log.service, migrations)),
+        DatabaseModule.forRoot(typeOrmOptions(config.database, config.log.service, migrations)),
         sync,
         VariablesModule.forRoot(config.consultas),
         RegistrationModule.forRoot({ name: 'facturacion', registry: config.registry }),
         // dispositivo being down degrades the pull, not facturacion's readiness: staff queries still work
         HealthModule.forRoot({
           database: true,
+          imports: [sync],
           details: {
-            imports: [sync],
             inject: [SincronizacionService],
             useFactory: (s: SincronizacionService) => () => ({ sincronizacion: s.status() }),
           },

@@ -1,7 +1,7 @@
 import { EnvReader, readServiceConfig, ServiceConfig } from '@iot/common';
 import { Role, ROLES } from '@iot/contracts';
 import { DatabaseConfig, readDatabaseConfig } from '@iot/database';
-import { DynsecConfig, readDynsecConfig } from './mqtt/dynsec.config';
+import { DynsecConfig, readDynsecConfig } from '@iot/keys';
 
 export interface GatewayConfig extends ServiceConfig {
   /** `ms_gateway`: the stored API keys. */
@@ -71,3 +71,6 @@ export function loadGatewayConfig(source: NodeJS.ProcessEnv = process.env): Gate
   env.done();
   return config;
 }
+
+/** The gateway's validated config, as a provider. */
+export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

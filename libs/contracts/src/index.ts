@@ -4,3 +4,5 @@ export * from './exportacion';
 export * from './estampa-tiempo';
 export * from './caller';
 export * from './routes';
+export * from './api-key-format';
+export * from './topics';

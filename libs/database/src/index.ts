@@ -4,3 +4,4 @@ export * from './identifiers';
 export * from './transient-errors';
 export * from './typeorm-options';
 export * from './transactions';
+export * from './database.module';

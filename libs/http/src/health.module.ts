@@ -25,14 +25,18 @@ type Details = () => Record<string, unknown>;
 export interface HealthOptions {
   /** Ready only while the app's TypeORM connection answers a ping. */
   database: boolean;
+  /** Modules whose providers `readiness` and `details` inject. */
+  imports?: ModuleMetadata['imports'];
   /** Further readiness checks (an indicator reporting `down` makes ready 503). */
-  readiness?: () => HealthIndicatorFunction[];
+  readiness?: {
+    inject?: unknown[];
+    useFactory: (...deps: never[]) => HealthIndicatorFunction[];
+  };
   /**
    * What an operator wants to see but must not take the app out of rotation
    * (broker connections, counters): reported under `components`, never a 503.
    */
   details?: {
-    imports?: ModuleMetadata['imports'];
     inject?: unknown[];
     useFactory: (...deps: never[]) => Details;
   };
@@ -88,18 +92,18 @@ class HealthController {
 export class HealthModule {
   /** Public `GET /health/live`, `/health/ready` and `/health` (= ready). */
   static forRoot(options: HealthOptions): DynamicModule {
-    const details = options.details;
+    const { details, readiness } = options;
     return {
       module: HealthModule,
-      imports: [TerminusModule.forRoot({ logger: false }), ...(details?.imports ?? [])],
+      imports: [TerminusModule.forRoot({ logger: false }), ...(options.imports ?? [])],
       controllers: [HealthController],
       providers: [
         {
           provide: READINESS,
-          inject: [TypeOrmHealthIndicator],
-          useFactory: (db: TypeOrmHealthIndicator) => [
+          inject: [TypeOrmHealthIndicator, ...((readiness?.inject ?? []) as never[])],
+          useFactory: (db: TypeOrmHealthIndicator, ...deps: never[]) => [
             ...(options.database ? [() => db.pingCheck('database', { timeout: 2000 })] : []),
-            ...(options.readiness?.() ?? []),
+            ...(readiness?.useFactory(...deps) ?? []),
           ],
         },
         {

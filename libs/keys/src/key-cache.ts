@@ -1,6 +1,6 @@
 import { createLogger, RateLimitedLog } from '@iot/common';
-import { Role } from '@iot/contracts';
-import { KeyChanges, keyDigest } from './key-changes';
+import { keyDigest, Role } from '@iot/contracts';
+import { KeyChanges } from './key-changes';
 
 /** A key the gateway accepts. */
 export interface KeyHolder {

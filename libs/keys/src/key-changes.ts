@@ -1,9 +1,5 @@
 import { Role } from '@iot/contracts';
 import type { Queryable } from '@iot/database';
-import { hash } from 'node:crypto';
-
-/** How a key is kept in the store: its SHA-256 (the key itself is shown once, never stored). */
-export const keyDigest = (key: string): Buffer => hash('sha256', key, 'buffer');
 
 /** A key as the caches hold it. */
 export interface KeyChange {

@@ -1,7 +1,6 @@
-import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { pgPool } from '@iot/database';
-import { DataSource } from 'typeorm';
+import { Inject, Injectable } from '@nestjs/common';
+import { Pool } from 'pg';
+
 import { LecturaGuardada } from '../lecturas/lectura';
 import { ExportCursor } from './export-cursor';
 
@@ -54,14 +53,14 @@ const aExportada = (f: Fila): LecturaExportada => ({
 
 @Injectable()
 export class ExportacionRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(@Inject(Pool) private readonly pool: Pool) {}
 
   /**
    * The oldest transaction still running (or the next to start): every
    * transaction below it has finished, so rows below it can no longer appear.
    */
   async findHorizon(): Promise<string> {
-    const { rows } = await pgPool(this.db).query<{ h: string }>(
+    const { rows } = await this.pool.query<{ h: string }>(
       'SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS h',
     );
     return rows[0].h;
@@ -79,7 +78,7 @@ export class ExportacionRepository {
     horizon: string,
     limit: number,
   ): Promise<PaginaExportada> {
-    const { rows } = await pgPool(this.db).query<{ linea: string; xid_texto: string; id: string }>({
+    const { rows } = await this.pool.query<{ linea: string; xid_texto: string; id: string }>({
       name: 'lectura_export_lines',
       text: `SELECT ${LINEA} AS linea, xid::text AS xid_texto, id FROM lectura
        WHERE xid < $1::xid8 AND (xid, id) > ($2::xid8, $3::bigint)
@@ -103,7 +102,7 @@ export class ExportacionRepository {
     variables: string[],
     after: ExportCursor,
   ): Promise<{ pendientes: number; retrasoSegundos: number }> {
-    const { rows } = await pgPool(this.db).query<{ n: number; s: number | null }>({
+    const { rows } = await this.pool.query<{ n: number; s: number | null }>({
       name: 'lectura_export_lag',
       text: `SELECT count(*)::int AS n,
          extract(epoch FROM now() - min(recibida_en))::float8 AS s
@@ -121,7 +120,7 @@ export class ExportacionRepository {
     afterId: number,
     limit: number,
   ): Promise<LecturaExportada[]> {
-    const { rows } = await pgPool(this.db).query<Fila>({
+    const { rows } = await this.pool.query<Fila>({
       name: 'lectura_newer_than',
       text: `SELECT ${COLUMNAS} FROM lectura WHERE nombre_variable = $1 AND id > $2
        ORDER BY id LIMIT $3`,

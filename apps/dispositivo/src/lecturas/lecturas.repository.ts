@@ -1,12 +1,10 @@
 import type { Cursor } from '@iot/common';
-import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { Inject, Injectable } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { PoolClient } from 'pg';
+import { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { DataSource } from 'typeorm';
-import { inTransaction, pgPool, Queryable } from '@iot/database';
+import { inTransaction, Queryable } from '@iot/database';
 import type { Rechazada } from '../rechazadas/rechazada';
 import { insertRechazadasSql, rechazadasParams } from '../rechazadas/rechazadas.repository';
 import { Lectura, LecturaGuardada } from './lectura';
@@ -53,16 +51,16 @@ export class LecturasRepository {
    */
   private secuenciaId?: string;
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(@Inject(Pool) private readonly pool: Pool) {}
 
   /** The pool: a single statement there commits on its own. */
   get autocommit(): Queryable {
-    return pgPool(this.db);
+    return this.pool;
   }
 
   /** BEGIN … COMMIT on one pooled connection (discarded if it failed mid-statement). */
   inTransaction<T>(work: (tx: PoolClient) => Promise<T>): Promise<T> {
-    return inTransaction(pgPool(this.db), work);
+    return inTransaction(this.pool, work);
   }
 
   /**
@@ -190,7 +188,7 @@ export class LecturasRepository {
       );
     }
     params.push(c.limite);
-    const filas: Fila[] = await this.db.query(
+    const { rows: filas } = await this.pool.query<Fila>(
       `SELECT ${COLUMNAS} FROM lectura WHERE ${where.join(' AND ')}
        ORDER BY estampa_tiempo, id LIMIT $${params.length}`,
       params,

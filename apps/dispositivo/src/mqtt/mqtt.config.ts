@@ -1,4 +1,5 @@
 import { EnvReader } from '@iot/common';
+import { DEFAULT_TOPICS } from '@iot/contracts';
 import { hostname } from 'node:os';
 import { TopicosLectura } from '../lecturas/mensaje-mqtt';
 
@@ -23,7 +24,7 @@ export interface MqttConfig {
 }
 export const MQTT_CONFIG = Symbol('MQTT_CONFIG');
 
-export const MQTT_DEFAULT_TOPICS = 'iot/sensors4387t5,dispositivos/+/lecturas';
+export const MQTT_DEFAULT_TOPICS = DEFAULT_TOPICS.join(',');
 
 /** MQTT ingestion is on when MQTT_URL is set (`npm start` sets it to its embedded broker). */
 export function readMqttConfig(env: EnvReader): MqttConfig | undefined {

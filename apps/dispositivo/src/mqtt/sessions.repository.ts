@@ -1,7 +1,6 @@
-import { inTransaction, pgPool } from '@iot/database';
-import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { inTransaction } from '@iot/database';
+import { Inject, Injectable } from '@nestjs/common';
+import { Pool } from 'pg';
 
 export interface OrphanSession {
   clientId: string;
@@ -11,7 +10,7 @@ export interface OrphanSession {
 /** The instances consuming the shared group, by heartbeat (table mqtt_session). */
 @Injectable()
 export class MqttSessionsRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(@Inject(Pool) private readonly pool: Pool) {}
 
   /**
    * This instance is alive with `connections` connections; resolves with how
@@ -19,7 +18,7 @@ export class MqttSessionsRepository {
    * row to drain this id's sessions (see adoptIfOrphaned).
    */
   async heartbeat(clientId: string, connections: number): Promise<number> {
-    const { rows } = await pgPool(this.db).query<{ previous: number | null }>(
+    const { rows } = await this.pool.query<{ previous: number | null }>(
       `WITH previous AS (SELECT connections FROM mqtt_session WHERE client_id = $1)
        INSERT INTO mqtt_session (client_id, connections) VALUES ($1, $2)
        ON CONFLICT (client_id) DO UPDATE SET connections = EXCLUDED.connections, seen_at = now()
@@ -31,7 +30,7 @@ export class MqttSessionsRepository {
 
   /** Instances not heard from for `afterS` seconds, oldest first. */
   async findOrphans(afterS: number): Promise<OrphanSession[]> {
-    const { rows } = await pgPool(this.db).query<{ client_id: string; connections: number }>(
+    const { rows } = await this.pool.query<{ client_id: string; connections: number }>(
       `SELECT client_id, connections FROM mqtt_session
        WHERE seen_at < now() - make_interval(secs => $1) ORDER BY seen_at`,
       [afterS],
@@ -50,7 +49,7 @@ export class MqttSessionsRepository {
     afterS: number,
     drain: (connections: number) => Promise<void>,
   ): Promise<boolean> {
-    return inTransaction(pgPool(this.db), async (tx) => {
+    return inTransaction(this.pool, async (tx) => {
       const { rows } = await tx.query<{ connections: number }>(
         `SELECT connections FROM mqtt_session
          WHERE client_id = $1 AND seen_at < now() - make_interval(secs => $2)

@@ -1,7 +1,6 @@
-import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { pgPool, Queryable } from '@iot/database';
-import { DataSource } from 'typeorm';
+import { Inject, Injectable } from '@nestjs/common';
+import { Pool } from 'pg';
+import { Queryable } from '@iot/database';
 import { Motivo, Rechazada } from './rechazada';
 
 export interface RechazadaGuardada {
@@ -60,7 +59,7 @@ export function rechazadasParams(rechazadas: Rechazada[]): unknown[] {
 
 @Injectable()
 export class RechazadasRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(@Inject(Pool) private readonly pool: Pool) {}
 
   /** One statement for the dead letters of a flush, on the caller's transaction so they commit with the readings. */
   async insertMany(tx: Queryable, rechazadas: Rechazada[]): Promise<void> {
@@ -70,12 +69,12 @@ export class RechazadasRepository {
 
   /** Outside any flush (the message's readings could not be written at all). */
   async insertAlone(rechazada: Rechazada): Promise<void> {
-    await this.insertMany(pgPool(this.db), [rechazada]);
+    await this.insertMany(this.pool, [rechazada]);
   }
 
   /** Newest first, keyset on id. */
   async findPageBefore(antesDe: number | undefined, limite: number): Promise<RechazadaGuardada[]> {
-    const filas: Fila[] = await this.db.query(
+    const { rows: filas } = await this.pool.query<Fila>(
       `SELECT id, topic, payload, payload_bytes, motivo, recibida_en FROM lectura_rechazada
        WHERE $1::bigint IS NULL OR id < $1 ORDER BY id DESC LIMIT $2`,
       [antesDe ?? null, limite],

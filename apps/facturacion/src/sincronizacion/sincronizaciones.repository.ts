@@ -1,7 +1,5 @@
-import { pgPool } from '@iot/database';
-import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { Inject, Injectable } from '@nestjs/common';
+import { Pool } from 'pg';
 
 export type Origen = 'cron' | 'manual';
 export type EstadoSincronizacion = 'en_curso' | 'completada' | 'fallida' | 'interrumpida';
@@ -58,7 +56,7 @@ export interface SyncLock {
 
 @Injectable()
 export class SincronizacionesRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(@Inject(Pool) private readonly pool: Pool) {}
 
   /**
    * The run lock, or undefined when another run (here or on another instance)
@@ -66,7 +64,7 @@ export class SincronizacionesRepository {
    * PostgreSQL drops the connection and the lock with it.
    */
   async tryLock(): Promise<SyncLock | undefined> {
-    const client = await pgPool(this.db).connect();
+    const client = await this.pool.connect();
     const ignore = (): void => undefined; // reported by the batches' own connections
     client.on('error', ignore);
     try {
@@ -90,7 +88,7 @@ export class SincronizacionesRepository {
 
   /** Under the lock: runs still marked en_curso died with their process. */
   async markInterrupted(): Promise<void> {
-    await pgPool(this.db).query(
+    await this.pool.query(
       `UPDATE sincronizacion SET estado = 'interrumpida', terminada_en = now(),
          error = 'the process running it stopped before it finished'
        WHERE estado = 'en_curso'`,
@@ -98,7 +96,7 @@ export class SincronizacionesRepository {
   }
 
   async start(origen: Origen, instancia: string): Promise<number> {
-    const { rows } = await pgPool(this.db).query<{ id: string }>(
+    const { rows } = await this.pool.query<{ id: string }>(
       `INSERT INTO sincronizacion (origen, estado, instancia) VALUES ($1, 'en_curso', $2) RETURNING id`,
       [origen, instancia],
     );
@@ -111,7 +109,7 @@ export class SincronizacionesRepository {
     variables: Record<string, ResultadoVariable>,
     error: string | null,
   ): Promise<void> {
-    await pgPool(this.db).query(
+    await this.pool.query(
       `UPDATE sincronizacion SET estado = $2, terminada_en = now(), variables = $3, error = $4
        WHERE id = $1`,
       [id, estado, JSON.stringify(variables), error],
@@ -119,14 +117,14 @@ export class SincronizacionesRepository {
   }
 
   async findRunning(): Promise<number | undefined> {
-    const { rows } = await pgPool(this.db).query<{ id: string }>(
+    const { rows } = await this.pool.query<{ id: string }>(
       `SELECT id FROM sincronizacion WHERE estado = 'en_curso' ORDER BY id DESC LIMIT 1`,
     );
     return rows.length > 0 ? Number(rows[0].id) : undefined;
   }
 
   async findRecent(limit: number): Promise<Sincronizacion[]> {
-    const { rows } = await pgPool(this.db).query<Fila>(
+    const { rows } = await this.pool.query<Fila>(
       `SELECT * FROM sincronizacion ORDER BY id DESC LIMIT $1`,
       [limit],
     );
@@ -134,10 +132,9 @@ export class SincronizacionesRepository {
   }
 
   async findById(id: number): Promise<Sincronizacion | undefined> {
-    const { rows } = await pgPool(this.db).query<Fila>(
-      `SELECT * FROM sincronizacion WHERE id = $1`,
-      [id],
-    );
+    const { rows } = await this.pool.query<Fila>(`SELECT * FROM sincronizacion WHERE id = $1`, [
+      id,
+    ]);
     return rows.map(aSincronizacion)[0];
   }
 }

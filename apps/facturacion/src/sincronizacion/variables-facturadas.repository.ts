@@ -1,12 +1,10 @@
 import { DomainError } from '@iot/common';
-import { inTransaction, pgPool, Queryable } from '@iot/database';
-import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { inTransaction, Queryable } from '@iot/database';
+import { Inject, Injectable } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { PoolClient } from 'pg';
+import { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { DataSource } from 'typeorm';
 import {
   crearTablaVariableSql,
   tablaVariable,
@@ -28,7 +26,7 @@ export class CursorMovidoError extends DomainError {
 /** The write side of the per-variable tables: creation, cursor, batches. */
 @Injectable()
 export class VariablesFacturadasRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(@Inject(Pool) private readonly pool: Pool) {}
 
   /**
    * Creates the variable's table, catalog row and view entry the first time it
@@ -37,7 +35,7 @@ export class VariablesFacturadasRepository {
   async ensureTable(nombre: string): Promise<string | null> {
     const actual = await this.findCursor(nombre);
     if (actual !== undefined) return actual;
-    await inTransaction(pgPool(this.db), async (tx) => {
+    await inTransaction(this.pool, async (tx) => {
       // one creator at a time: variables are pulled in parallel, and each rebuilds the view
       // from the catalog, which must include the variable another creator just committed
       await tx.query('SELECT pg_advisory_xact_lock($1)', [VIEW_LOCK_KEY]);
@@ -53,10 +51,7 @@ export class VariablesFacturadasRepository {
   }
 
   /** undefined: not billed yet; null: billed, nothing exported yet. */
-  async findCursor(
-    nombre: string,
-    q: Queryable = pgPool(this.db),
-  ): Promise<string | null | undefined> {
+  async findCursor(nombre: string, q: Queryable = this.pool): Promise<string | null | undefined> {
     const { rows } = await q.query<{ cursor: string | null }>(
       `SELECT cursor FROM variable_facturada WHERE nombre = $1`,
       [nombre],
@@ -88,7 +83,7 @@ export class VariablesFacturadasRepository {
     lote: Lote,
     store: (tx: PoolClient) => Promise<number>,
   ): Promise<number> {
-    return inTransaction(pgPool(this.db), async (tx) => {
+    return inTransaction(this.pool, async (tx) => {
       // first: locks the catalog row, so a concurrent writer waits here, then sees the moved cursor
       const moved = await tx.query({
         name: 'variable_cursor_advance',

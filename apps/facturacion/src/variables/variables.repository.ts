@@ -1,8 +1,7 @@
 import { Cursor, InvalidInputError } from '@iot/common';
-import { pgPool } from '@iot/database';
-import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+
+import { Inject, Injectable } from '@nestjs/common';
+import { Pool } from 'pg';
 import { tablaVariable } from './tabla-variable';
 
 export interface VariableFacturada {
@@ -75,10 +74,10 @@ function where(f: Filtro, params: unknown[]): string[] {
 /** The read side of the per-variable tables: what billing staff ask. */
 @Injectable()
 export class VariablesRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(@Inject(Pool) private readonly pool: Pool) {}
 
   async findAll(): Promise<VariableFacturada[]> {
-    const { rows } = await pgPool(this.db).query<{
+    const { rows } = await this.pool.query<{
       nombre: string;
       filas: string;
       primera_lectura: Date | null;
@@ -98,10 +97,9 @@ export class VariablesRepository {
   }
 
   async exists(nombre: string): Promise<boolean> {
-    const { rows } = await pgPool(this.db).query(
-      `SELECT 1 FROM variable_facturada WHERE nombre = $1`,
-      [nombre],
-    );
+    const { rows } = await this.pool.query(`SELECT 1 FROM variable_facturada WHERE nombre = $1`, [
+      nombre,
+    ]);
     return rows.length > 0;
   }
 
@@ -121,7 +119,7 @@ export class VariablesRepository {
       );
     }
     params.push(limit);
-    const { rows } = await pgPool(this.db).query<{
+    const { rows } = await this.pool.query<{
       id_dispositivo: string;
       numero_serie: string;
       estampa_ms: number;
@@ -169,7 +167,7 @@ export class VariablesRepository {
         ? `inicio + $3::interval`
         : `((inicio AT TIME ZONE $2) + $3::interval) AT TIME ZONE $2`;
     try {
-      const { rows } = await pgPool(this.db).query<{
+      const { rows } = await this.pool.query<{
         inicio: Date;
         fin: Date;
         numero_serie?: string;

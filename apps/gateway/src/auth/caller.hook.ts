@@ -10,6 +10,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { KeyCache, KeyHolder } from '@iot/keys';
 import { allows, normalizePath } from '@iot/contracts';
+import type { FailedAuthentications } from '../limits/rate-limit.hook';
 import { isAmbiguousPath, isPublicPath } from './policy';
 
 /** What the auth hook leaves on a request for the rate limiter. */
@@ -92,8 +93,7 @@ export const pathOf = (url: string): string => {
 export function authenticate(
   fastify: FastifyInstance,
   authorizer: Authorizer,
-  /** Counts a 401 against the client's address; a value: answer 429 instead. */
-  failed: (address: string | undefined) => Promise<Throttled | undefined>,
+  failed: FailedAuthentications,
 ): void {
   fastify.addHook('onRequest', (request, reply, done) => {
     const path = pathOf(request.url);
@@ -108,7 +108,7 @@ export function authenticate(
       void reply.code(status).header('connection', 'close').send(errorBody(status, message));
     };
     if (verdict.status !== 401) return refuse(verdict.status, verdict.message);
-    failed(request.socket.remoteAddress).then(
+    failed.record(request.socket.remoteAddress).then(
       (throttled) =>
         throttled
           ? refuse(429, throttled.message, throttled.retryAfterS)

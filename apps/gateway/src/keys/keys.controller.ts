@@ -1,7 +1,6 @@
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
-import { ApiKey } from './api-key';
-import { CreatedKey, KeysService } from './keys.service';
+import { ApiKey, CreatedKey, KeysService } from '@iot/keys';
 
 /** Admin only (the gateway's role policy); the CLI does the same with `npm run keys`. */
 @ApiTags('keys')

@@ -28,19 +28,23 @@ export async function admit(
  * A request refused for its key (401) takes a token from its client
  * address' failure bucket: a client that keeps guessing keys gets 429 with
  * Retry-After instead, on every instance when the limiter is Redis. Known
- * keys never touch these buckets. Undefined: answer the 401.
+ * keys never touch these buckets.
  */
-export async function failedAuthentication(
-  limiter: RateLimiter,
-  limit: Limit,
-  address: string | undefined,
-): Promise<Throttled | undefined> {
-  const decision = await limiter.take(`auth-failures:${address ?? 'unknown'}`, limit);
-  if (decision.allowed) return undefined;
-  return {
-    retryAfterS: decision.retryAfterS,
-    message: `too many failed authentications from this address (${limit.perMinute} per minute)`,
-  };
+export class FailedAuthentications {
+  constructor(
+    private readonly limiter: RateLimiter,
+    private readonly limit: Limit,
+  ) {}
+
+  /** Counts one failure; a value: answer 429 instead of the 401. */
+  async record(address: string | undefined): Promise<Throttled | undefined> {
+    const decision = await this.limiter.take(`auth-failures:${address ?? 'unknown'}`, this.limit);
+    if (decision.allowed) return undefined;
+    return {
+      retryAfterS: decision.retryAfterS,
+      message: `too many failed authentications from this address (${this.limit.perMinute} per minute)`,
+    };
+  }
 }
 
 /** The gateway's own routes; registered after the key check, so only known keys get buckets. */

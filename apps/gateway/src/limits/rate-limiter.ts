@@ -13,6 +13,9 @@ export interface Decision {
   retryAfterS: number;
 }
 
+/** The provider token of the gateway's one RateLimiter. */
+export const RATE_LIMITER = Symbol('RATE_LIMITER');
+
 export interface RateLimiter {
   take(key: string, limit: Limit): Promise<Decision>;
   close(): Promise<void>;

@@ -4,8 +4,8 @@ import { CALLER_HEADER, counter, errorBody, histogram } from '@iot/http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline, Readable } from 'node:stream';
 import { Dispatcher, Pool } from 'undici';
-import { Authorizer, pathOf, Throttled } from '../auth/caller.hook';
-import { admit } from '../limits/rate-limit.hook';
+import { Authorizer, pathOf } from '../auth/caller.hook';
+import { admit, FailedAuthentications } from '../limits/rate-limit.hook';
 import { Limit, RateLimiter } from '../limits/rate-limiter';
 import { INTERNAL_ROUTES, Role } from '@iot/contracts';
 import { LazyBody } from './lazy-body';
@@ -92,8 +92,8 @@ export interface ProxyOptions {
   upstreams: Upstreams;
   authorizer: Authorizer;
   limiter: RateLimiter;
-  /** Counts a 401 against the client's address; a value: answer 429 instead. */
-  failed: (address: string | undefined) => Promise<Throttled | undefined>;
+  /** Counts a 401 against the client's address; may turn it into a 429. */
+  failed: FailedAuthentications;
   limits: Record<Role, Limit>;
   timeoutMs: number;
 }
@@ -109,7 +109,7 @@ export interface ProxyOptions {
  * failures are retried only for idempotent requests without a body; no
  * instance: 503 naming the service; no byte for the upstream timeout: 504.
  */
-export class Proxy {
+export class GatewayProxy {
   private readonly pools = new Map<string, Pool>();
   private readonly access: Logger = createLogger('access');
   private readonly log: Logger = createLogger('proxy');
@@ -161,7 +161,9 @@ export class Proxy {
     const verdict = this.options.authorizer.decide(method, path, req.headers);
     if (!verdict.ok) {
       const throttled =
-        verdict.status === 401 ? await this.options.failed(req.socket.remoteAddress) : undefined;
+        verdict.status === 401
+          ? await this.options.failed.record(req.socket.remoteAddress)
+          : undefined;
       if (!throttled) return this.reply(res, verdict.status, verdict.message, true);
       res.setHeader('retry-after', String(throttled.retryAfterS));
       return this.reply(res, 429, throttled.message, true);

@@ -1,4 +1,5 @@
+import { keyStoreMigrations } from '@iot/keys';
 import { MigrationInterface } from 'typeorm';
-import { CreateApiKey1733356800000 } from './1733356800000-CreateApiKey';
 
-export const migrations: Array<new () => MigrationInterface> = [CreateApiKey1733356800000];
+/** The gateway's database holds the key store only. */
+export const migrations: Array<new () => MigrationInterface> = [...keyStoreMigrations];

@@ -1,9 +1,9 @@
 import { pgPool, prepareDatabase, typeOrmOptions } from '@iot/database';
 import { EnvReader } from '@iot/common';
 import { DataSource } from 'typeorm';
-import { migrations } from '../apps/gateway/src/database/migrations';
-import { readDynsecConfig } from '../apps/gateway/src/mqtt/dynsec.config';
-import { KeysService } from '../apps/gateway/src/keys/keys.service';
+import { readDynsecConfig } from './dynsec/dynsec.config';
+import { KeysService } from './keys.service';
+import { keyStoreMigrations } from './migrations';
 
 export const GATEWAY_DATABASE = 'ms_gateway';
 
@@ -19,7 +19,7 @@ export async function openKeyStore(
   await prepareDatabase(url, 10_000);
   const source = new DataSource(
     typeOrmOptions({ url, poolSize: 2, connectTimeoutMs: 10_000, queryTimeoutMs: 30_000 }, 'keys', [
-      ...migrations,
+      ...keyStoreMigrations,
     ]),
   );
   await source.initialize();

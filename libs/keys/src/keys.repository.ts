@@ -1,6 +1,6 @@
 import { Queryable } from '@iot/database';
 import { Role } from '@iot/contracts';
-import { findKeyChangesSince, KeyChange, KeyChanges } from '@iot/keys';
+import { findKeyChangesSince, KeyChange, KeyChanges } from './key-changes';
 import { ApiKey } from './api-key';
 
 const LISTED = `id, role, nombre, series,

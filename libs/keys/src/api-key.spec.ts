@@ -1,5 +1,6 @@
 import { InvalidInputError } from '@iot/common';
-import { checkNewKey, generateKey, keyIdOf } from './api-key';
+import { generateKey, keyIdOf } from '@iot/contracts';
+import { checkNewKey } from './api-key';
 
 const problems = (input: Record<string, unknown>): string[] => {
   try {

@@ -6,7 +6,6 @@ import {
   Role,
   ROLES,
 } from '@iot/contracts';
-import { randomBytes } from 'node:crypto';
 
 /** A stored key as listed: never the secret. */
 export interface ApiKey {
@@ -23,22 +22,6 @@ export interface NewApiKey {
   role: Role;
   nombre?: string;
   series?: string[];
-}
-
-const KEY_FORMAT = /^iot_([0-9a-f]{12})_[A-Za-z0-9_-]{43}$/;
-
-/**
- * `iot_<id>_<secret>`: the id is public (lists, logs, the MQTT username), the
- * 256-bit secret is shown once and stored only as a digest.
- */
-export function generateKey(): { id: string; key: string } {
-  const id = randomBytes(6).toString('hex');
-  return { id, key: `iot_${id}_${randomBytes(32).toString('base64url')}` };
-}
-
-/** The id inside a well-formed key (MQTT brokers use it as the username). */
-export function keyIdOf(key: string): string | undefined {
-  return KEY_FORMAT.exec(key)?.[1];
 }
 
 /** Checks a create request; every problem named at once. */

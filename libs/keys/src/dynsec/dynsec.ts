@@ -1,16 +1,9 @@
+import { allowedTopics } from '@iot/contracts';
 import { connectAsync, MqttClient } from 'mqtt';
 import { randomUUID } from 'node:crypto';
 import { DynsecConfig } from './dynsec.config';
 
 const CONTROL = '$CONTROL/dynamic-security/v1';
-
-/** The topics a device key may publish to. */
-export function deviceTopics(series: string[] | null | undefined): string[] {
-  // an unbound key may also use the original suite's single topic
-  return series
-    ? series.map((s) => `dispositivos/${s}/lecturas`)
-    : ['dispositivos/+/lecturas', 'iot/sensors4387t5'];
-}
 
 type Command = { command: string } & Record<string, unknown>;
 
@@ -48,7 +41,7 @@ export class Dynsec {
       {
         command: 'createRole',
         rolename,
-        acls: deviceTopics(series).map((topic) => ({
+        acls: allowedTopics(series).map((topic) => ({
           acltype: 'publishClientSend',
           topic,
           allow: true,

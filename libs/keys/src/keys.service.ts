@@ -1,10 +1,10 @@
 import { DomainError } from '@iot/common';
 import { inTransaction } from '@iot/database';
 import type { Pool } from 'pg';
-import { Dynsec } from '../mqtt/dynsec';
-import { DynsecConfig } from '../mqtt/dynsec.config';
-import { keyDigest } from '@iot/keys';
-import { ApiKey, checkNewKey, generateKey } from './api-key';
+import { Dynsec } from './dynsec/dynsec';
+import { DynsecConfig } from './dynsec/dynsec.config';
+import { generateKey, keyDigest } from '@iot/contracts';
+import { ApiKey, checkNewKey } from './api-key';
 import { KeysRepository } from './keys.repository';
 
 export class KeyNotFoundError extends DomainError {
