@@ -18,7 +18,7 @@ import { Upstreams } from './routing/upstreams';
 export async function createGatewayApp(config: GatewayConfig): Promise<NestFastifyApplication> {
   await prepareDatabase(config.database.url, config.database.connectTimeoutMs);
   // the server takes requests only once listening, after the app below is built
-  let proxy: GatewayProxy | undefined;
+  let proxy: GatewayProxy | undefined = undefined;
   const app = await createHttpApp(AppModule.forRoot(config), config, {
     bodyLimit: 1024 * 1024,
     ownAuth: true,
