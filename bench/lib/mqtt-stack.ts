@@ -1,5 +1,5 @@
 import { startMosquitto } from '../../scripts/mosquitto';
-import type { BenchContext } from '../scenarios/http-ingestion';
+import type { BenchContext } from './context';
 import { BenchDatabase, freshDatabase } from './database';
 import { MQTT_BENCH_LOGIN } from './mqtt-bench-config';
 import { Child, freePort, runNode, waitHttp } from './processes';

@@ -1,7 +1,7 @@
 import { httpLoad } from '../lib/load';
 import { freePort, runNode, waitHttp } from '../lib/processes';
 import { median, printTable, ratio, saveResult } from '../lib/report';
-import type { BenchContext } from './http-ingestion';
+import type { BenchContext } from '../lib/context';
 
 /**
  * Does the AsyncResource#bind fix still pay on the runtime in use? A Fastify

@@ -9,7 +9,8 @@ import {
 import { BenchDatabase, freshDatabase } from '../lib/database';
 import { freePort, runNode, waitHttp } from '../lib/processes';
 import { median, ratio, saveResult } from '../lib/report';
-import { BenchContext, startDispositivo } from './http-ingestion';
+import type { BenchContext } from '../lib/context';
+import { startDispositivo } from '../lib/dispositivo-runs';
 
 const TOTAL = Number(process.env.BENCH_FACTURACION_ROWS ?? 1_000_000);
 const BILLED = ['voltaje', 'corriente'];

@@ -3,7 +3,8 @@ import { MQTT_BENCH_LOGIN } from '../lib/mqtt-bench-config';
 import { commitLatency, startMqttStack } from '../lib/mqtt-stack';
 import { freePort, runNode, runNodeUntil, waitHttp } from '../lib/processes';
 import { median, ratio, saveResult } from '../lib/report';
-import { BenchContext, startDispositivo } from './http-ingestion';
+import type { BenchContext } from '../lib/context';
+import { startDispositivo } from '../lib/dispositivo-runs';
 
 const DEVICES = 1000;
 const WARMUP_S = 2;

@@ -6,7 +6,8 @@ import { ReadingFactory } from '../lib/readings';
 import { median, ratio, saveResult } from '../lib/report';
 import { migrations as gatewayMigrations } from '../../apps/gateway/src/database/migrations';
 import { openKeyStore } from '@iot/keys';
-import { BenchContext, startDispositivo } from './http-ingestion';
+import type { BenchContext } from '../lib/context';
+import { startDispositivo } from '../lib/dispositivo-runs';
 
 interface Round {
   singleDirect: LoadResult;

@@ -1,7 +1,8 @@
-import { counter } from '@iot/http';
+import { counter } from '@iot/common';
 import { median, ratio, saveResult } from '../lib/report';
 import { scrapeDurationsMs } from '../lib/scraper';
-import { batches, BenchContext, perS, singlePosts } from './http-ingestion';
+import type { BenchContext } from '../lib/context';
+import { batches, perS, singlePosts } from '../lib/dispositivo-runs';
 
 const BUDGET = 0.97;
 

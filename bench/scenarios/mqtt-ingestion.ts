@@ -4,7 +4,7 @@ import { copyBaseline } from '../lib/copy-baseline';
 import { freePort, runNodeUntil } from '../lib/processes';
 import { median, printTable, ratio, Row, saveResult } from '../lib/report';
 import { startMosquitto } from '../../scripts/mosquitto';
-import type { BenchContext } from './http-ingestion';
+import type { BenchContext } from '../lib/context';
 
 const CREDENTIALS = MQTT_BENCH_LOGIN;
 

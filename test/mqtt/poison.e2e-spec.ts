@@ -1,4 +1,4 @@
-import { metrics } from '@iot/http';
+import { metrics } from '@iot/common';
 import { http } from '../support/http';
 import { brokerKinds } from '../support/mqtt-broker';
 import { useMqttDispositivo } from '../support/mqtt-dispositivo';

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROXIED_ROUTES } from '../../apps/gateway/src/routing/routes';
+import { PROXIED_ROUTES } from '@iot/contracts';
 
 /**
  * The gateway names proxied requests by route template in its metrics; a

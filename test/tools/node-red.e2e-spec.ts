@@ -41,7 +41,19 @@ async function stop(p: Running | undefined): Promise<void> {
  * (the broker's port and login, here in Node-RED's credentials file) and the
  * debug nodes printing to the console, so the test can read them.
  */
-describe('Node-RED flows against npm start', () => {
+// Node-RED 5 needs Node >= 22.9; CI runs this spec on Node 24 and requires it
+const [major, minor] = process.versions.node.split('.').map(Number);
+const nodeRedRuns = major > 22 || (major === 22 && minor >= 9);
+if (!nodeRedRuns && process.env.REQUIRE_NODE_RED === '1') {
+  throw new Error(`REQUIRE_NODE_RED=1 but Node-RED needs Node >= 22.9; this is ${process.version}`);
+}
+if (!nodeRedRuns) {
+  process.stderr.write(
+    `Node-RED spec skipped: Node-RED needs Node >= 22.9; this is ${process.version}\n`,
+  );
+}
+
+(nodeRedRuns ? describe : describe.skip)('Node-RED flows against npm start', () => {
   const serie = `NR${randomBytes(3).toString('hex').toUpperCase()}`;
   let work: string;
   let start: Running | undefined;

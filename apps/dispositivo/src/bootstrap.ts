@@ -11,6 +11,7 @@ export async function createDispositivoApp(
 ): Promise<NestFastifyApplication> {
   await prepareDatabase(config.database.url, config.database.connectTimeoutMs);
   return createHttpApp(AppModule.forRoot(config), config, {
+    routeContract: 'dispositivo',
     bodyLimit: LOTE_MAX_BYTES,
     api: {
       title: 'dispositivo',

@@ -9,6 +9,7 @@ export async function createFacturacionApp(
 ): Promise<NestFastifyApplication> {
   await prepareDatabase(config.database.url, config.database.connectTimeoutMs);
   return createHttpApp(AppModule.forRoot(config), config, {
+    routeContract: 'facturacion',
     bodyLimit: 64 * 1024,
     api: {
       title: 'facturacion',

@@ -12,3 +12,4 @@ export * from './paging/keyset-cursor';
 export * from './registry/consul-registry';
 export * from './registry/registry-config';
 export * from './runtime/run-workers';
+export * from './metrics/registry';

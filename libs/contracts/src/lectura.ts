@@ -10,6 +10,12 @@ export interface LecturaEnvio {
   valorVariable: number | string;
 }
 
+/** A reading as validated (the DTO implements it): the wire fields, parsed. */
+export type LecturaValidada = Omit<LecturaEnvio, 'estampaTiempo' | 'valorVariable'> & {
+  estampaTiempo: Date;
+  valorVariable: number;
+};
+
 export interface LecturaRespuesta {
   /** The reading's row id (not a device id: the device is `numeroSerie`). */
   idDispositivo: number;

@@ -39,3 +39,53 @@ export function normalizePath(path: string): string {
     return UNRESERVED.test(char) ? char : escape.toUpperCase();
   });
 }
+
+/**
+ * Every route the gateway proxies, as templates. dispositivo and facturacion
+ * check their own route table against it at start-up (routeTableProblems),
+ * and the gateway labels its metrics with it: a path becomes its route's
+ * template, so ids and variable names never become label values.
+ */
+export const PROXIED_ROUTES = [
+  '/api/dispositivo/envio',
+  '/api/dispositivo/lecturas',
+  '/api/dispositivo/rechazadas',
+  '/api/dispositivo/solicitud',
+  '/api/facturacion/sincronizaciones',
+  '/api/facturacion/sincronizaciones/:id',
+  '/api/facturacion/variables',
+  '/api/facturacion/variables/:nombre/lecturas',
+  '/api/facturacion/variables/:nombre/resumen',
+] as const;
+
+/** Any other path (unknown, internal, mistyped): one label for all. */
+export const OTHER_ROUTE = '(other)';
+
+const MATCHERS = PROXIED_ROUTES.map(
+  (t) => [new RegExp(`^${t.replace(/:[a-z]+/g, '[^/]+')}$`), t] as const,
+);
+
+/** `path` without its query. */
+export function routeOf(path: string): string {
+  for (const [pattern, template] of MATCHERS) if (pattern.test(path)) return template;
+  return OTHER_ROUTE;
+}
+
+/**
+ * What differs between the routes a service serves under `/api/<service>`
+ * and this contract (PROXIED_ROUTES plus INTERNAL_ROUTES); empty when none.
+ */
+export function routeTableProblems(service: string, served: Iterable<string>): string[] {
+  const prefix = `/api/${service}/`;
+  const mine = (r: string): boolean => r.startsWith(prefix);
+  const contract = new Set([...PROXIED_ROUTES, ...INTERNAL_ROUTES].filter(mine));
+  const actual = new Set([...served].filter(mine));
+  return [
+    ...[...actual]
+      .filter((r) => !contract.has(r))
+      .map((r) => `${r} is served but not in the contract`),
+    ...[...contract]
+      .filter((r) => !actual.has(r))
+      .map((r) => `${r} is in the contract but not served`),
+  ];
+}

@@ -3,6 +3,7 @@ import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { configureLogging, PinoNestLogger, ServiceConfig } from '@iot/common';
+import { routeTableProblems } from '@iot/contracts';
 import { findKeyChangesSince, KeyCache } from '@iot/keys';
 import type { FastifyInstance } from 'fastify';
 import { Pool } from 'pg';
@@ -17,10 +18,14 @@ import { createValidationPipe } from './validation';
 export interface HttpAppOptions {
   /** Largest request body accepted, in bytes; larger ones get 413. */
   bodyLimit: number;
-  /** No body parsing by Nest (the gateway streams proxied bodies through untouched). */
-  rawBodies?: boolean;
   /** The gateway checks its stored keys itself. */
   ownAuth?: boolean;
+  /**
+   * The service whose part of the route contract (PROXIED_ROUTES and
+   * INTERNAL_ROUTES in libs/contracts) this app must serve exactly: checked
+   * once its routes are registered, and the start fails naming the difference.
+   */
+  routeContract?: string;
   /**
    * Sees every request before Fastify; returns true for one it has taken
    * (the gateway's proxy). Called only once the app is built.
@@ -70,6 +75,7 @@ export async function createHttpApp(
     }),
   });
   useRequestIds(adapter.getInstance());
+  if (options.routeContract) checkRouteContract(adapter.getInstance(), options.routeContract);
   if (!options.ownAuth) {
     requireCallers(adapter.getInstance(), {
       keys: new ApiKeys(config.apiKeys),
@@ -81,7 +87,6 @@ export async function createHttpApp(
   }
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: new PinoNestLogger(),
-    bodyParser: !options.rawBodies,
   });
   configureHttpApp(app);
   if (options.api) serveApiDescription(app, options.api);
@@ -93,6 +98,19 @@ export async function createHttpApp(
     });
   }
   return app;
+}
+
+function checkRouteContract(fastify: FastifyInstance, service: string): void {
+  const served: string[] = [];
+  fastify.addHook('onRoute', (route) => void served.push(route.url));
+  fastify.addHook('onReady', (done) => {
+    const problems = routeTableProblems(service, served);
+    done(
+      problems.length === 0
+        ? undefined
+        : new Error(`${service}'s routes differ from libs/contracts: ${problems.join('; ')}`),
+    );
+  });
 }
 
 /**

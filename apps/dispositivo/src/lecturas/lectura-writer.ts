@@ -1,7 +1,6 @@
-import { gauge } from '@iot/http';
 import { commitRows, commitSeconds } from './lecturas.metrics';
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
-import { createLogger, RateLimitedLog, requestContext } from '@iot/common';
+import { createLogger, gauge, RateLimitedLog, requestContext } from '@iot/common';
 import { isTransientDatabaseError, Queryable } from '@iot/database';
 import { PoolClient } from 'pg';
 import type { Rechazada } from '../rechazadas/rechazada';

@@ -1,4 +1,4 @@
-import { counter, histogram } from '@iot/http';
+import { counter, histogram } from '@iot/common';
 
 type Result = 'stored' | 'duplicate' | 'conflict' | 'rejected';
 type Transport = 'http' | 'mqtt';

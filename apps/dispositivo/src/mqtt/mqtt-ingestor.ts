@@ -1,6 +1,5 @@
-import { gauge } from '@iot/http';
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { createLogger, RateLimitedLog } from '@iot/common';
+import { createLogger, gauge, RateLimitedLog } from '@iot/common';
 import mqtt, { MqttClient } from 'mqtt';
 import { AlmacenNoDisponibleError } from '../lecturas/lecturas.errors';
 import { LecturasService, MensajeIngerido } from '../lecturas/lecturas.service';

@@ -1,4 +1,4 @@
-import { counter, gauge } from '@iot/http';
+import { counter, gauge } from '@iot/common';
 import { ResultadoVariable } from './sincronizaciones.repository';
 
 const runs = counter({

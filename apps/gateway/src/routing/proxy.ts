@@ -1,15 +1,14 @@
-import { createLogger, requestContext, requestIdFrom } from '@iot/common';
+import { counter, createLogger, histogram, requestContext, requestIdFrom } from '@iot/common';
 import type { Logger } from 'pino';
-import { CALLER_HEADER, counter, errorBody, histogram } from '@iot/http';
+import { CALLER_HEADER, errorBody } from '@iot/http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline, Readable } from 'node:stream';
 import { Dispatcher, Pool } from 'undici';
 import { Authorizer, pathOf } from '../auth/caller.hook';
 import { admit, FailedAuthentications } from '../limits/rate-limit.hook';
 import { Limit, RateLimiter } from '../limits/rate-limiter';
-import { INTERNAL_ROUTES, Role } from '@iot/contracts';
+import { INTERNAL_ROUTES, Role, routeOf } from '@iot/contracts';
 import { LazyBody } from './lazy-body';
-import { routeOf } from './routes';
 import { Upstreams } from './upstreams';
 
 export const SERVICES = ['dispositivo', 'facturacion'] as const;

@@ -1,5 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IDENTIFIER_PATTERN, NUMERO_SERIE_MAX_LENGTH, NUMERO_SERIE_PATTERN } from '@iot/contracts';
+import {
+  IDENTIFIER_PATTERN,
+  LecturaValidada,
+  NUMERO_SERIE_MAX_LENGTH,
+  NUMERO_SERIE_PATTERN,
+} from '@iot/contracts';
 import { Transform } from 'class-transformer';
 import {
   IsDate,
@@ -29,7 +34,7 @@ const STRING = { message: 'must be a string' };
  * rules below can name the field and the reason. class-validator runs a
  * field's rules bottom-up and reports the first that fails (IsDefined first).
  */
-export class LecturaEnvioDto {
+export class LecturaEnvioDto implements LecturaValidada {
   /** The validation pipe's fast path for well-formed input (see `lecturaValidaRapida`). */
   static fastValidate(value: unknown): LecturaEnvioDto | undefined {
     return lecturaValidaRapida(value);
