@@ -40,4 +40,13 @@ export default tseslint.config(
       globals: { process: 'readonly', Buffer: 'readonly', setTimeout: 'readonly' },
     },
   },
+  {
+    files: ['**/*.cjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { process: 'readonly', require: 'readonly', module: 'writable' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

@@ -10,7 +10,6 @@ import { bindFix } from './scenarios/bind-fix';
 import { facturacionSync } from './scenarios/facturacion-sync';
 import { fleet } from './scenarios/fleet';
 import { gatewayOverhead } from './scenarios/gateway';
-import type { BenchContext } from './lib/context';
 import { httpIngestion } from './scenarios/http-ingestion';
 import { metricsCost } from './scenarios/metrics-cost';
 import { mqttIngestion } from './scenarios/mqtt-ingestion';

@@ -5,13 +5,11 @@
  */
 import type { BenchContext } from './context';
 import { LOTE_MAX_ITEMS } from '@iot/contracts';
-import { copyBaseline } from './copy-baseline';
 import { BenchDatabase, freshDatabase } from './database';
 import { httpLoad, LoadResult } from './load';
 import { Child, freePort, runNode, waitHttp } from './processes';
 import { scrapeEverySecond } from './scraper';
 import { ReadingFactory } from './readings';
-import { median, printTable, ratio, Row, saveResult } from './report';
 
 const SINGLE_CONNECTIONS = 64;
 export const BATCH_CONNECTIONS = 4;
