@@ -4,7 +4,7 @@
  * acknowledged reading verified in the table afterwards.
  */
 import type { BenchContext } from './context';
-import { LOTE_MAX_ITEMS } from '@iot/contracts';
+import { BATCH_MAX_ITEMS } from '@iot/contracts';
 import { BenchDatabase, freshDatabase } from './database';
 import { httpLoad, LoadResult } from './load';
 import { Child, freePort, runNode, waitHttp } from './processes';
@@ -13,7 +13,7 @@ import { ReadingFactory } from './readings';
 
 const SINGLE_CONNECTIONS = 64;
 export const BATCH_CONNECTIONS = 4;
-export const BATCH_SIZE = LOTE_MAX_ITEMS;
+export const BATCH_SIZE = BATCH_MAX_ITEMS;
 
 /**
  * dispositivo as a process on `db`, healthy. With `metrics` (as deployed) it

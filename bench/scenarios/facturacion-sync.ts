@@ -71,7 +71,7 @@ async function copyToCopy(source: BenchDatabase, serverUrl: string): Promise<num
   }
 }
 
-interface SyncRound {
+interface SincronizacionRound {
   seconds: number;
   rows: number;
   rssMb: number;
@@ -96,7 +96,7 @@ async function syncRound(
   ctx: BenchContext,
   dispositivoUrl: string,
   source: BenchDatabase,
-): Promise<SyncRound> {
+): Promise<SincronizacionRound> {
   const db = await freshDatabase(ctx.serverUrl, false);
   const port = await freePort();
   const child = runNode('apps/facturacion/src/main.js', {
@@ -184,7 +184,7 @@ export async function facturacionSync(ctx: BenchContext): Promise<void> {
   process.stdout.write(`loading ${TOTAL} readings into dispositivo…\n`);
   await loadReadings(source);
   const { child: dispositivo, url: dispositivoUrl } = await startDispositivo(ctx, source);
-  const rounds: Array<{ copyS: number; sync: SyncRound }> = [];
+  const rounds: Array<{ copyS: number; sync: SincronizacionRound }> = [];
   try {
     const n = Math.min(ctx.rounds, 3);
     for (let r = 0; r < n; r++) {

@@ -1,4 +1,4 @@
-import { LOTE_MAX_ITEMS } from '@iot/contracts';
+import { BATCH_MAX_ITEMS } from '@iot/contracts';
 import { freshDatabase } from '../lib/database';
 import { httpLoad, LoadResult } from '../lib/load';
 import { freePort, runNode, waitHttp } from '../lib/processes';
@@ -76,7 +76,7 @@ export async function gatewayOverhead(ctx: BenchContext): Promise<void> {
           connections: 4,
           durationS: ctx.durationS,
           headers: keyFor(url),
-          body: () => readings.batchJson(LOTE_MAX_ITEMS),
+          body: () => readings.batchJson(BATCH_MAX_ITEMS),
         });
       const singleDirect = await single(direct);
       const singleGateway = await single(through);

@@ -1,4 +1,4 @@
-import { LOTE_MAX_BYTES } from '@iot/contracts';
+import { BATCH_MAX_BYTES } from '@iot/contracts';
 import { TEST_API_KEY, useDispositivo } from '../support/dispositivo';
 import { http } from '../support/http';
 
@@ -140,7 +140,7 @@ describe('POST /api/dispositivo/envio', () => {
     expect(malformed.status).toBe(401);
     expect(malformed.body.message).toMatch(/API key/);
     const huge = await http(ctx.svc.url, 'POST', '/api/dispositivo/lecturas', undefined, {
-      raw: `[${'0,'.repeat(LOTE_MAX_BYTES)}0]`,
+      raw: `[${'0,'.repeat(BATCH_MAX_BYTES)}0]`,
       apiKey: null,
     });
     expect(huge.status).toBe(401);

@@ -1,4 +1,4 @@
-import { LOTE_MAX_ITEMS } from '@iot/contracts';
+import { BATCH_MAX_ITEMS } from '@iot/contracts';
 import { Client } from 'pg';
 import { LecturaWriter } from '../../apps/dispositivo/src/lecturas/lectura-writer';
 import { useDispositivo } from '../support/dispositivo';
@@ -18,12 +18,12 @@ describe('batches, concurrency and readback', () => {
   const count = async (serie: string): Promise<number> =>
     (await ctx.pg.query('SELECT count(*)::int AS n FROM lectura WHERE numero_serie = $1', [serie]))
       .rows[0].n;
-  const lote = (body: unknown, options = {}) =>
+  const batch = (body: unknown, options = {}) =>
     http(ctx.svc.url, 'POST', '/api/dispositivo/lecturas', body, options);
 
   it('stores the good items of a mixed batch and reports each item', async () => {
     await http(ctx.svc.url, 'POST', '/api/dispositivo/envio', lectura(0, { numeroSerie: 'MIX' }));
-    const res = await lote([
+    const res = await batch([
       lectura(1, { numeroSerie: 'MIX' }),
       lectura(2, { numeroSerie: 'MIX', valorVariable: 'abc' }),
       lectura(0, { numeroSerie: 'MIX' }), // already stored by /envio
@@ -69,32 +69,32 @@ describe('batches, concurrency and readback', () => {
 
   it('writes a batch in one statement and a re-sent batch stores nothing', async () => {
     const items = Array.from({ length: 500 }, (_, i) => lectura(i, { numeroSerie: 'BIG' }));
-    const first = await lote(items);
+    const first = await batch(items);
     expect(first.body.stored).toBe(500);
-    const again = await lote(items);
+    const again = await batch(items);
     expect(again.body).toMatchObject({ stored: 0, duplicate: 500 });
     expect(again.body.items[10].idDispositivo).toBe(first.body.items[10].idDispositivo);
     expect(await count('BIG')).toBe(500);
   });
 
   it('answers 413 to a batch over the item limit and stores none of it', async () => {
-    const items = Array.from({ length: LOTE_MAX_ITEMS + 1 }, (_, i) =>
+    const items = Array.from({ length: BATCH_MAX_ITEMS + 1 }, (_, i) =>
       lectura(i, { numeroSerie: 'TOOMANY' }),
     );
-    const res = await lote(items);
+    const res = await batch(items);
     expect(res.status).toBe(413);
-    expect(res.body.message).toContain(`at most ${LOTE_MAX_ITEMS}`);
+    expect(res.body.message).toContain(`at most ${BATCH_MAX_ITEMS}`);
     expect(await count('TOOMANY')).toBe(0);
   });
 
   it('answers 413 to a body over the byte limit', async () => {
-    const res = await lote(undefined, { raw: `[${'"x",'.repeat(300_000)}"x"]` });
+    const res = await batch(undefined, { raw: `[${'"x",'.repeat(300_000)}"x"]` });
     expect(res.status).toBe(413);
     expect(res.body.statusCode).toBe(413);
   });
 
   it('answers 400 to a batch that is not an array', async () => {
-    const res = await lote(lectura(1));
+    const res = await batch(lectura(1));
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([
       { field: '(body)', reason: 'must be a JSON array of readings' },
@@ -156,7 +156,7 @@ describe('batches, concurrency and readback', () => {
     const items = Array.from({ length: 25 }, (_, i) =>
       lectura(i, { numeroSerie: 'PAGE', nombreVariable: i % 2 ? 'voltaje' : 'corriente' }),
     );
-    await lote(items);
+    await batch(items);
     const seen: number[] = [];
     let cursor: string | null = null;
     do {

@@ -84,9 +84,9 @@ describe('gateway keys and roles', () => {
     expect(
       (await as(key.device, 'POST', '/api/dispositivo/envio', reading('AUTH-9', 1))).status,
     ).toBe(201);
-    const lote = await as(key.device, 'POST', '/api/dispositivo/lecturas', [reading('AUTH-9', 2)]);
-    expect(lote.status).toBe(200);
-    expect(lote.body.stored).toBe(1);
+    const batch = await as(key.device, 'POST', '/api/dispositivo/lecturas', [reading('AUTH-9', 2)]);
+    expect(batch.status).toBe(200);
+    expect(batch.body.stored).toBe(1);
     for (const [method, path] of [
       ['GET', '/api/dispositivo/lecturas'],
       ['GET', '/api/dispositivo/rechazadas'],
@@ -112,13 +112,13 @@ describe('gateway keys and roles', () => {
     expect(other.body.errors).toEqual([
       { field: 'numeroSerie', reason: 'is not bound to this API key' },
     ]);
-    const lote = await as(key.bound, 'POST', '/api/dispositivo/lecturas', [
+    const batch = await as(key.bound, 'POST', '/api/dispositivo/lecturas', [
       reading('AUTH-2', 4),
       reading('AUTH-3', 4),
       reading('AUTH-1', 4),
     ]);
-    expect(lote.body).toMatchObject({ stored: 2, rejected: 1 });
-    expect(lote.body.items[1]).toEqual({
+    expect(batch.body).toMatchObject({ stored: 2, rejected: 1 });
+    expect(batch.body.items[1]).toEqual({
       indice: 1,
       estado: 'rejected',
       errors: [{ field: 'numeroSerie', reason: 'is not bound to this API key' }],

@@ -46,7 +46,7 @@ describe('MQTT ingestion when the database refuses', () => {
   });
   const { status, count } = ctx;
 
-  const deadLetters = async (like: string) =>
+  const rechazadas = async (like: string) =>
     (
       await ctx.pg.query(
         "SELECT id, motivo FROM lectura_rechazada WHERE convert_from(payload, 'UTF8') LIKE $1",
@@ -72,7 +72,7 @@ describe('MQTT ingestion when the database refuses', () => {
     await ctx.pub.publishAsync('iot/sensors4387t5', reading(serie), { qos: 1 });
     await waitFor(async () => (await count(serie)) === 1);
     expect((await status()).retries - before).toBeGreaterThanOrEqual(2);
-    expect(await deadLetters(serie)).toEqual([]);
+    expect(await rechazadas(serie)).toEqual([]);
   });
 
   it('dead-letters a data error (22023) with the database reason, acknowledges it, and stores the rest of the flush', async () => {
@@ -86,8 +86,8 @@ describe('MQTT ingestion when the database refuses', () => {
     }
     await Promise.all(sent);
     await waitFor(async () => (await count('NEIGHBOUR')) === 50);
-    await waitFor(async () => (await deadLetters(serie)).length === 1);
-    const [letter] = await deadLetters(serie);
+    await waitFor(async () => (await rechazadas(serie)).length === 1);
+    const [letter] = await rechazadas(serie);
     expect(letter.motivo).toEqual([
       { field: '(database)', reason: expect.stringMatching(/SQLSTATE 22023.*injected fault/) },
     ]);
@@ -101,12 +101,12 @@ describe('MQTT ingestion when the database refuses', () => {
       { nombreVariable: 'voltaje', numeroSerie: 'ONETX', estampaTiempo: 'ayer', valorVariable: 2 },
     ]);
     await ctx.pub.publishAsync('iot/sensors4387t5', text, { qos: 1 });
-    await waitFor(async () => (await deadLetters('ONETX')).length === 1);
+    await waitFor(async () => (await rechazadas('ONETX')).length === 1);
     const { rows } = await ctx.pg.query(
       `SELECT DISTINCT a.tx FROM tx_audit a
        WHERE (a.tabla = 'lectura' AND a.fila IN (SELECT id FROM lectura WHERE numero_serie = 'ONETX'))
           OR (a.tabla = 'lectura_rechazada' AND a.fila = $1)`,
-      [(await deadLetters('ONETX'))[0].id],
+      [(await rechazadas('ONETX'))[0].id],
     );
     expect(rows).toHaveLength(1);
   });

@@ -17,7 +17,7 @@ describe.each(brokerKinds())('MQTT poison messages via $name', (kind) => {
   const { connectPublisher, count } = ctx;
   const mqttStatus = ctx.status;
 
-  const deadLetters = async (topic: string) =>
+  const rechazadasOn = async (topic: string) =>
     (
       await ctx.pg.query(
         'SELECT payload, payload_bytes, motivo FROM lectura_rechazada WHERE topic = $1 ORDER BY id',
@@ -49,8 +49,8 @@ describe.each(brokerKinds())('MQTT poison messages via $name', (kind) => {
     await ctx.pub.publishAsync('dispositivos/NUL1/lecturas', poison, { qos: 1 });
     await publishMany('AFTERNUL', 2000);
     await waitFor(async () => (await count('AFTERNUL')) === 2000);
-    await waitFor(async () => (await deadLetters('dispositivos/NUL1/lecturas')).length === 1);
-    const [letter] = await deadLetters('dispositivos/NUL1/lecturas');
+    await waitFor(async () => (await rechazadasOn('dispositivos/NUL1/lecturas')).length === 1);
+    const [letter] = await rechazadasOn('dispositivos/NUL1/lecturas');
     expect(letter.payload.equals(poison)).toBe(true);
     expect(letter.motivo).toEqual([{ field: '(payload)', reason: 'is not valid JSON' }]);
     await waitFor(async () => (await mqttStatus()).unacknowledged === 0);
@@ -60,8 +60,8 @@ describe.each(brokerKinds())('MQTT poison messages via $name', (kind) => {
   it('keeps the original bytes of an item JSON.parse would change (1e309)', async () => {
     const text = '[{"nombreVariable":"voltaje","estampaTiempo":1,"valorVariable":1e309}]';
     await ctx.pub.publishAsync('dispositivos/HUGE1/lecturas', text, { qos: 1 });
-    await waitFor(async () => (await deadLetters('dispositivos/HUGE1/lecturas')).length === 1);
-    const [letter] = await deadLetters('dispositivos/HUGE1/lecturas');
+    await waitFor(async () => (await rechazadasOn('dispositivos/HUGE1/lecturas')).length === 1);
+    const [letter] = await rechazadasOn('dispositivos/HUGE1/lecturas');
     expect(letter.payload.toString()).toBe(text);
     expect(letter.motivo).toEqual([
       { indice: 0, field: 'valorVariable', reason: expect.stringContaining('finite number') },
@@ -80,9 +80,9 @@ describe.each(brokerKinds())('MQTT poison messages via $name', (kind) => {
       })),
     );
     await ctx.pub.publishAsync(topic, text, { qos: 1 });
-    await waitFor(async () => (await deadLetters(topic)).length === 1);
+    await waitFor(async () => (await rechazadasOn(topic)).length === 1);
     await waitFor(async () => (await count('RANGE1')) === 2);
-    const [letter] = await deadLetters(topic);
+    const [letter] = await rechazadasOn(topic);
     expect(letter.motivo).toEqual(
       [0, 1, 2, 5].map((indice) => ({
         indice,
@@ -101,7 +101,7 @@ describe.each(brokerKinds())('MQTT poison messages via $name', (kind) => {
     const text = `[${JSON.stringify(lectura('DEEP1', 1))},{"nombreVariable":"voltaje","numeroSerie":"DEEP1","estampaTiempo":2,"valorVariable":${deep}}]`;
     await ctx.pub.publishAsync('iot/sensors4387t5', text, { qos: 1 });
     await waitFor(async () => (await count('DEEP1')) === 1);
-    const letters = (await deadLetters('iot/sensors4387t5')).filter((l) =>
+    const letters = (await rechazadasOn('iot/sensors4387t5')).filter((l) =>
       l.payload.toString().includes('DEEP1'),
     );
     expect(letters).toHaveLength(1);
@@ -115,7 +115,7 @@ describe.each(brokerKinds())('MQTT poison messages via $name', (kind) => {
     await publishMany('AFTERTWICE', 10);
     await waitFor(async () => (await count('AFTERTWICE')) === 10);
     await waitFor(async () => (await mqttStatus()).unacknowledged === 0);
-    expect(await deadLetters(topic)).toHaveLength(1);
+    expect(await rechazadasOn(topic)).toHaveLength(1);
   });
 
   it('is not stalled by a topic with an empty level', async () => {
@@ -132,7 +132,7 @@ describe.each(brokerKinds())('MQTT poison messages via $name', (kind) => {
     rogue.end(true);
     if (outcome === 'acknowledged') {
       // the broker delivered it: dispositivo must have dead-lettered it (the serial is empty)
-      await waitFor(async () => (await deadLetters('dispositivos//lecturas')).length === 1);
+      await waitFor(async () => (await rechazadasOn('dispositivos//lecturas')).length === 1);
     } else {
       // the embedded broker refuses it: nothing acknowledged that is not delivered
       expect(kind.name).toMatch(/aedes/);

@@ -63,11 +63,11 @@ describe('metrics', () => {
     expect((await through(voltaje('MET-1', 1))).status).toBe(201);
     expect((await through(voltaje('MET-1', 1))).status).toBe(200);
     expect((await through({ ...voltaje('MET-1', 1), valorVariable: 9 })).status).toBe(409);
-    const lote = await through(
+    const batch = await through(
       [voltaje('MET-1', 2), { nombreVariable: 'x' }],
       '/api/dispositivo/lecturas',
     );
-    expect(lote.body).toMatchObject({ stored: 1, rejected: 1 });
+    expect(batch.body).toMatchObject({ stored: 1, rejected: 1 });
     expect((await through({ ...voltaje('MET-1', 3), valorVariable: 'x' })).status).toBe(400);
     const text = await scrape('dispositivo');
     const lecturas = (result: string) =>

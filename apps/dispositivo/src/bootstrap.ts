@@ -1,4 +1,4 @@
-import { LOTE_MAX_BYTES } from '@iot/contracts';
+import { BATCH_MAX_BYTES } from '@iot/contracts';
 import { prepareDatabase } from '@iot/database';
 import { createHttpApp } from '@iot/http';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -12,7 +12,7 @@ export async function createDispositivoApp(
   await prepareDatabase(config.database.url, config.database.connectTimeoutMs);
   return createHttpApp(AppModule.forRoot(config), config, {
     routeContract: 'dispositivo',
-    bodyLimit: LOTE_MAX_BYTES,
+    bodyLimit: BATCH_MAX_BYTES,
     api: {
       title: 'dispositivo',
       description:

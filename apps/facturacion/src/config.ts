@@ -1,11 +1,14 @@
 import { EnvReader, readServiceConfig, ServiceConfig } from '@iot/common';
 import { DatabaseConfig, readDatabaseConfig } from '@iot/database';
-import { readSyncConfig, SyncConfig } from './sincronizacion/sincronizacion.config';
+import {
+  readSincronizacionConfig,
+  SincronizacionConfig,
+} from './sincronizacion/sincronizacion.config';
 import { ConsultasConfig, readConsultasConfig } from './variables/variables.config';
 
 export interface FacturacionConfig extends ServiceConfig {
   database: DatabaseConfig;
-  sync: SyncConfig;
+  sync: SincronizacionConfig;
   consultas: ConsultasConfig;
 }
 
@@ -19,7 +22,7 @@ export function loadFacturacionConfig(source: NodeJS.ProcessEnv = process.env): 
       defaultPort: 8082,
     }),
     database: readDatabaseConfig(env),
-    sync: readSyncConfig(env),
+    sync: readSincronizacionConfig(env),
     consultas: readConsultasConfig(env),
   };
   env.done();

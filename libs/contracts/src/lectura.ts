@@ -47,7 +47,7 @@ export type ResultadoItem =
     }
   | { indice: number; estado: 'rejected'; errors: FieldProblem[] };
 
-export interface ResultadoLote {
+export interface BatchResult {
   stored: number;
   duplicate: number;
   conflict: number;
@@ -80,5 +80,5 @@ export const valorEnRango = (n: number): boolean =>
 
 export const VALOR_VARIABLE_RANGO = `must be between -1e15 and 1e15 (a larger magnitude is a device fault)`;
 
-export const LOTE_MAX_ITEMS = 1000;
-export const LOTE_MAX_BYTES = 1024 * 1024;
+export const BATCH_MAX_ITEMS = 1000;
+export const BATCH_MAX_BYTES = 1024 * 1024;

@@ -16,12 +16,12 @@ export class ExportacionController {
   @Get('exportacion')
   @Internal()
   @ApiExcludeEndpoint() // facturacion's, with dispositivo's own keys: not a public route
-  async exportar(
+  async stream(
     @Query() q: ConsultaExportacionDto,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
     const after = q.despuesDe ? decodeExportCursor(q.despuesDe) : EXPORT_START;
-    const lines = await this.exportacion.exportar(q.variables, after, q.limite ?? 10_000);
+    const lines = await this.exportacion.stream(q.variables, after, q.limite ?? 10_000);
     return reply.type('application/x-ndjson').send(Readable.from(lines));
   }
 

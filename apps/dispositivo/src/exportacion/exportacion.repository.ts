@@ -4,7 +4,7 @@ import { Pool } from 'pg';
 import { LecturaGuardada } from '../lecturas/lectura';
 import { ExportCursor } from './export-cursor';
 
-interface Fila {
+interface Row {
   id: string;
   xid_texto: string;
   numero_serie: string;
@@ -39,10 +39,10 @@ const LINEA = `'{"idDispositivo":' || id
 const LAG_CAP = 100_000;
 
 // never alias the text form as `xid`: ORDER BY xid would then sort text ('100' < '99')
-const COLUMNAS = `id, xid::text AS xid_texto, numero_serie, nombre_variable,
+const COLUMNS = `id, xid::text AS xid_texto, numero_serie, nombre_variable,
   (extract(epoch FROM estampa_tiempo) * 1000)::float8 AS estampa_ms, valor_variable`;
 
-const aExportada = (f: Fila): LecturaExportada => ({
+const aExportada = (f: Row): LecturaExportada => ({
   id: Number(f.id),
   xid: f.xid_texto,
   numeroSerie: f.numero_serie,
@@ -120,9 +120,9 @@ export class ExportacionRepository {
     afterId: number,
     limit: number,
   ): Promise<LecturaExportada[]> {
-    const { rows } = await this.pool.query<Fila>({
+    const { rows } = await this.pool.query<Row>({
       name: 'lectura_newer_than',
-      text: `SELECT ${COLUMNAS} FROM lectura WHERE nombre_variable = $1 AND id > $2
+      text: `SELECT ${COLUMNS} FROM lectura WHERE nombre_variable = $1 AND id > $2
        ORDER BY id LIMIT $3`,
       values: [nombreVariable, afterId, limit],
     });

@@ -17,7 +17,7 @@ export class ExportacionService {
    * FinExportacion line. Readings after the last checkpoint a client got are
    * not complete: it must not advance past that checkpoint.
    */
-  async exportar(
+  async stream(
     variables: string[],
     after: ExportCursor,
     limite: number,

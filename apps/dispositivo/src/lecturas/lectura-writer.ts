@@ -6,8 +6,8 @@ import { PoolClient } from 'pg';
 import type { Rechazada } from '../rechazadas/rechazada';
 import { RechazadasRepository } from '../rechazadas/rechazadas.repository';
 import { claveLectura, Lectura, LecturaGuardada } from './lectura';
-import { AlmacenNoDisponibleError, AlmacenRechazoError } from './lecturas.errors';
-import { ClaveExistenteError, LecturasRepository } from './lecturas.repository';
+import { StoreUnavailableError, AlmacenRechazoError } from './lecturas.errors';
+import { DuplicateKeyError, LecturasRepository } from './lecturas.repository';
 
 export type Resultado =
   | { estado: 'stored' | 'duplicate'; guardada: LecturaGuardada }
@@ -28,14 +28,14 @@ export const WRITER_CONFIG = Symbol('WRITER_CONFIG');
  * path, taken only when every reading turns out new): it must depend on the
  * results only through their `estado` and, for conflicts, what is stored.
  */
-export type DeadLetterOf = (resultados: Resultado[]) => Rechazada | undefined;
+export type RechazadaOf = (resultados: Resultado[]) => Rechazada | undefined;
 
-/** From this many distinct readings on, a write tries COPY first (measured: bench/README). */
+/** From this many distinct readings on, a write tries COPY first (measured: docs/benchmarks.md). */
 const COPY_FROM = 200;
 
 interface Unit {
   lecturas: Lectura[];
-  deadLetter?: DeadLetterOf;
+  rechazada?: RechazadaOf;
   resolve(resultados: Resultado[]): void;
   reject(error: unknown): void;
 }
@@ -48,7 +48,7 @@ interface Unit {
  * one commit (one WAL flush); when idle a unit is written at once.
  *
  * Failures: a transient one (connection, timeout, serialization) rejects every
- * unit with AlmacenNoDisponibleError, to retry later. Any other fails the same
+ * unit with StoreUnavailableError, to retry later. Any other fails the same
  * way every time; since one unit's readings may be the cause, a merged flush
  * is split and each unit written alone, so only the culprit gets
  * AlmacenRechazoError and the others commit.
@@ -74,10 +74,10 @@ export class LecturaWriter implements BeforeApplicationShutdown {
     );
   }
 
-  write(lecturas: Lectura[], deadLetter?: DeadLetterOf): Promise<Resultado[]> {
-    if (lecturas.length === 0 && !deadLetter) return Promise.resolve([]);
+  write(lecturas: Lectura[], rechazada?: RechazadaOf): Promise<Resultado[]> {
+    if (lecturas.length === 0 && !rechazada) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
-      this.queue.push({ lecturas, deadLetter, resolve, reject });
+      this.queue.push({ lecturas, rechazada, resolve, reject });
       this.schedule();
     });
   }
@@ -138,7 +138,7 @@ export class LecturaWriter implements BeforeApplicationShutdown {
       const { log, suppressed } = this.failureLog.take();
       if (log) this.logger.warn({ err: error, rows, suppressed }, 'write failed, nothing stored');
       if (isTransientDatabaseError(error)) {
-        const failure = new AlmacenNoDisponibleError(error);
+        const failure = new StoreUnavailableError(error);
         for (const unit of batch) unit.reject(failure);
       } else if (batch.length > 1) {
         // find the culprit: each unit alone, one after another
@@ -166,7 +166,7 @@ export class LecturaWriter implements BeforeApplicationShutdown {
   /** Writes a batch in one transaction; returns each unit's results. */
   private async commit(batch: Unit[]): Promise<Resultado[][]> {
     const lecturas = batch.flatMap((u) => u.lecturas);
-    const withDeadLetters = batch.some((u) => u.deadLetter);
+    const withRechazadas = batch.some((u) => u.rechazada);
     let resultados: Resultado[] | undefined;
     if (lecturas.length >= COPY_FROM) {
       // COPY, PostgreSQL's fastest load path, is all-or-nothing: any key already
@@ -178,27 +178,27 @@ export class LecturaWriter implements BeforeApplicationShutdown {
             estado: 'stored',
             guardada: { ...l, id: ids[i] },
           }));
-          await this.insertDeadLetters(tx, batch, stored);
+          await this.insertRechazadas(tx, batch, stored);
           return stored;
         })
         .catch((error: unknown) => {
-          if (!(error instanceof ClaveExistenteError)) throw error;
+          if (!(error instanceof DuplicateKeyError)) throw error;
           this.stats.copyFallbacks++;
           return undefined;
         });
     }
-    if (!resultados && withDeadLetters && lecturas.length < COPY_FROM) {
+    if (!resultados && withRechazadas && lecturas.length < COPY_FROM) {
       // readings that are all new cannot conflict: one statement for them and the dead letters
       // (not after a failed COPY: a key is then known to exist)
       resultados = await this.insertAllNew(batch, lecturas).catch((error: unknown) => {
-        if (!(error instanceof ClaveExistenteError)) throw error;
+        if (!(error instanceof DuplicateKeyError)) throw error;
         return undefined;
       });
     }
-    resultados ??= withDeadLetters
+    resultados ??= withRechazadas
       ? await this.repository.inTransaction(async (tx) => {
           const r = await this.insertClassified(tx, lecturas);
-          await this.insertDeadLetters(tx, batch, r);
+          await this.insertRechazadas(tx, batch, r);
           return r;
         })
       : // HTTP only: one autocommitted statement, the fastest path for small flushes
@@ -217,7 +217,7 @@ export class LecturaWriter implements BeforeApplicationShutdown {
     const stored = await this.repository.insertAllNewWith(
       this.repository.autocommit,
       lecturas,
-      deadLettersOf(batch, assumed),
+      rechazadasOf(batch, assumed),
     );
     const byKey = new Map(stored.map((g) => [claveLectura(g), g]));
     return lecturas.map((l): Resultado => {
@@ -227,13 +227,13 @@ export class LecturaWriter implements BeforeApplicationShutdown {
     });
   }
 
-  private async insertDeadLetters(
+  private async insertRechazadas(
     tx: PoolClient,
     batch: Unit[],
     resultados: Resultado[],
   ): Promise<void> {
-    if (!batch.some((u) => u.deadLetter)) return;
-    await this.rechazadas.insertMany(tx, deadLettersOf(batch, resultados));
+    if (!batch.some((u) => u.rechazada)) return;
+    await this.rechazadas.insertMany(tx, rechazadasOf(batch, resultados));
   }
 
   /**
@@ -282,7 +282,7 @@ function splitPerUnit(batch: Unit[], resultados: Resultado[]): Resultado[][] {
   });
 }
 
-function deadLettersOf(batch: Unit[], resultados: Resultado[]): Rechazada[] {
+function rechazadasOf(batch: Unit[], resultados: Resultado[]): Rechazada[] {
   const perUnit = splitPerUnit(batch, resultados);
-  return batch.flatMap((u, i) => u.deadLetter?.(perUnit[i]) ?? []);
+  return batch.flatMap((u, i) => u.rechazada?.(perUnit[i]) ?? []);
 }

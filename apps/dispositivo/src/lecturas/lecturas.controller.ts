@@ -1,6 +1,6 @@
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Body, Controller, Get, HttpCode, Post, Query, Res, UseFilters } from '@nestjs/common';
-import { LecturaRespuesta, PaginaLecturas, ResultadoLote } from '@iot/contracts';
+import { LecturaRespuesta, PaginaLecturas, BatchResult } from '@iot/contracts';
 import { Caller, CurrentCaller } from '@iot/http';
 import { ConsultaLecturasDto } from './dto/consulta-lecturas.dto';
 import { EnvioRechazadaFilter } from './envio-rechazada.filter';
@@ -30,7 +30,7 @@ export class LecturasController {
     @Res({ passthrough: true }) reply: StatusReply,
     @CurrentCaller() caller?: Caller,
   ): Promise<LecturaRespuesta> {
-    const { nueva, lectura } = await this.lecturas.registrar(dto, caller?.series);
+    const { nueva, lectura } = await this.lecturas.record(dto, caller?.series);
     reply.status(nueva ? 201 : 200);
     reply.header('lectura-estado', nueva ? 'stored' : 'duplicate');
     return lectura;
@@ -44,13 +44,13 @@ export class LecturasController {
   })
   @ApiBody({ type: [LecturaEnvioDto] })
   @HttpCode(200)
-  lote(@Body() body: unknown, @CurrentCaller() caller?: Caller): Promise<ResultadoLote> {
-    return this.lecturas.registrarLote(body, caller?.series);
+  batch(@Body() body: unknown, @CurrentCaller() caller?: Caller): Promise<BatchResult> {
+    return this.lecturas.recordBatch(body, caller?.series);
   }
 
   @Get('lecturas')
   @ApiOperation({ summary: "A device's readings, a page at a time (keyset)" })
-  consultar(@Query() query: ConsultaLecturasDto): Promise<PaginaLecturas> {
-    return this.lecturas.consultar(query);
+  findPage(@Query() query: ConsultaLecturasDto): Promise<PaginaLecturas> {
+    return this.lecturas.findPage(query);
   }
 }

@@ -22,7 +22,7 @@ export class SerieNoPermitidaError extends DomainError {
 }
 
 /** The database is down, overloaded or did not answer in time: trying again later can succeed. */
-export class AlmacenNoDisponibleError extends DomainError {
+export class StoreUnavailableError extends DomainError {
   constructor(cause: unknown) {
     super(
       'unavailable',

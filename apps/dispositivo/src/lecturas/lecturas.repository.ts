@@ -9,7 +9,7 @@ import type { Rechazada } from '../rechazadas/rechazada';
 import { insertRechazadasSql, rechazadasParams } from '../rechazadas/rechazadas.repository';
 import { Lectura, LecturaGuardada } from './lectura';
 
-interface Fila {
+interface Row {
   id: string;
   numero_serie: string;
   nombre_variable: string;
@@ -17,7 +17,7 @@ interface Fila {
   valor_variable: number;
 }
 
-const aGuardada = (f: Fila): LecturaGuardada => ({
+const toStored = (f: Row): LecturaGuardada => ({
   id: Number(f.id),
   numeroSerie: f.numero_serie,
   nombreVariable: f.nombre_variable,
@@ -35,13 +35,13 @@ export interface ConsultaPagina {
 }
 
 // epoch ms as float8: exact for millisecond instants and far cheaper to parse than timestamptz text
-const COLUMNAS =
+const COLUMNS =
   'id, numero_serie, nombre_variable, (extract(epoch FROM estampa_tiempo) * 1000)::float8 AS estampa_ms, valor_variable';
 
 const UNIQUE_VIOLATION = '23505';
 
 /** COPY met a key that is already stored: the transaction is rolled back, use insertNew. */
-export class ClaveExistenteError extends Error {}
+export class DuplicateKeyError extends Error {}
 
 @Injectable()
 export class LecturasRepository {
@@ -49,7 +49,7 @@ export class LecturasRepository {
    * The id sequence's name, looked up once: evaluated per reserved id,
    * pg_get_serial_sequence tripled the cost of reserving ids.
    */
-  private secuenciaId?: string;
+  private sequenceId?: string;
 
   constructor(@Inject(Pool) private readonly pool: Pool) {}
 
@@ -71,30 +71,30 @@ export class LecturasRepository {
   async insertNew(q: Queryable, lecturas: Lectura[]): Promise<LecturaGuardada[]> {
     // named: prepared once per connection; parsing and planning it on every
     // group commit cost ~12 % of single-POST throughput
-    const { rows } = await q.query<Fila>({
+    const { rows } = await q.query<Row>({
       name: 'lectura_insert_new',
       text: `INSERT INTO lectura (numero_serie, nombre_variable, estampa_tiempo, valor_variable)
        SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::timestamptz[], $4::float8[])
        ON CONFLICT ON CONSTRAINT lectura_clave DO NOTHING
-       RETURNING ${COLUMNAS}`,
-      values: columnas(lecturas),
+       RETURNING ${COLUMNS}`,
+      values: columns(lecturas),
     });
-    return rows.map(aGuardada);
+    return rows.map(toStored);
   }
 
   /**
    * Bulk path inside the caller's transaction: reserves ids and COPYs every
-   * reading in. Returns the ids in input order; throws ClaveExistenteError
+   * reading in. Returns the ids in input order; throws DuplicateKeyError
    * when a key was already stored (the transaction is then aborted).
    */
   async copyAll(tx: PoolClient, lecturas: Lectura[]): Promise<number[]> {
-    this.secuenciaId ??= (
+    this.sequenceId ??= (
       await tx.query<{ seq: string }>(`SELECT pg_get_serial_sequence('lectura', 'id') AS seq`)
     ).rows[0].seq;
     // one row holding all ids: far cheaper to receive than one row per id
     const { rows } = await tx.query<{ ids: string[] }>(
       'SELECT array_agg(nextval($2::regclass)) AS ids FROM generate_series(1, $1)',
-      [lecturas.length, this.secuenciaId],
+      [lecturas.length, this.sequenceId],
     );
     const ids = rows[0].ids.map(Number);
     // serials and variable names are pattern-checked: no tab, newline or backslash to escape
@@ -114,7 +114,7 @@ export class LecturasRepository {
         ),
       );
     } catch (error) {
-      if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw new ClaveExistenteError();
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw new DuplicateKeyError();
       throw error;
     }
     return ids;
@@ -123,7 +123,7 @@ export class LecturasRepository {
   /**
    * One autocommitted statement for readings that are all new, together with
    * dead letters: a data-modifying CTE, so both commit or neither. Any key
-   * already stored (or twice in `lecturas`) fails it whole: ClaveExistenteError,
+   * already stored (or twice in `lecturas`) fails it whole: DuplicateKeyError,
    * nothing written; the caller then takes the transactional path.
    */
   async insertAllNewWith(
@@ -133,44 +133,44 @@ export class LecturasRepository {
   ): Promise<LecturaGuardada[]> {
     const insert = `INSERT INTO lectura (numero_serie, nombre_variable, estampa_tiempo, valor_variable)
          SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::timestamptz[], $4::float8[])
-         RETURNING ${COLUMNAS}`;
+         RETURNING ${COLUMNS}`;
     try {
       // without dead letters, no CTE: its empty INSERT still opens and locks the table per call
       const { rows } =
         rechazadas.length === 0
-          ? await q.query<Fila>({
+          ? await q.query<Row>({
               name: 'lectura_insert_all_new',
               text: insert,
-              values: columnas(lecturas),
+              values: columns(lecturas),
             })
-          : await q.query<Fila>({
+          : await q.query<Row>({
               name: 'lectura_insert_all_new_with',
               text: `WITH rechazadas AS (${insertRechazadasSql(5)}) ${insert}`,
-              values: [...columnas(lecturas), ...rechazadasParams(rechazadas)],
+              values: [...columns(lecturas), ...rechazadasParams(rechazadas)],
             });
-      return rows.map(aGuardada);
+      return rows.map(toStored);
     } catch (error) {
-      if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw new ClaveExistenteError();
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw new DuplicateKeyError();
       throw error;
     }
   }
 
   /** The stored readings with the same keys as `lecturas`. */
   async findByClaves(q: Queryable, lecturas: Lectura[]): Promise<LecturaGuardada[]> {
-    const [series, variables, estampas] = columnas(lecturas);
-    const { rows } = await q.query<Fila>({
+    const [series, variables, estampas] = columns(lecturas);
+    const { rows } = await q.query<Row>({
       name: 'lectura_find_by_claves',
-      text: `SELECT ${COLUMNAS}
+      text: `SELECT ${COLUMNS}
        FROM unnest($1::varchar[], $2::varchar[], $3::timestamptz[])
             AS k(numero_serie, nombre_variable, estampa_tiempo)
        JOIN lectura USING (numero_serie, nombre_variable, estampa_tiempo)`,
       values: [series, variables, estampas],
     });
-    return rows.map(aGuardada);
+    return rows.map(toStored);
   }
 
   /** One page of a device's readings ordered by (estampaTiempo, id). */
-  async findPagina(c: ConsultaPagina): Promise<LecturaGuardada[]> {
+  async findPage(c: ConsultaPagina): Promise<LecturaGuardada[]> {
     const params: unknown[] = [c.numeroSerie];
     const where = ['numero_serie = $1'];
     const add = (sql: (n: number) => string, ...values: unknown[]): void => {
@@ -188,16 +188,16 @@ export class LecturasRepository {
       );
     }
     params.push(c.limite);
-    const { rows: filas } = await this.pool.query<Fila>(
-      `SELECT ${COLUMNAS} FROM lectura WHERE ${where.join(' AND ')}
+    const { rows: filas } = await this.pool.query<Row>(
+      `SELECT ${COLUMNS} FROM lectura WHERE ${where.join(' AND ')}
        ORDER BY estampa_tiempo, id LIMIT $${params.length}`,
       params,
     );
-    return filas.map(aGuardada);
+    return filas.map(toStored);
   }
 }
 
-function columnas(lecturas: Lectura[]): [string[], string[], string[], number[]] {
+function columns(lecturas: Lectura[]): [string[], string[], string[], number[]] {
   const series: string[] = [];
   const variables: string[] = [];
   const estampas: string[] = [];

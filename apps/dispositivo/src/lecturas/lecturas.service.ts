@@ -2,12 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { decodeCursor, encodeCursor, InvalidInputError, PayloadTooLargeError } from '@iot/common';
 import {
   LecturaRespuesta,
-  LOTE_MAX_ITEMS,
+  BATCH_MAX_ITEMS,
   PaginaLecturas,
   ResultadoItem,
-  ResultadoLote,
+  BatchResult,
 } from '@iot/contracts';
-import { construirRechazada, Motivo } from '../rechazadas/rechazada';
+import { construirRechazada, MessageProblem } from '../rechazadas/rechazada';
 import { RechazadasService } from '../rechazadas/rechazadas.service';
 import { ConsultaLecturasDto } from './dto/consulta-lecturas.dto';
 import { LecturaEnvioDto } from './dto/lectura-envio.dto';
@@ -60,7 +60,7 @@ export class LecturasService {
    * Stores one reading; a re-send is answered with the stored one, a changed value is a conflict.
    * `series`: the serials the caller's key is bound to (absent: any).
    */
-  async registrar(dto: LecturaEnvioDto, series?: readonly string[]): Promise<EnvioResultado> {
+  async record(dto: LecturaEnvioDto, series?: readonly string[]): Promise<EnvioResultado> {
     if (series && !series.includes(dto.numeroSerie)) {
       countLecturas('http', 'rejected');
       countRechazos('http', 'not_allowed');
@@ -76,15 +76,15 @@ export class LecturasService {
   }
 
   /** Validates each item on its own; the valid ones are written in one transaction. */
-  async registrarLote(body: unknown, series?: readonly string[]): Promise<ResultadoLote> {
+  async recordBatch(body: unknown, series?: readonly string[]): Promise<BatchResult> {
     if (!Array.isArray(body)) {
       throw new InvalidInputError([
         { field: '(body)', reason: 'must be a JSON array of readings' },
       ]);
     }
-    if (body.length > LOTE_MAX_ITEMS) {
+    if (body.length > BATCH_MAX_ITEMS) {
       throw new PayloadTooLargeError(
-        `A batch holds at most ${LOTE_MAX_ITEMS} readings; this one has ${body.length}`,
+        `A batch holds at most ${BATCH_MAX_ITEMS} readings; this one has ${body.length}`,
       );
     }
     const items: ResultadoItem[] = new Array<ResultadoItem>(body.length);
@@ -134,9 +134,9 @@ export class LecturasService {
    * One MQTT message: its valid readings and, when anything was refused or in
    * conflict, its dead letter, committed in one transaction. A message the
    * database refuses outright (not a passing outage) is dead-lettered with the
-   * database's reason. Rejects only with AlmacenNoDisponibleError (retry later).
+   * database's reason. Rejects only with StoreUnavailableError (retry later).
    */
-  async ingerirMensaje(m: MensajeRecibido): Promise<MensajeIngerido> {
+  async ingestMessage(m: MensajeRecibido): Promise<MensajeIngerido> {
     const { lecturas, indices, motivos } =
       m.serie === null
         ? {
@@ -147,14 +147,14 @@ export class LecturasService {
         : interpretarMensaje(m.payload, { maxBytes: m.maxBytes, serie: m.serie });
     let rejected = motivos.length;
     // called once per flush attempt for every message: allocates only when there is something to say
-    const deadLetter = (resultados: Resultado[]) => {
+    const rechazada = (resultados: Resultado[]) => {
       const enConflicto = conflictos(resultados, indices);
       rejected = motivos.length + enConflicto.length;
       if (rejected === 0) return undefined;
       return construirRechazada(m.topic, m.payload, [...motivos, ...enConflicto]);
     };
     try {
-      const resultados = await this.writer.write(lecturas, deadLetter);
+      const resultados = await this.writer.write(lecturas, rechazada);
       let stored = 0;
       let duplicate = 0;
       for (const r of resultados) {
@@ -169,27 +169,27 @@ export class LecturasService {
       return { stored, duplicate, rejected };
     } catch (error) {
       if (!(error instanceof AlmacenRechazoError)) throw error;
-      return this.rechazarMensaje(m.topic, m.payload, [
+      return this.rejectMessage(m.topic, m.payload, [
         { field: '(database)', reason: error.message },
       ]);
     }
   }
 
   /** Dead-letters a whole message on its own (the last resort of a transport). */
-  async rechazarMensaje(
+  async rejectMessage(
     topic: string,
     payload: Buffer,
-    motivos: Motivo[],
+    motivos: MessageProblem[],
   ): Promise<MensajeIngerido> {
-    await this.rechazadas.guardar(construirRechazada(topic, payload, motivos));
+    await this.rechazadas.save(construirRechazada(topic, payload, motivos));
     countLecturas('mqtt', 'rejected', motivos.length);
     countRechazosByField('mqtt', motivos);
     return { stored: 0, duplicate: 0, rejected: motivos.length };
   }
 
-  async consultar(q: ConsultaLecturasDto): Promise<PaginaLecturas> {
+  async findPage(q: ConsultaLecturasDto): Promise<PaginaLecturas> {
     const limite = q.limite ?? 100;
-    const filas = await this.repository.findPagina({
+    const filas = await this.repository.findPage({
       numeroSerie: q.numeroSerie,
       nombreVariable: q.nombreVariable,
       desde: q.desde,
@@ -202,12 +202,12 @@ export class LecturasService {
   }
 }
 
-const NINGUNO: Motivo[] = [];
+const NINGUNO: MessageProblem[] = [];
 
 const FUERA_DE_ALCANCE = { field: 'numeroSerie', reason: 'is not bound to this API key' };
 
-function conflictos(resultados: Resultado[], indices: number[]): Motivo[] {
-  let found: Motivo[] | undefined;
+function conflictos(resultados: Resultado[], indices: number[]): MessageProblem[] {
+  let found: MessageProblem[] | undefined;
   resultados.forEach((r, k) => {
     if (r.estado !== 'conflict') return;
     (found ??= []).push({

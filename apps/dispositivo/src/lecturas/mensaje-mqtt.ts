@@ -1,5 +1,5 @@
-import { LOTE_MAX_ITEMS } from '@iot/contracts';
-import type { Motivo } from '../rechazadas/rechazada';
+import { BATCH_MAX_ITEMS } from '@iot/contracts';
+import type { MessageProblem } from '../rechazadas/rechazada';
 import { Lectura } from './lectura';
 import { validarLectura } from './validar-lectura';
 
@@ -8,7 +8,7 @@ export interface MensajeInterpretado {
   lecturas: Lectura[];
   /** The array position of each reading (0 for a single object). */
   indices: number[];
-  motivos: Motivo[];
+  motivos: MessageProblem[];
 }
 
 /**
@@ -86,16 +86,16 @@ function interpretar(
   } catch {
     return todo('is not valid JSON');
   }
-  const esLote = Array.isArray(cuerpo);
-  const items: unknown[] = esLote ? (cuerpo as unknown[]) : [cuerpo];
-  if (items.length > LOTE_MAX_ITEMS) return todo(`holds more than ${LOTE_MAX_ITEMS} readings`);
+  const isBatch = Array.isArray(cuerpo);
+  const items: unknown[] = isBatch ? (cuerpo as unknown[]) : [cuerpo];
+  if (items.length > BATCH_MAX_ITEMS) return todo(`holds more than ${BATCH_MAX_ITEMS} readings`);
 
   const resultado: MensajeInterpretado = { lecturas: [], indices: [], motivos: [] };
   items.forEach((item, indice) => {
-    const enLote = esLote ? { indice } : {};
+    const inBatch = isBatch ? { indice } : {};
     const conSerie = conSerieDelTopico(item, opciones.serie);
     if (conSerie.problema) {
-      resultado.motivos.push({ ...enLote, ...conSerie.problema });
+      resultado.motivos.push({ ...inBatch, ...conSerie.problema });
       return;
     }
     const v = validarLectura(conSerie.item);
@@ -103,7 +103,7 @@ function interpretar(
       resultado.lecturas.push(v.lectura);
       resultado.indices.push(indice);
     } else {
-      resultado.motivos.push(...v.errors.map((e) => ({ ...enLote, ...e })));
+      resultado.motivos.push(...v.errors.map((e) => ({ ...inBatch, ...e })));
     }
   });
   return resultado;
@@ -113,7 +113,7 @@ function interpretar(
 function conSerieDelTopico(
   item: unknown,
   serie: string | undefined,
-): { item: unknown; problema?: Motivo } {
+): { item: unknown; problema?: MessageProblem } {
   if (serie === undefined || typeof item !== 'object' || item === null || Array.isArray(item)) {
     return { item };
   }

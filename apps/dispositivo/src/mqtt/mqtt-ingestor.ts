@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { createLogger, gauge, RateLimitedLog } from '@iot/common';
 import mqtt, { MqttClient } from 'mqtt';
-import { AlmacenNoDisponibleError } from '../lecturas/lecturas.errors';
+import { StoreUnavailableError } from '../lecturas/lecturas.errors';
 import { LecturasService, MensajeIngerido } from '../lecturas/lecturas.service';
 import { TopicosLectura } from '../lecturas/mensaje-mqtt';
 import { BrokerDrops, DROPPED_TOPIC } from './broker-drops';
@@ -70,7 +70,7 @@ export class MqttIngestor implements OnApplicationBootstrap, OnModuleDestroy {
       if (this.drops.dropped === undefined) {
         this.logger.info(
           { topic: DROPPED_TOPIC },
-          'the MQTT broker publishes no drop counter: messages it drops cannot be detected (see README, broker settings)',
+          'the MQTT broker publishes no drop counter: messages it drops cannot be detected (see docs/mqtt.md, broker settings)',
         );
       }
     }, DROPS_SILENCE_MS).unref();
@@ -192,7 +192,7 @@ export class MqttIngestor implements OnApplicationBootstrap, OnModuleDestroy {
     if (more === 0) return;
     this.logger.warn(
       { dropped: this.drops.dropped, since: first ? 'broker start' : 'last report', more },
-      'the MQTT broker dropped messages before any subscriber got them: raise max_queued_messages (README, broker settings)',
+      'the MQTT broker dropped messages before any subscriber got them: raise max_queued_messages (docs/mqtt.md, broker settings)',
     );
   }
 
@@ -213,10 +213,10 @@ export class MqttIngestor implements OnApplicationBootstrap, OnModuleDestroy {
     for (let attempt = 0; ; attempt++) {
       try {
         const result: MensajeIngerido = failure
-          ? await this.lecturas.rechazarMensaje(topic, payload, [
+          ? await this.lecturas.rejectMessage(topic, payload, [
               { field: '(dispositivo)', reason: `could not be processed: ${failure}` },
             ])
-          : await this.lecturas.ingerirMensaje(message);
+          : await this.lecturas.ingestMessage(message);
         this.count(result);
         // committed, but the connection is closing: better a redelivery (a duplicate) than an ack on a dead socket
         if (this.stopping) throw new Error('shutting down');
@@ -225,7 +225,7 @@ export class MqttIngestor implements OnApplicationBootstrap, OnModuleDestroy {
         // during a long outage connections time out and the broker redelivers their
         // messages: stop retrying the old copies, or they pile up with every reconnect
         if (this.stopping || delivery.abandoned) throw error;
-        if (!(error instanceof AlmacenNoDisponibleError) && failure === undefined) {
+        if (!(error instanceof StoreUnavailableError) && failure === undefined) {
           this.logger.error(
             { err: error, topic },
             'message could not be processed; dead-lettering it',

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FieldProblem } from '@iot/contracts';
 
 /** Why (part of) a message was not stored; `indice` names the array item, when it is one. */
-export interface Motivo extends FieldProblem {
+export interface MessageProblem extends FieldProblem {
   indice?: number;
 }
 
@@ -13,7 +13,7 @@ export interface Rechazada {
   payload: Buffer;
   /** The message's real size. */
   payloadBytes: number;
-  motivos: Motivo[];
+  motivos: MessageProblem[];
   /** sha256 of topic and whole payload: a redelivered message is the same dead letter. */
   huella: Buffer;
 }
@@ -26,25 +26,29 @@ export const RECHAZADA_PAYLOAD_MAX_BYTES = 64 * 1024;
  * surrogates: a topic or a reason echoing such a character would make the
  * dead-letter INSERT itself fail, so they become U+FFFD.
  */
-function textoAlmacenable(text: string): string {
+function storableText(text: string): string {
   // eslint-disable-next-line no-control-regex
   return text.replace(/\u0000/g, '\uFFFD').toWellFormed();
 }
 
 /** The one place dead letters are built. */
-export function construirRechazada(topic: string, payload: Buffer, motivos: Motivo[]): Rechazada {
+export function construirRechazada(
+  topic: string,
+  payload: Buffer,
+  motivos: MessageProblem[],
+): Rechazada {
   const huella = createHash('sha256')
     .update(`${Buffer.byteLength(topic)}:${topic}`)
     .update(payload)
     .digest();
   return {
-    topic: textoAlmacenable(topic),
+    topic: storableText(topic),
     payload: payload.subarray(0, RECHAZADA_PAYLOAD_MAX_BYTES),
     payloadBytes: payload.length,
     motivos: motivos.map((m) => ({
       ...m,
-      field: textoAlmacenable(m.field),
-      reason: textoAlmacenable(m.reason),
+      field: storableText(m.field),
+      reason: storableText(m.reason),
     })),
     huella,
   };

@@ -11,7 +11,7 @@ export class RechazadasController {
   /** Dead letters, newest first. */
   @Get()
   @ApiOperation({ summary: 'Dead letters (refused MQTT messages), newest first' })
-  listar(@Query() q: ConsultaRechazadasDto): Promise<PaginaRechazadas> {
-    return this.rechazadas.listar(q.antesDe, q.limite ?? 100);
+  list(@Query() q: ConsultaRechazadasDto): Promise<PaginaRechazadas> {
+    return this.rechazadas.list(q.antesDe, q.limite ?? 100);
   }
 }

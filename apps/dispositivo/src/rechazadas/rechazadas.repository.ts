@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import { Queryable } from '@iot/database';
-import { Motivo, Rechazada } from './rechazada';
+import { MessageProblem, Rechazada } from './rechazada';
 
 export interface RechazadaGuardada {
   id: number;
@@ -10,16 +10,16 @@ export interface RechazadaGuardada {
   payload: string | null;
   payloadBase64?: string;
   payloadBytes: number;
-  motivo: Motivo[];
+  motivo: MessageProblem[];
   recibidaEn: string;
 }
 
-interface Fila {
+interface Row {
   id: string;
   topic: string;
   payload: Buffer;
   payload_bytes: number;
-  motivo: Motivo[];
+  motivo: MessageProblem[];
   recibida_en: Date;
 }
 
@@ -74,7 +74,7 @@ export class RechazadasRepository {
 
   /** Newest first, keyset on id. */
   async findPageBefore(antesDe: number | undefined, limite: number): Promise<RechazadaGuardada[]> {
-    const { rows: filas } = await this.pool.query<Fila>(
+    const { rows: filas } = await this.pool.query<Row>(
       `SELECT id, topic, payload, payload_bytes, motivo, recibida_en FROM lectura_rechazada
        WHERE $1::bigint IS NULL OR id < $1 ORDER BY id DESC LIMIT $2`,
       [antesDe ?? null, limite],

@@ -12,11 +12,11 @@ export class RechazadasService {
   constructor(private readonly repository: RechazadasRepository) {}
 
   /** A dead letter on its own, when the message's readings could not be written at all. */
-  guardar(rechazada: Rechazada): Promise<void> {
+  save(rechazada: Rechazada): Promise<void> {
     return this.repository.insertAlone(rechazada);
   }
 
-  async listar(antesDe: number | undefined, limite: number): Promise<PaginaRechazadas> {
+  async list(antesDe: number | undefined, limite: number): Promise<PaginaRechazadas> {
     const rechazadas = await this.repository.findPageBefore(antesDe, limite);
     const ultima = rechazadas.length === limite ? rechazadas[rechazadas.length - 1] : undefined;
     return { rechazadas, siguiente: ultima ? ultima.id : null };

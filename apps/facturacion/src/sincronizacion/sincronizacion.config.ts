@@ -2,7 +2,7 @@ import { EnvReader } from '@iot/common';
 import { IDENTIFIER_PATTERN } from '@iot/contracts';
 import { validateCronExpression } from 'cron';
 
-export interface SyncConfig {
+export interface SincronizacionConfig {
   /** Cron (five fields, or six with seconds first); undefined = no schedule (staff can still trigger runs). */
   cron?: string;
   /** The billing variables, each with a table of its own. */
@@ -31,7 +31,7 @@ function checkVariable(name: string): string | undefined {
     : `"${name.slice(0, 80)}" is not a variable name (${IDENTIFIER_PATTERN.source})`;
 }
 
-export function readSyncConfig(env: EnvReader): SyncConfig {
+export function readSincronizacionConfig(env: EnvReader): SincronizacionConfig {
   const cronText = env.string('SYNC_CRON', DEFAULT_CRON);
   const cron = cronText.toLowerCase() === 'off' ? undefined : cronText;
   if (cron !== undefined) {

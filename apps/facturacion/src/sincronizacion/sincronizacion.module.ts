@@ -2,7 +2,7 @@ import { createRegistry, RegistryConfig } from '@iot/common';
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { DispositivoClient } from '../dispositivo/dispositivo.client';
-import { SyncConfig } from './sincronizacion.config';
+import { SincronizacionConfig } from './sincronizacion.config';
 import { SincronizacionController } from './sincronizacion.controller';
 import { SincronizacionScheduler } from './sincronizacion.scheduler';
 import { SincronizacionService, SYNC_CONFIG } from './sincronizacion.service';
@@ -12,7 +12,7 @@ import { VariablesFacturadasRepository } from './variables-facturadas.repository
 /** The pull from dispositivo into the per-variable tables: schedule, runs, cursors. */
 @Module({})
 export class SincronizacionModule {
-  static forRoot(config: SyncConfig, registry: RegistryConfig): DynamicModule {
+  static forRoot(config: SincronizacionConfig, registry: RegistryConfig): DynamicModule {
     return {
       module: SincronizacionModule,
       imports: [ScheduleModule.forRoot()],

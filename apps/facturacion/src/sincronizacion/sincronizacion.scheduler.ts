@@ -2,7 +2,7 @@ import { createLogger } from '@iot/common';
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
-import { SyncConfig } from './sincronizacion.config';
+import { SincronizacionConfig } from './sincronizacion.config';
 import { SincronizacionService, SYNC_CONFIG } from './sincronizacion.service';
 
 /** Registers the sync's cron job (SYNC_CRON); a tick while a run is in progress is skipped. */
@@ -11,7 +11,7 @@ export class SincronizacionScheduler implements OnApplicationBootstrap {
   private readonly log = createLogger('sincronizacion');
 
   constructor(
-    @Inject(SYNC_CONFIG) private readonly config: SyncConfig,
+    @Inject(SYNC_CONFIG) private readonly config: SincronizacionConfig,
     private readonly sync: SincronizacionService,
     private readonly scheduler: SchedulerRegistry,
   ) {}

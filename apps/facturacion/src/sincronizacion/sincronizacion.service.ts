@@ -4,14 +4,14 @@ import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { concatMap, defer, finalize, lastValueFrom, map } from 'rxjs';
 import { DispositivoClient, DispositivoError } from '../dispositivo/dispositivo.client';
-import { ExportacionInterrumpidaError, lotesNdjson } from './lotes-ndjson';
-import { SyncConfig } from './sincronizacion.config';
+import { ExportacionInterrumpidaError, ndjsonBatches } from './ndjson-batches';
+import { SincronizacionConfig } from './sincronizacion.config';
 import { recordRun } from './sincronizacion.metrics';
 import {
   Origen,
   ResultadoVariable,
   SincronizacionesRepository,
-  SyncLock,
+  SincronizacionLock,
 } from './sincronizaciones.repository';
 import { VariablesFacturadasRepository } from './variables-facturadas.repository';
 
@@ -65,7 +65,7 @@ export class SincronizacionService implements BeforeApplicationShutdown {
   };
 
   constructor(
-    @Inject(SYNC_CONFIG) private readonly config: SyncConfig,
+    @Inject(SYNC_CONFIG) private readonly config: SincronizacionConfig,
     private readonly runs: SincronizacionesRepository,
     private readonly tablas: VariablesFacturadasRepository,
     private readonly dispositivo: DispositivoClient,
@@ -100,7 +100,10 @@ export class SincronizacionService implements BeforeApplicationShutdown {
     return undefined;
   }
 
-  private async begin(origen: Origen, lock: SyncLock): Promise<{ id: number; nueva: boolean }> {
+  private async begin(
+    origen: Origen,
+    lock: SincronizacionLock,
+  ): Promise<{ id: number; nueva: boolean }> {
     let id: number;
     try {
       await this.runs.markInterrupted();
@@ -120,7 +123,7 @@ export class SincronizacionService implements BeforeApplicationShutdown {
     await this.running?.done;
   }
 
-  private async execute(id: number, lock: SyncLock): Promise<void> {
+  private async execute(id: number, lock: SincronizacionLock): Promise<void> {
     const started = Date.now();
     const resultado: Record<string, ResultadoVariable> = {};
     let error: string | null = null;
@@ -213,25 +216,25 @@ export class SincronizacionService implements BeforeApplicationShutdown {
     for (;;) {
       let cursor = (await this.tablas.findCursor(variable)) ?? null;
       const response = await this.dispositivo.openExport(variable, cursor, this.config.requestRows);
-      const batches = lotesNdjson(response, {
+      const batches = ndjsonBatches(response, {
         variable,
         batchRows: this.config.batchRows,
         maxPending: 2,
         idleTimeoutMs: this.config.timeoutMs,
       }).pipe(
         // one batch at a time, in order; the stream stays paused while the database is behind
-        concatMap((lote) =>
-          defer(() => this.tablas.saveBatch(variable, cursor, lote)).pipe(
+        concatMap((batch) =>
+          defer(() => this.tablas.saveBatch(variable, cursor, batch)).pipe(
             map((stored) => {
-              cursor = lote.siguiente;
+              cursor = batch.siguiente;
               filas.n += stored;
               if (Date.now() - progressAt > PROGRESS_EVERY_MS) {
                 progressAt = Date.now();
                 this.log.info({ run: id, variable, filas: filas.n }, 'sync run in progress');
               }
-              return lote.fin;
+              return batch.fin;
             }),
-            finalize(() => lote.release()),
+            finalize(() => batch.release()),
           ),
         ),
       );

@@ -24,7 +24,7 @@ export interface Sincronizacion {
   instancia: string;
 }
 
-interface Fila {
+interface Row {
   id: string;
   origen: Origen;
   estado: EstadoSincronizacion;
@@ -35,7 +35,7 @@ interface Fila {
   instancia: string;
 }
 
-const aSincronizacion = (f: Fila): Sincronizacion => ({
+const aSincronizacion = (f: Row): Sincronizacion => ({
   id: Number(f.id),
   origen: f.origen,
   estado: f.estado,
@@ -50,7 +50,7 @@ const aSincronizacion = (f: Fila): Sincronizacion => ({
 export const SYNC_LOCK_KEY = 7_318_004_211;
 
 /** Held by the one run in progress (across every facturacion instance on this database). */
-export interface SyncLock {
+export interface SincronizacionLock {
   release(): Promise<void>;
 }
 
@@ -63,7 +63,7 @@ export class SincronizacionesRepository {
    * holds it. A session lock on a connection of its own: if the process dies,
    * PostgreSQL drops the connection and the lock with it.
    */
-  async tryLock(): Promise<SyncLock | undefined> {
+  async tryLock(): Promise<SincronizacionLock | undefined> {
     const client = await this.pool.connect();
     const ignore = (): void => undefined; // reported by the batches' own connections
     client.on('error', ignore);
@@ -124,7 +124,7 @@ export class SincronizacionesRepository {
   }
 
   async findRecent(limit: number): Promise<Sincronizacion[]> {
-    const { rows } = await this.pool.query<Fila>(
+    const { rows } = await this.pool.query<Row>(
       `SELECT * FROM sincronizacion ORDER BY id DESC LIMIT $1`,
       [limit],
     );
@@ -132,9 +132,7 @@ export class SincronizacionesRepository {
   }
 
   async findById(id: number): Promise<Sincronizacion | undefined> {
-    const { rows } = await this.pool.query<Fila>(`SELECT * FROM sincronizacion WHERE id = $1`, [
-      id,
-    ]);
+    const { rows } = await this.pool.query<Row>(`SELECT * FROM sincronizacion WHERE id = $1`, [id]);
     return rows.map(aSincronizacion)[0];
   }
 }

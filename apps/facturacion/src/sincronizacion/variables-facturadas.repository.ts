@@ -10,7 +10,7 @@ import {
   tablaVariable,
   vistaFacturacionSql,
 } from '../variables/tabla-variable';
-import { LecturaFacturable, lecturasDe, Lote } from './lote';
+import { LecturaFacturable, lecturasDe, Batch } from './batch';
 
 const UNIQUE_VIOLATION = '23505';
 /** Any constant: serialises the creation of variable tables and the view over them. */
@@ -60,19 +60,19 @@ export class VariablesFacturadasRepository {
   }
 
   /**
-   * Writes a batch and moves the cursor from `anterior` to `lote.siguiente` in
+   * Writes a batch and moves the cursor from `anterior` to `batch.siguiente` in
    * one transaction: after a crash either both happened or neither. Throws
    * CursorMovidoError if the cursor is no longer `anterior`. Returns the rows
    * stored (fewer than sent only if some were already there).
    */
-  async saveBatch(nombre: string, anterior: string | null, lote: Lote): Promise<number> {
+  async saveBatch(nombre: string, anterior: string | null, batch: Batch): Promise<number> {
     try {
-      return await this.write(nombre, anterior, lote, (tx) => this.copy(tx, nombre, lote));
+      return await this.write(nombre, anterior, batch, (tx) => this.copy(tx, nombre, batch));
     } catch (error) {
       if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
       // some were stored before (a cursor set back by hand): keep those, add the rest
-      return this.write(nombre, anterior, lote, (tx) =>
-        this.insertNew(tx, nombre, lecturasDe(lote)),
+      return this.write(nombre, anterior, batch, (tx) =>
+        this.insertNew(tx, nombre, lecturasDe(batch)),
       );
     }
   }
@@ -80,7 +80,7 @@ export class VariablesFacturadasRepository {
   private write(
     nombre: string,
     anterior: string | null,
-    lote: Lote,
+    batch: Batch,
     store: (tx: PoolClient) => Promise<number>,
   ): Promise<number> {
     return inTransaction(this.pool, async (tx) => {
@@ -89,10 +89,10 @@ export class VariablesFacturadasRepository {
         name: 'variable_cursor_advance',
         text: `UPDATE variable_facturada SET cursor = $2, ultima_sincronizacion = now()
                WHERE nombre = $1 AND cursor IS NOT DISTINCT FROM $3`,
-        values: [nombre, lote.siguiente, anterior],
+        values: [nombre, batch.siguiente, anterior],
       });
       if (moved.rowCount !== 1) throw new CursorMovidoError(nombre);
-      if (lote.filas === 0) return 0;
+      if (batch.filas === 0) return 0;
       const stored = await store(tx);
       await tx.query({
         name: 'variable_counters',
@@ -100,22 +100,22 @@ export class VariablesFacturadasRepository {
                  primera_lectura = LEAST(primera_lectura, $3::timestamptz),
                  ultima_lectura = GREATEST(ultima_lectura, $4::timestamptz)
                WHERE nombre = $1`,
-        values: [nombre, stored, lote.primera, lote.ultima],
+        values: [nombre, stored, batch.primera, batch.ultima],
       });
       return stored;
     });
   }
 
-  private async copy(tx: PoolClient, nombre: string, lote: Lote): Promise<number> {
+  private async copy(tx: PoolClient, nombre: string, batch: Batch): Promise<number> {
     await pipeline(
-      Readable.from([lote.copy]),
+      Readable.from([batch.copy]),
       tx.query(
         copyFrom(
           `COPY ${tablaVariable(nombre)} (id_dispositivo, numero_serie, estampa_tiempo, valor_variable) FROM STDIN`,
         ),
       ),
     );
-    return lote.filas;
+    return batch.filas;
   }
 
   private async insertNew(

@@ -58,7 +58,7 @@ export class VariablesController {
   ): Promise<FastifyReply> {
     const resumen: Resumen = await this.variables.summarize(p.nombre, q);
     if (!wantsCsv(q.formato, accept)) return reply.send(resumen);
-    const lines = this.variables.resumenCsv(resumen, q.separador ?? ',', q.porDispositivo ?? false);
+    const lines = this.variables.summaryCsv(resumen, q.separador ?? ',', q.porDispositivo ?? false);
     return csvReply(reply, `${p.nombre}-resumen.csv`).send(Readable.from(lines));
   }
 }

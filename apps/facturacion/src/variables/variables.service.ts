@@ -142,7 +142,7 @@ export class VariablesService {
     return { nombreVariable: nombre, intervalo, zona, resumen: buckets };
   }
 
-  resumenCsv(r: Resumen, separador: Separador, porDispositivo: boolean): string[] {
+  summaryCsv(r: Resumen, separador: Separador, porDispositivo: boolean): string[] {
     const csv = new CsvWriter(separador);
     const head = [
       'inicio',

@@ -1,7 +1,7 @@
 import { PassThrough, Readable } from 'node:stream';
 import { lastValueFrom, toArray } from 'rxjs';
-import { lecturasDe } from './lote';
-import { ExportacionInterrumpidaError, LoteEnCurso, lotesNdjson } from './lotes-ndjson';
+import { lecturasDe } from './batch';
+import { ExportacionInterrumpidaError, BatchInFlight, ndjsonBatches } from './ndjson-batches';
 
 const lectura = (id: number, extra: object = {}): string =>
   JSON.stringify({
@@ -37,39 +37,39 @@ function exportacion(total: number, page: number, made: { lines: number }, end =
 
 const options = { variable: 'voltaje', batchRows: 5, maxPending: 2, idleTimeoutMs: 1000 };
 
-describe('lotesNdjson', () => {
+describe('ndjsonBatches', () => {
   it('cuts batches at the first checkpoint past batchRows; the last carries the end line', async () => {
-    const lotes = await lastValueFrom(
-      lotesNdjson(exportacion(23, 3, { lines: 0 }), { ...options, maxPending: 100 }).pipe(
+    const batches = await lastValueFrom(
+      ndjsonBatches(exportacion(23, 3, { lines: 0 }), { ...options, maxPending: 100 }).pipe(
         toArray(),
       ),
     );
-    lotes.forEach((l) => l.release());
-    expect(lotes.map((l) => [l.filas, l.siguiente])).toEqual([
+    batches.forEach((l) => l.release());
+    expect(batches.map((l) => [l.filas, l.siguiente])).toEqual([
       [6, 'c6'],
       [6, 'c12'],
       [6, 'c18'],
       [5, 'c23'],
     ]);
-    expect(lotes[3].fin?.completo).toBe(true);
+    expect(batches[3].fin?.completo).toBe(true);
     // the rows travel as checked COPY text, with the batch's time range
-    expect(lotes[0].copy.split('\n')[0]).toBe(
+    expect(batches[0].copy.split('\n')[0]).toBe(
       `1\tS1\t${new Date(1_700_000_000_001).toISOString()}\t0.5`,
     );
-    expect([lotes[0].primera, lotes[0].ultima]).toEqual([
+    expect([batches[0].primera, batches[0].ultima]).toEqual([
       new Date(1_700_000_000_001).toISOString(),
       new Date(1_700_000_000_006).toISOString(),
     ]);
-    expect(lotes.flatMap((l) => lecturasDe(l).map((r) => r.idDispositivo))).toEqual(
+    expect(batches.flatMap((l) => lecturasDe(l).map((r) => r.idDispositivo))).toEqual(
       Array.from({ length: 23 }, (_, i) => i + 1),
     );
   });
 
   it('pauses the source while batches are not released, and resumes on release', async () => {
     const made = { lines: 0 };
-    const held: LoteEnCurso[] = [];
+    const held: BatchInFlight[] = [];
     let done = false;
-    lotesNdjson(exportacion(200_000, 5, made), { ...options, idleTimeoutMs: 60_000 }).subscribe({
+    ndjsonBatches(exportacion(200_000, 5, made), { ...options, idleTimeoutMs: 60_000 }).subscribe({
       next: (l) => held.push(l),
       complete: () => (done = true),
     });
@@ -90,7 +90,7 @@ describe('lotesNdjson', () => {
   it('fails a stream cut before its last line, having emitted only checkpointed batches', async () => {
     const seen: number[] = [];
     const error = await new Promise((resolve) =>
-      lotesNdjson(exportacion(13, 5, { lines: 0 }, false), options).subscribe({
+      ndjsonBatches(exportacion(13, 5, { lines: 0 }, false), options).subscribe({
         next: (l) => {
           seen.push(...lecturasDe(l).map((r) => r.idDispositivo));
           l.release();
@@ -114,16 +114,21 @@ describe('lotesNdjson', () => {
     ['an unknown line', '{"hola":1}'],
   ])('refuses %s', async (_why, line) => {
     const error = await lastValueFrom(
-      lotesNdjson(Readable.from([`${line}\n${fin(1)}\n`]), options),
+      ndjsonBatches(Readable.from([`${line}\n${fin(1)}\n`]), options),
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ExportacionInterrumpidaError);
   });
 
   it('fails when dispositivo goes silent, but not while it is paused by us', async () => {
     const source = new PassThrough();
-    const held: LoteEnCurso[] = [];
+    const held: BatchInFlight[] = [];
     let error: unknown;
-    lotesNdjson(source, { ...options, batchRows: 1, maxPending: 1, idleTimeoutMs: 100 }).subscribe({
+    ndjsonBatches(source, {
+      ...options,
+      batchRows: 1,
+      maxPending: 1,
+      idleTimeoutMs: 100,
+    }).subscribe({
       next: (l) => held.push(l),
       error: (e: unknown) => (error = e),
     });

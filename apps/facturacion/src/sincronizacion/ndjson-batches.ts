@@ -7,14 +7,14 @@ import {
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { Observable } from 'rxjs';
-import { copyRow, LecturaFacturable, Lote } from './lote';
+import { copyRow, LecturaFacturable, Batch } from './batch';
 
 /** A batch handed downstream; `release()` once it is written lets the stream flow again. */
-export interface LoteEnCurso extends Lote {
+export interface BatchInFlight extends Batch {
   release(): void;
 }
 
-export interface LotesOptions {
+export interface NdjsonBatchesOptions {
   /** The variable asked for: every reading must be of it. */
   variable: string;
   /** Emit a batch at the first checkpoint at or after this many readings. */
@@ -43,10 +43,13 @@ const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
  * RxJS alone cannot do this (concatMap buffers whatever the source pushes);
  * the release callback is the credit that resumes the flow.
  */
-export function lotesNdjson(stream: Readable, options: LotesOptions): Observable<LoteEnCurso> {
-  return new Observable<LoteEnCurso>((subscriber) => {
+export function ndjsonBatches(
+  stream: Readable,
+  options: NdjsonBatchesOptions,
+): Observable<BatchInFlight> {
+  return new Observable<BatchInFlight>((subscriber) => {
     const decoder = new StringDecoder('utf8');
-    let pendiente = '';
+    let carry = '';
     let rows: string[] = [];
     let primera: string | undefined;
     let ultima: string | undefined;
@@ -72,7 +75,7 @@ export function lotesNdjson(stream: Readable, options: LotesOptions): Observable
       }
     };
     const emit = (siguiente: string, last?: FinExportacion): void => {
-      const lote: Lote = {
+      const batch: Batch = {
         copy: rows.join(''),
         filas: rows.length,
         primera,
@@ -86,7 +89,7 @@ export function lotesNdjson(stream: Readable, options: LotesOptions): Observable
       if (pending >= options.maxPending) stream.pause();
       let released = false;
       subscriber.next({
-        ...lote,
+        ...batch,
         release: () => {
           if (released) return;
           released = true;
@@ -134,15 +137,15 @@ export function lotesNdjson(stream: Readable, options: LotesOptions): Observable
     stream.on('data', (chunk: Buffer) => {
       if (failed) return;
       clearTimeout(idle);
-      pendiente += decoder.write(chunk);
+      carry += decoder.write(chunk);
       let start = 0;
-      for (let nl = pendiente.indexOf('\n'); nl !== -1; nl = pendiente.indexOf('\n', start)) {
-        line(pendiente.slice(start, nl));
+      for (let nl = carry.indexOf('\n'); nl !== -1; nl = carry.indexOf('\n', start)) {
+        line(carry.slice(start, nl));
         if (failed) return;
         start = nl + 1;
       }
-      pendiente = pendiente.slice(start);
-      if (pendiente.length > MAX_LINE) fail(`the export sent a line longer than ${MAX_LINE} bytes`);
+      carry = carry.slice(start);
+      if (carry.length > MAX_LINE) fail(`the export sent a line longer than ${MAX_LINE} bytes`);
       // after the lines: a batch may just have paused the stream, and a paused stream is not idle
       else armIdle();
     });

@@ -15,7 +15,7 @@ export interface LecturaFacturable {
  * objects: thousands of small objects held across database waits were
  * promoted to the old heap and made the process' memory grow with the backlog.
  */
-export interface Lote {
+export interface Batch {
   /** One `id \t serie \t estampa \t valor \n` row per reading, every field checked. */
   copy: string;
   filas: number;
@@ -33,8 +33,8 @@ export function copyRow(l: LecturaFacturable): string {
 }
 
 /** The readings back from a batch's COPY text (the rare duplicate path, and tests). */
-export function lecturasDe(lote: Pick<Lote, 'copy'>): LecturaFacturable[] {
-  return lote.copy
+export function lecturasDe(batch: Pick<Batch, 'copy'>): LecturaFacturable[] {
+  return batch.copy
     .split('\n')
     .filter(Boolean)
     .map((row) => {
