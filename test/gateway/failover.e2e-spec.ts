@@ -1,20 +1,19 @@
 import { AppProcess, spawnApp } from '../support/app-process';
-import { createTestDatabase, TestDatabase } from '../support/database';
 import { TEST_API_KEY, voltaje } from '../support/dispositivo';
+import { DispositivoFleet, startDispositivos } from '../support/fleet';
 import { waitFor } from '../support/wait';
 
 const reading = (i: number) => voltaje('FO1', i);
 
 /** Two dispositivo instances behind a gateway process; one is killed under load and comes back. */
 describe('gateway failover', () => {
-  let db: TestDatabase;
+  let fleet: DispositivoFleet;
   let a: AppProcess;
   let b: AppProcess;
   let gateway: AppProcess;
   beforeAll(async () => {
-    db = await createTestDatabase();
-    a = await spawnApp('dispositivo', { DATABASE_URL: db.url });
-    b = await spawnApp('dispositivo', { DATABASE_URL: db.url });
+    fleet = await startDispositivos(2);
+    [a, b] = fleet.instances;
     gateway = await spawnApp('gateway', {
       LOG_LEVEL: 'info',
       DISPOSITIVO_URL: `${a.url},${b.url}`,
@@ -23,8 +22,8 @@ describe('gateway failover', () => {
     });
   });
   afterAll(async () => {
-    await Promise.all([a, b, gateway].map((p) => p?.kill('SIGTERM')));
-    await db.drop();
+    await gateway?.kill('SIGTERM');
+    await fleet?.stop();
   });
 
   const post = async (i: number): Promise<number> => {
@@ -52,7 +51,8 @@ describe('gateway failover', () => {
     const killedAt = next;
     await waitFor(() => Promise.resolve(next > killedAt + 300), 20_000, 'load after the kill');
     // b comes back on its port and takes traffic again
-    b = await spawnApp('dispositivo', { DATABASE_URL: db.url }, b.port);
+    b = await spawnApp('dispositivo', { DATABASE_URL: fleet.db.url }, b.port);
+    fleet.instances[1] = b;
     const back = next;
     const returned = Date.now();
     // past the 500 ms ejection, and enough requests for both instances to show
@@ -69,7 +69,7 @@ describe('gateway failover', () => {
     expect(failed.length).toBeLessThanOrEqual(8);
     expect(failed.every(([, s]) => s === 502)).toBe(true); // never 200: no POST sent twice
     const { Client } = await import('pg');
-    const pg = new Client({ connectionString: db.url });
+    const pg = new Client({ connectionString: fleet.db.url });
     await pg.connect();
     const { rows } = await pg.query<{ v: number }>(
       `SELECT valor_variable AS v FROM lectura WHERE numero_serie = 'FO1'`,

@@ -2,6 +2,7 @@ import { AppProcess, spawnApp } from '../support/app-process';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { TEST_API_KEY, voltaje } from '../support/dispositivo';
 import { http } from '../support/http';
+import { DispositivoFleet, startDispositivos } from '../support/fleet';
 import { freePort } from '../support/ports';
 
 const reading = voltaje;
@@ -16,7 +17,7 @@ const upstreamsIn = (output: string, requestIds: Set<string>): string[] =>
     .map((l) => l.upstream ?? '');
 
 describe('gateway routing (static registry, apps as processes)', () => {
-  let db: TestDatabase;
+  let fleet: DispositivoFleet;
   let fdb: TestDatabase;
   let a: AppProcess;
   let b: AppProcess;
@@ -24,10 +25,9 @@ describe('gateway routing (static registry, apps as processes)', () => {
   let gateway: AppProcess;
   let dead: number;
   beforeAll(async () => {
-    db = await createTestDatabase();
+    fleet = await startDispositivos(2);
+    [a, b] = fleet.instances;
     fdb = await createTestDatabase();
-    a = await spawnApp('dispositivo', { DATABASE_URL: db.url });
-    b = await spawnApp('dispositivo', { DATABASE_URL: db.url });
     facturacion = await spawnApp('facturacion', {
       DATABASE_URL: fdb.url,
       DISPOSITIVO_URL: a.url,
@@ -44,8 +44,8 @@ describe('gateway routing (static registry, apps as processes)', () => {
     });
   });
   afterAll(async () => {
-    await Promise.all([a, b, facturacion, gateway].map((p) => p?.kill('SIGTERM')));
-    await db.drop();
+    await Promise.all([facturacion, gateway].map((p) => p?.kill('SIGTERM')));
+    await fleet?.stop();
     await fdb.drop();
   });
 

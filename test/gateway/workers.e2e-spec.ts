@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { AppProcess, spawnApp } from '../support/app-process';
-import { createTestDatabase, TestDatabase } from '../support/database';
 import { voltaje } from '../support/dispositivo';
 import { http } from '../support/http';
+import { DispositivoFleet, startDispositivos } from '../support/fleet';
 import { waitFor } from '../support/wait';
 
 const workersOf = (pid: number): number[] => {
@@ -13,12 +13,12 @@ const workersOf = (pid: number): number[] => {
 
 /** GATEWAY_WORKERS: processes sharing the port, supervised by the primary. */
 describe('gateway workers', () => {
-  let db: TestDatabase;
+  let fleet: DispositivoFleet;
   let dispositivo: AppProcess;
   let gateway: AppProcess;
   beforeAll(async () => {
-    db = await createTestDatabase();
-    dispositivo = await spawnApp('dispositivo', { DATABASE_URL: db.url });
+    fleet = await startDispositivos(1);
+    [dispositivo] = fleet.instances;
     gateway = await spawnApp('gateway', {
       GATEWAY_WORKERS: '2',
       DISPOSITIVO_URL: dispositivo.url,
@@ -26,8 +26,8 @@ describe('gateway workers', () => {
     });
   });
   afterAll(async () => {
-    await Promise.all([dispositivo, gateway].map((p) => p?.kill('SIGTERM')));
-    await db.drop();
+    await gateway?.kill('SIGTERM');
+    await fleet?.stop();
   });
 
   it('serves from two workers, replaces one killed -9, and stops them all on SIGTERM', async () => {
@@ -61,7 +61,7 @@ describe('gateway workers', () => {
   it('checks the configuration once, before forking: exit 78', () => {
     const main = join(__dirname, '..', '..', 'dist', 'apps', 'gateway', 'src', 'main.js');
     const run = spawnSync(process.execPath, [main], {
-      env: { ...process.env, GATEWAY_WORKERS: '2', GATEWAY_SECRET: '', DATABASE_URL: db.url },
+      env: { ...process.env, GATEWAY_WORKERS: '2', GATEWAY_SECRET: '', DATABASE_URL: fleet.db.url },
       encoding: 'utf8',
       timeout: 10_000,
     });

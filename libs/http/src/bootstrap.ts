@@ -130,7 +130,7 @@ async function watchKeyStore(fastify: FastifyInstance, url: string): Promise<Key
   return cache;
 }
 
-export function configureHttpApp(app: INestApplication): void {
+function configureHttpApp(app: INestApplication): void {
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
   app.enableShutdownHooks();

@@ -6,7 +6,7 @@ import { PoolClient } from 'pg';
 import type { Rechazada } from '../rechazadas/rechazada';
 import { RechazadasRepository } from '../rechazadas/rechazadas.repository';
 import { claveLectura, Lectura, LecturaGuardada } from './lectura';
-import { StoreUnavailableError, AlmacenRechazoError } from './lecturas.errors';
+import { StoreUnavailableError, StoreRefusedError } from './lecturas.errors';
 import { DuplicateKeyError, LecturasRepository } from './lecturas.repository';
 
 export type Resultado =
@@ -51,7 +51,7 @@ interface Unit {
  * unit with StoreUnavailableError, to retry later. Any other fails the same
  * way every time; since one unit's readings may be the cause, a merged flush
  * is split and each unit written alone, so only the culprit gets
- * AlmacenRechazoError and the others commit.
+ * StoreRefusedError and the others commit.
  */
 @Injectable()
 export class LecturaWriter implements BeforeApplicationShutdown {
@@ -145,7 +145,7 @@ export class LecturaWriter implements BeforeApplicationShutdown {
         this.stats.isolatedRetries++;
         for (const unit of batch) await this.settle([unit]);
       } else {
-        batch[0].reject(new AlmacenRechazoError(error));
+        batch[0].reject(new StoreRefusedError(error));
       }
     }
   }

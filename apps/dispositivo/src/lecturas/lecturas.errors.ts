@@ -33,7 +33,7 @@ export class StoreUnavailableError extends DomainError {
 }
 
 /** The database refused these readings for a reason that will not go away by retrying. */
-export class AlmacenRechazoError extends DomainError {
+export class StoreRefusedError extends DomainError {
   readonly sqlstate?: string;
 
   constructor(cause: unknown) {

@@ -14,7 +14,7 @@ import { LecturaEnvioDto } from './dto/lectura-envio.dto';
 import { Lectura, toRespuesta } from './lectura';
 import { LecturaWriter, Resultado } from './lectura-writer';
 import {
-  AlmacenRechazoError,
+  StoreRefusedError,
   LecturaEnConflictoError,
   SerieNoPermitidaError,
 } from './lecturas.errors';
@@ -168,7 +168,7 @@ export class LecturasService {
       countRechazos('mqtt', 'conflict', rejected - motivos.length);
       return { stored, duplicate, rejected };
     } catch (error) {
-      if (!(error instanceof AlmacenRechazoError)) throw error;
+      if (!(error instanceof StoreRefusedError)) throw error;
       return this.rejectMessage(m.topic, m.payload, [
         { field: '(database)', reason: error.message },
       ]);

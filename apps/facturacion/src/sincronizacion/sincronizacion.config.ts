@@ -23,7 +23,7 @@ export interface SincronizacionConfig {
   retryDelayMs: number;
 }
 
-export const DEFAULT_CRON = '*/6 * * * * *';
+const DEFAULT_CRON = '*/6 * * * * *';
 
 function checkVariable(name: string): string | undefined {
   return IDENTIFIER_PATTERN.test(name.toLowerCase())

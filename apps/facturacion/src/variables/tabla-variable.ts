@@ -7,7 +7,7 @@ import { quoteIdentifier } from '@iot/database';
  * or the catalog. Names come from data, so they go through quoteIdentifier
  * (pattern check, then double quotes) every time.
  */
-export const ESQUEMA_VARIABLES = 'variables';
+const ESQUEMA_VARIABLES = 'variables';
 
 export function tablaVariable(nombre: string): string {
   return `${quoteIdentifier(ESQUEMA_VARIABLES)}.${quoteIdentifier(nombre)}`;

@@ -7,7 +7,7 @@ import type { Separador } from './csv';
 import type { Intervalo } from './variables.repository';
 
 /** Rows a CSV export may hold; JSON pages are smaller (LIMITE_JSON). */
-export const LIMITE_CSV = 10_000_000;
+const LIMITE_CSV = 10_000_000;
 export const LIMITE_JSON = 10_000;
 
 export class VariableParams {

@@ -15,7 +15,7 @@ import {
 export const CONSULTAS_CONFIG = Symbol('CONSULTAS_CONFIG');
 
 /** Buckets one summary may hold. */
-export const MAX_BUCKETS = 100_000;
+const MAX_BUCKETS = 100_000;
 /** Rows read per query while a CSV streams. */
 const CSV_PAGE = 5000;
 

@@ -22,7 +22,7 @@ export interface RateLimiter {
 }
 
 /** The bucket arithmetic both drivers share (the Redis script does the same in Lua). */
-export function refill(
+function refill(
   tokens: number,
   elapsedMs: number,
   limit: Limit,

@@ -8,13 +8,13 @@ import { Authorizer, pathOf } from '../auth/caller.hook';
 import { admit, FailedAuthentications } from '../limits/rate-limit.hook';
 import { Limit, RateLimiter } from '../limits/rate-limiter';
 import { INTERNAL_ROUTES, Role, routeOf } from '@iot/contracts';
+import { afterFailure } from './failover';
 import { LazyBody } from './lazy-body';
 import { Upstreams } from './upstreams';
 
 export const SERVICES = ['dispositivo', 'facturacion'] as const;
 
 /** Methods a client may safely see twice (RFC 9110): retried on another instance. */
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
 /**
  * Bodies up to this size (request or response, by Content-Length) are
@@ -77,7 +77,7 @@ const seconds = histogram({
 });
 
 /** Which service a path belongs to, if it is proxied at all. */
-export function serviceOf(url: string): (typeof SERVICES)[number] | undefined {
+function serviceOf(url: string): (typeof SERVICES)[number] | undefined {
   for (const service of SERVICES) {
     const prefix = `/api/${service}`;
     if (!url.startsWith(prefix)) continue;
@@ -217,15 +217,9 @@ export class GatewayProxy {
         if (res.destroyed) return; // the client left
         this.options.upstreams.failed(instance.id);
         this.log.debug({ requestId, upstream: instance.id, err: error }, 'upstream failed');
-        const code = (error as { code?: string }).code;
-        const refused = code === 'ECONNREFUSED';
-        if (refused || (!hasBody && IDEMPOTENT.has(method))) continue;
-        const timedOut = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
-        const status = timedOut ? 504 : 502;
-        const message = timedOut
-          ? `${service} did not answer in time`
-          : `${service} failed: ${code ?? (error as Error).message}`;
-        return this.reply(res, status, message, false, { service });
+        const then = afterFailure(service, method, hasBody, error);
+        if (then.next) continue;
+        return this.reply(res, then.status, then.reason, false, { service });
       }
     }
   }

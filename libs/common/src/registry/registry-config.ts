@@ -3,7 +3,7 @@ import { EnvReader } from '../config/env';
 import { ConsulRegistry } from './consul-registry';
 import { ServiceRegistry, StaticRegistry } from './service-registry';
 
-export const REGISTRY_DRIVERS = ['static', 'consul'] as const;
+const REGISTRY_DRIVERS = ['static', 'consul'] as const;
 
 export interface RegistryConfig {
   driver: (typeof REGISTRY_DRIVERS)[number];

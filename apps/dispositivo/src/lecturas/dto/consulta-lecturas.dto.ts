@@ -4,7 +4,7 @@ import { OptionalInstant, OptionalInt, OptionalPageCursor } from '@iot/http';
 import { Transform } from 'class-transformer';
 import { IsDefined, IsOptional, IsString, Matches } from 'class-validator';
 
-export const LIMITE_MAXIMO = 1000;
+const LIMITE_MAXIMO = 1000;
 
 /** Query of `GET /api/dispositivo/lecturas`; rules run bottom-up per field. */
 export class ConsultaLecturasDto {
