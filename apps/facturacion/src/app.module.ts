@@ -5,6 +5,7 @@ import { FacturacionConfig } from './config';
 import { migrations } from './database/migrations';
 import { SincronizacionModule } from './sincronizacion/sincronizacion.module';
 import { SincronizacionService } from './sincronizacion/sincronizacion.service';
+import { EnergiaModule } from './energia/energia.module';
 import { VariablesModule } from './variables/variables.module';
 
 @Module({})
@@ -17,6 +18,7 @@ export class AppModule {
         DatabaseModule.forRoot(typeOrmOptions(config.database, config.log.service, migrations)),
         sync,
         VariablesModule.forRoot(config.consultas),
+        EnergiaModule.forRoot(config.energia),
         RegistrationModule.forRoot({ name: 'facturacion', registry: config.registry }),
         // dispositivo being down degrades the pull, not facturacion's readiness: staff queries still work
         HealthModule.forRoot({

@@ -4,12 +4,14 @@ import {
   readSincronizacionConfig,
   SincronizacionConfig,
 } from './sincronizacion/sincronizacion.config';
+import { EnergiaConfig, readEnergiaConfig } from './energia/energia.config';
 import { ConsultasConfig, readConsultasConfig } from './variables/variables.config';
 
 export interface FacturacionConfig extends ServiceConfig {
   database: DatabaseConfig;
   sync: SincronizacionConfig;
   consultas: ConsultasConfig;
+  energia: EnergiaConfig;
 }
 
 /** Reads and validates the environment; throws a ConfigError naming every problem. */
@@ -24,6 +26,7 @@ export function loadFacturacionConfig(source: NodeJS.ProcessEnv = process.env): 
     database: readDatabaseConfig(env),
     sync: readSincronizacionConfig(env),
     consultas: readConsultasConfig(env),
+    energia: readEnergiaConfig(env),
   };
   env.done();
   return config;

@@ -51,6 +51,13 @@ export const PROXIED_ROUTES = [
   '/api/dispositivo/lecturas',
   '/api/dispositivo/rechazadas',
   '/api/dispositivo/solicitud',
+  '/api/facturacion/calidad',
+  '/api/facturacion/catalogo',
+  '/api/facturacion/catalogo/:nombre',
+  '/api/facturacion/dispositivos/:numeroSerie',
+  '/api/facturacion/energia',
+  '/api/facturacion/energia/calculos',
+  '/api/facturacion/energia/cambios',
   '/api/facturacion/sincronizaciones',
   '/api/facturacion/sincronizaciones/:id',
   '/api/facturacion/variables',
@@ -62,7 +69,7 @@ export const PROXIED_ROUTES = [
 export const OTHER_ROUTE = '(other)';
 
 const MATCHERS = PROXIED_ROUTES.map(
-  (t) => [new RegExp(`^${t.replace(/:[a-z]+/g, '[^/]+')}$`), t] as const,
+  (t) => [new RegExp(`^${t.replace(/:[A-Za-z]+/g, '[^/]+')}$`), t] as const,
 );
 
 /** `path` without its query. */

@@ -5,3 +5,4 @@ export * from './transient-errors';
 export * from './typeorm-options';
 export * from './transactions';
 export * from './database.module';
+export * from './advisory-lock';

@@ -26,7 +26,7 @@ export interface Parametros {
   maxGapMs: number;
   /** V and I samples further apart than this are not paired. */
   toleranciaPareoMs: number;
-  /** A contador drop up to this (in its own unit) is jitter, not a reset. */
+  /** A contador drop up to this (kWh) is jitter, not a reset. */
   jitter: number;
   /** Fill a contador's gap linearly between its two sides (quality `estimado`). */
   estimarContador: boolean;
@@ -104,7 +104,7 @@ export function tramosContador(
     const [x, y] = [s[i - 1], s[i]];
     const d = y.v - x.v;
     let e = d;
-    if (d < -p.jitter) {
+    if (d * aKwh < -p.jitter) {
       e = Math.max(0, y.v);
       reinicios.push({ t: y.t, antes: x.v, despues: y.v });
     } else if (d < 0) e = 0;

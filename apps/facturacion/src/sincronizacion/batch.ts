@@ -26,7 +26,13 @@ export interface Batch {
   siguiente: string;
   /** Present on the export's last batch. */
   fin?: FinExportacion;
+  /** The (device, UTC day) pairs these readings fall in, as `serie \t YYYY-MM-DD`: marked for metering. */
+  dias: Set<string>;
 }
+
+/** The (device, UTC day) pair of a reading (estampaTiempo is ISO-8601 in UTC). */
+export const diaDe = (l: Pick<LecturaFacturable, 'numeroSerie' | 'estampaTiempo'>): string =>
+  `${l.numeroSerie}\t${l.estampaTiempo.slice(0, 10)}`;
 
 export function copyRow(l: LecturaFacturable): string {
   return `${l.idDispositivo}\t${l.numeroSerie}\t${l.estampaTiempo}\t${l.valorVariable}\n`;

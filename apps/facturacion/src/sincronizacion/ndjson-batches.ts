@@ -7,7 +7,7 @@ import {
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { Observable } from 'rxjs';
-import { copyRow, LecturaFacturable, Batch } from './batch';
+import { Batch, copyRow, diaDe, LecturaFacturable } from './batch';
 
 /** A batch handed downstream; `release()` once it is written lets the stream flow again. */
 export interface BatchInFlight extends Batch {
@@ -51,6 +51,7 @@ export function ndjsonBatches(
     const decoder = new StringDecoder('utf8');
     let carry = '';
     let rows: string[] = [];
+    let dias = new Set<string>();
     let primera: string | undefined;
     let ultima: string | undefined;
     let pending = 0;
@@ -82,8 +83,10 @@ export function ndjsonBatches(
         ultima,
         siguiente,
         fin: last,
+        dias,
       };
       rows = [];
+      dias = new Set();
       primera = ultima = undefined;
       pending++;
       if (pending >= options.maxPending) stream.pause();
@@ -117,6 +120,7 @@ export function ndjsonBatches(
       }
       if (lectura) {
         rows.push(copyRow(lectura));
+        dias.add(diaDe(lectura));
         const t = lectura.estampaTiempo;
         if (primera === undefined || t < primera) primera = t;
         if (ultima === undefined || t > ultima) ultima = t;

@@ -1,6 +1,6 @@
 import { EnvReader } from '@iot/common';
 import { IDENTIFIER_PATTERN } from '@iot/contracts';
-import { validateCronExpression } from 'cron';
+import { readCron } from '../programacion';
 
 export interface SincronizacionConfig {
   /** Cron (five fields, or six with seconds first); undefined = no schedule (staff can still trigger runs). */
@@ -32,16 +32,7 @@ function checkVariable(name: string): string | undefined {
 }
 
 export function readSincronizacionConfig(env: EnvReader): SincronizacionConfig {
-  const cronText = env.string('SYNC_CRON', DEFAULT_CRON);
-  const cron = cronText.toLowerCase() === 'off' ? undefined : cronText;
-  if (cron !== undefined) {
-    const check = validateCronExpression(cron);
-    env.require(
-      check.valid,
-      `SYNC_CRON="${cron}" must be a cron expression (five fields, or six with seconds first) or "off"` +
-        (check.error ? `: ${check.error.message}` : ''),
-    );
-  }
+  const cron = readCron(env, 'SYNC_CRON', DEFAULT_CRON);
   // lower-cased as dispositivo stores them
   const variables = env.list('BILLING_VARIABLES', checkVariable).map((v) => v.toLowerCase());
   const dispositivoApiKey = env.optionalString('DISPOSITIVO_API_KEY');

@@ -1,3 +1,4 @@
+import { tryAdvisoryLock } from '@iot/database';
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 
@@ -63,27 +64,8 @@ export class SincronizacionesRepository {
    * holds it. A session lock on a connection of its own: if the process dies,
    * PostgreSQL drops the connection and the lock with it.
    */
-  async tryLock(): Promise<SincronizacionLock | undefined> {
-    const client = await this.pool.connect();
-    const ignore = (): void => undefined; // reported by the batches' own connections
-    client.on('error', ignore);
-    try {
-      const { rows } = await client.query<{ ok: boolean }>(
-        'SELECT pg_try_advisory_lock($1) AS ok',
-        [SYNC_LOCK_KEY],
-      );
-      if (!rows[0].ok) {
-        // back to the pool: without this each try would leave a listener on the pooled client
-        client.off('error', ignore);
-        client.release();
-        return undefined;
-      }
-    } catch (error) {
-      client.release(error as Error);
-      throw error;
-    }
-    // closing the session is what surely drops the lock, whatever state the connection is in
-    return { release: () => Promise.resolve(client.release(true)) };
+  tryLock(): Promise<SincronizacionLock | undefined> {
+    return tryAdvisoryLock(this.pool, SYNC_LOCK_KEY);
   }
 
   /** Under the lock: runs still marked en_curso died with their process. */

@@ -102,6 +102,7 @@ export class VariablesFacturadasRepository {
                WHERE nombre = $1`,
         values: [nombre, stored, batch.primera, batch.ultima],
       });
+      await marcarDias(tx, nombre, batch.dias);
       return stored;
     });
   }
@@ -136,4 +137,29 @@ export class VariablesFacturadasRepository {
     );
     return result.rowCount ?? 0;
   }
+}
+
+/**
+ * The (device, day) pairs a batch touched, marked for the energy job in the
+ * batch's own transaction: copied rows never exist without their mark. Only
+ * variables of the metering catalog; a mark already there gets a new number,
+ * so a job working on the old one leaves it for its next pass.
+ */
+async function marcarDias(tx: Queryable, nombre: string, dias: Set<string>): Promise<void> {
+  if (dias.size === 0) return;
+  const series: string[] = [];
+  const fechas: string[] = [];
+  for (const d of dias) {
+    const [serie, fecha] = d.split('\t');
+    series.push(serie);
+    fechas.push(fecha);
+  }
+  await tx.query({
+    name: 'energia_marcar_dias',
+    text: `INSERT INTO energia_pendiente (numero_serie, dia)
+           SELECT s, d FROM unnest($2::varchar[], $3::date[]) AS u(s, d)
+           WHERE EXISTS (SELECT 1 FROM catalogo_variable WHERE nombre = $1)
+           ON CONFLICT (numero_serie, dia) DO UPDATE SET marca = nextval('energia_marca')`,
+    values: [nombre, series, fechas],
+  });
 }

@@ -1,3 +1,5 @@
+import type { FastifyReply } from 'fastify';
+
 /**
  * RFC 4180 CSV: CRLF line ends, a header row, fields quoted when they hold the
  * separator, a quote, CR or LF (quotes doubled). With `;` as separator,
@@ -29,3 +31,14 @@ export class CsvWriter {
 }
 
 export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8; header=present';
+
+/** CSV when asked by `formato=csv`, or by `Accept: text/csv` when formato is absent. */
+export function wantsCsv(formato: string | undefined, accept: string | undefined): boolean {
+  return formato ? formato === 'csv' : (accept ?? '').includes('text/csv');
+}
+
+export function csvReply(reply: FastifyReply, filename: string): FastifyReply {
+  return reply
+    .type(CSV_CONTENT_TYPE)
+    .header('content-disposition', `attachment; filename="${filename}"`);
+}

@@ -3,21 +3,10 @@ import { PaginaLecturas } from '@iot/contracts';
 import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
-import { CSV_CONTENT_TYPE } from './csv';
+import { csvReply, wantsCsv } from './csv';
 import { ConsultaLecturasFacturadasDto, ConsultaResumenDto, VariableParams } from './variables.dto';
 import { Resumen, VariablesService } from './variables.service';
 import { VariableFacturada } from './variables.repository';
-
-/** CSV when asked by `formato=csv`, or by `Accept: text/csv` when formato is absent. */
-function wantsCsv(formato: string | undefined, accept: string | undefined): boolean {
-  return formato ? formato === 'csv' : (accept ?? '').includes('text/csv');
-}
-
-function csvReply(reply: FastifyReply, filename: string): FastifyReply {
-  return reply
-    .type(CSV_CONTENT_TYPE)
-    .header('content-disposition', `attachment; filename="${filename}"`);
-}
 
 @ApiTags('variables')
 @Controller('api/facturacion/variables')

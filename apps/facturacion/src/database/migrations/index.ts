@@ -1,4 +1,8 @@
 import { MigrationInterface } from 'typeorm';
 import { CreateFacturacion1733184000000 } from './1733184000000-CreateFacturacion';
+import { Energia1733443200000 } from './1733443200000-Energia';
 
-export const migrations: Array<new () => MigrationInterface> = [CreateFacturacion1733184000000];
+export const migrations: Array<new () => MigrationInterface> = [
+  CreateFacturacion1733184000000,
+  Energia1733443200000,
+];

@@ -1,0 +1,358 @@
+import { Queryable } from '@iot/database';
+import { Inject, Injectable } from '@nestjs/common';
+import { Pool } from 'pg';
+import { tablaVariable } from '../variables/tabla-variable';
+import type { Intervalo, Muestra, Reinicio } from './integracion';
+
+export type Tipo = 'instantaneo' | 'contador';
+
+export interface VariableCatalogada {
+  nombre: string;
+  tipo: Tipo;
+  unidad: string;
+  /** Whether the sync has created its table (it has been billed). */
+  facturada: boolean;
+}
+
+export interface Marca {
+  numeroSerie: string;
+  /** UTC day, YYYY-MM-DD. */
+  dia: string;
+  marca: string;
+}
+
+export interface Medicion {
+  factorPotencia: number | null;
+  tensionNominal: number | null;
+}
+
+export interface FilaEnergia {
+  inicio: Date;
+  fin: Date;
+  energia: string;
+  unidad: string | null;
+  fuente: string | null;
+  cobertura: string;
+  calidad: string;
+  version: number;
+  calculadoEn: Date;
+}
+
+const DIA_MS = 86_400_000;
+
+/** The metering store: catalog, device settings, marks, intervals; readings of the variable tables. */
+@Injectable()
+export class EnergiaRepository {
+  constructor(@Inject(Pool) private readonly pool: Pool) {}
+
+  async findCatalogo(): Promise<VariableCatalogada[]> {
+    const { rows } = await this.pool.query<VariableCatalogada>(
+      `SELECT c.nombre, c.tipo, c.unidad, (v.nombre IS NOT NULL) AS facturada
+       FROM catalogo_variable c LEFT JOIN variable_facturada v USING (nombre) ORDER BY c.nombre`,
+    );
+    return rows;
+  }
+
+  /**
+   * Declares a variable's kind and unit; every (device, day) it already has
+   * is marked, since its energy may change.
+   */
+  async saveCatalogo(nombre: string, tipo: Tipo, unidad: string): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        `INSERT INTO catalogo_variable (nombre, tipo, unidad) VALUES ($1, $2, $3)
+         ON CONFLICT (nombre) DO UPDATE SET tipo = $2, unidad = $3, actualizado_en = now()`,
+        [nombre, tipo, unidad],
+      );
+      const { rows } = await client.query(`SELECT 1 FROM variable_facturada WHERE nombre = $1`, [
+        nombre,
+      ]);
+      if (rows.length > 0) {
+        await client.query(
+          `INSERT INTO energia_pendiente (numero_serie, dia)
+           SELECT DISTINCT numero_serie, (estampa_tiempo AT TIME ZONE 'UTC')::date
+           FROM ${tablaVariable(nombre)}
+           ON CONFLICT (numero_serie, dia) DO UPDATE SET marca = nextval('energia_marca')`,
+        );
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async findMedicion(numeroSerie: string): Promise<Medicion> {
+    const { rows } = await this.pool.query<{ fp: string | null; tn: string | null }>(
+      `SELECT factor_potencia AS fp, tension_nominal AS tn FROM dispositivo_medicion
+       WHERE numero_serie = $1`,
+      [numeroSerie],
+    );
+    return {
+      factorPotencia: rows[0]?.fp == null ? null : Number(rows[0].fp),
+      tensionNominal: rows[0]?.tn == null ? null : Number(rows[0].tn),
+    };
+  }
+
+  /** Device settings; every day the device has energy for is marked for recomputation. */
+  async saveMedicion(numeroSerie: string, m: Medicion): Promise<void> {
+    await this.pool.query(
+      `WITH guardada AS (
+         INSERT INTO dispositivo_medicion (numero_serie, factor_potencia, tension_nominal)
+         VALUES ($1, $2, $3)
+         ON CONFLICT (numero_serie) DO UPDATE
+           SET factor_potencia = $2, tension_nominal = $3, actualizado_en = now()
+         RETURNING numero_serie)
+       INSERT INTO energia_pendiente (numero_serie, dia)
+       SELECT DISTINCT e.numero_serie, (e.inicio AT TIME ZONE 'UTC')::date
+       FROM energia_intervalo e JOIN guardada g USING (numero_serie)
+       ON CONFLICT (numero_serie, dia) DO UPDATE SET marca = nextval('energia_marca')`,
+      [numeroSerie, m.factorPotencia, m.tensionNominal],
+    );
+  }
+
+  async findMarcas(limite: number): Promise<Marca[]> {
+    const { rows } = await this.pool.query<Marca>(
+      `SELECT numero_serie AS "numeroSerie", to_char(dia, 'YYYY-MM-DD') AS dia, marca::text AS marca
+       FROM energia_pendiente ORDER BY numero_serie, dia LIMIT $1`,
+      [limite],
+    );
+    return rows;
+  }
+
+  /** Deletes the marks it was given, unless re-marked since (another number). */
+  async deleteMarcas(marcas: Marca[]): Promise<void> {
+    await this.pool.query(
+      `DELETE FROM energia_pendiente p USING unnest($1::varchar[], $2::date[], $3::bigint[]) AS u(s, d, m)
+       WHERE p.numero_serie = u.s AND p.dia = u.d AND p.marca = u.m`,
+      [marcas.map((m) => m.numeroSerie), marcas.map((m) => m.dia), marcas.map((m) => m.marca)],
+    );
+  }
+
+  /** The device's readings of a variable in [desde, hasta), by time. */
+  async findMuestras(
+    variable: string,
+    numeroSerie: string,
+    desde: number,
+    hasta: number,
+  ): Promise<Muestra[]> {
+    const { rows } = await this.pool.query<{ t: string; v: number }>(
+      `SELECT (extract(epoch FROM estampa_tiempo) * 1000)::bigint AS t, valor_variable AS v
+       FROM ${tablaVariable(variable)}
+       WHERE numero_serie = $1 AND estampa_tiempo >= $2 AND estampa_tiempo < $3
+       ORDER BY estampa_tiempo`,
+      [numeroSerie, new Date(desde), new Date(hasta)],
+    );
+    return rows.map((r) => ({ t: Number(r.t), v: r.v }));
+  }
+
+  /** The reading just before `t` and the first at or after `t2`, however far (a contador's gap). */
+  async findVecinas(
+    variable: string,
+    numeroSerie: string,
+    t: number,
+    t2: number,
+  ): Promise<Muestra[]> {
+    const tabla = tablaVariable(variable);
+    const { rows } = await this.pool.query<{ t: string; v: number }>(
+      `(SELECT (extract(epoch FROM estampa_tiempo) * 1000)::bigint AS t, valor_variable AS v
+        FROM ${tabla} WHERE numero_serie = $1 AND estampa_tiempo < $2
+        ORDER BY estampa_tiempo DESC LIMIT 1)
+       UNION ALL
+       (SELECT (extract(epoch FROM estampa_tiempo) * 1000)::bigint, valor_variable
+        FROM ${tabla} WHERE numero_serie = $1 AND estampa_tiempo >= $3
+        ORDER BY estampa_tiempo LIMIT 1)`,
+      [numeroSerie, new Date(t), new Date(t2)],
+    );
+    return rows.map((r) => ({ t: Number(r.t), v: r.v }));
+  }
+
+  /** Replaces the intervals of [desde, hasta); a row's version moves only if it changed. */
+  async saveIntervalos(
+    numeroSerie: string,
+    desde: number,
+    hasta: number,
+    intervalos: Intervalo[],
+  ): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        `DELETE FROM energia_intervalo WHERE numero_serie = $1 AND inicio >= $2 AND inicio < $3
+           AND NOT (inicio = ANY($4::timestamptz[]))`,
+        [numeroSerie, new Date(desde), new Date(hasta), intervalos.map((i) => new Date(i.inicio))],
+      );
+      await upsertIntervalos(client, numeroSerie, intervalos);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async saveReinicios(
+    numeroSerie: string,
+    variable: string,
+    desde: number,
+    hasta: number,
+    reinicios: Reinicio[],
+  ): Promise<void> {
+    await this.pool.query(
+      `WITH borrados AS (
+         DELETE FROM contador_reinicio
+         WHERE numero_serie = $1 AND variable = $2 AND instante >= $3 AND instante < $4)
+       INSERT INTO contador_reinicio (numero_serie, variable, instante, antes, despues)
+       SELECT $1, $2, to_timestamp(t / 1000.0), a, d
+       FROM unnest($5::float8[], $6::float8[], $7::float8[]) AS u(t, a, d)
+       ON CONFLICT DO NOTHING`,
+      [
+        numeroSerie,
+        variable,
+        new Date(desde),
+        new Date(hasta),
+        reinicios.map((r) => r.t),
+        reinicios.map((r) => r.antes),
+        reinicios.map((r) => r.despues),
+      ],
+    );
+  }
+
+  /** Intervals of one device in [desde, hasta), by time. */
+  async findIntervalos(numeroSerie: string, desde: Date, hasta: Date): Promise<FilaEnergia[]> {
+    const { rows } = await this.pool.query<FilaEnergia>(
+      `SELECT inicio, fin, energia::text AS energia, unidad, fuente, cobertura::text AS cobertura,
+              calidad, version, calculado_en AS "calculadoEn"
+       FROM energia_intervalo WHERE numero_serie = $1 AND inicio >= $2 AND inicio < $3
+       ORDER BY inicio`,
+      [numeroSerie, desde, hasta],
+    );
+    return rows;
+  }
+
+  /** Intervals recomputed after `desde` (or changed since), keyset on (calculado_en, serie, inicio). */
+  async findCambios(
+    desde: Date,
+    despuesDe: { calculadoEn: string; numeroSerie: string; inicio: string } | undefined,
+    limite: number,
+  ): Promise<Array<FilaEnergia & { numeroSerie: string; calculadoEnTexto: string }>> {
+    const { rows } = await this.pool.query<
+      FilaEnergia & { numeroSerie: string; calculadoEnTexto: string }
+    >(
+      `SELECT numero_serie AS "numeroSerie", inicio, fin, energia::text AS energia, unidad, fuente,
+              cobertura::text AS cobertura, calidad, version, calculado_en AS "calculadoEn",
+              to_char(calculado_en AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "calculadoEnTexto"
+       FROM energia_intervalo
+       WHERE calculado_en > $1
+         AND ($2::timestamptz IS NULL OR (calculado_en, numero_serie, inicio) > ($2, $3, $4))
+       ORDER BY calculado_en, numero_serie, inicio LIMIT $5`,
+      [
+        desde,
+        despuesDe?.calculadoEn ?? null,
+        despuesDe?.numeroSerie ?? null,
+        despuesDe?.inicio ?? null,
+        limite,
+      ],
+    );
+    return rows;
+  }
+}
+
+export type Agrupacion = '15m' | 'hora' | 'dia' | 'mes';
+
+export interface FilaUso {
+  inicio: Date;
+  fin: Date;
+  /** Seconds east of UTC of the bucket's start in the zone (a repeated hour: two offsets). */
+  offsetS: number;
+  unidad: string | null;
+  energia: string;
+  cobertura: string;
+  real: number;
+  estimado: number;
+  faltante: number;
+}
+
+const BUCKET: Record<Agrupacion, string> = {
+  '15m': `date_bin('15 minutes', inicio, TIMESTAMPTZ '2000-01-01 00:00:00+00')`,
+  hora: `date_trunc('hour', inicio, $4)`,
+  dia: `date_trunc('day', inicio, $4)`,
+  mes: `date_trunc('month', inicio, $4)`,
+};
+// hours are absolute (a repeated hour is an hour); days and months are local calendar steps
+const FIN: Record<Agrupacion, string> = {
+  '15m': `b + interval '15 minutes'`,
+  hora: `b + interval '1 hour'`,
+  dia: `((b AT TIME ZONE $4) + interval '1 day') AT TIME ZONE $4`,
+  mes: `((b AT TIME ZONE $4) + interval '1 month') AT TIME ZONE $4`,
+};
+
+/**
+ * Energy of one device per bucket and unit: sums of the stored intervals,
+ * local days and months through the IANA zone (a DST day has 23 or 25
+ * hours; the repeated hour is two buckets). Coverage: the covered share of
+ * the bucket's whole length (intervals with no row count as uncovered).
+ */
+export async function findUso(
+  pool: Pool,
+  numeroSerie: string,
+  desde: Date,
+  hasta: Date,
+  agrupacion: Agrupacion,
+  zona: string,
+  intervaloS: number,
+): Promise<FilaUso[]> {
+  const { rows } = await pool.query<FilaUso>(
+    `SELECT b AS inicio, bfin AS fin,
+            extract(epoch FROM (b AT TIME ZONE $4) - (b AT TIME ZONE 'UTC'))::int AS "offsetS",
+            unidad, sum(energia)::text AS energia,
+            round(sum(cobertura) * $5 / extract(epoch FROM bfin - b), 6)::text AS cobertura,
+            count(*) FILTER (WHERE calidad = 'real')::int AS real,
+            count(*) FILTER (WHERE calidad = 'estimado')::int AS estimado,
+            count(*) FILTER (WHERE calidad = 'faltante')::int AS faltante
+     FROM (SELECT ${BUCKET[agrupacion]} AS b, * FROM energia_intervalo
+           WHERE numero_serie = $1 AND inicio >= $2 AND inicio < $3) x,
+          LATERAL (SELECT ${FIN[agrupacion]} AS bfin) f
+     GROUP BY b, bfin, unidad ORDER BY b, unidad NULLS LAST`,
+    [numeroSerie, desde, hasta, zona, intervaloS],
+  );
+  return rows;
+}
+
+export const diaInicio = (dia: string): number => Date.parse(`${dia}T00:00:00Z`);
+export const diaDe = (t: number): number => Math.floor(t / DIA_MS) * DIA_MS;
+export { DIA_MS };
+
+async function upsertIntervalos(q: Queryable, numeroSerie: string, xs: Intervalo[]): Promise<void> {
+  if (xs.length === 0) return;
+  await q.query(
+    `INSERT INTO energia_intervalo
+       (numero_serie, inicio, fin, energia, unidad, fuente, cobertura, calidad)
+     SELECT $1, to_timestamp(i / 1000.0), to_timestamp(f / 1000.0), e, u, s, c, q
+     FROM unnest($2::float8[], $3::float8[], $4::numeric[], $5::varchar[], $6::varchar[],
+                 $7::numeric[], $8::varchar[]) AS x(i, f, e, u, s, c, q)
+     ON CONFLICT (numero_serie, inicio) DO UPDATE
+       SET fin = EXCLUDED.fin, energia = EXCLUDED.energia, unidad = EXCLUDED.unidad,
+           fuente = EXCLUDED.fuente, cobertura = EXCLUDED.cobertura, calidad = EXCLUDED.calidad,
+           version = energia_intervalo.version + 1, calculado_en = clock_timestamp()
+       WHERE (energia_intervalo.energia, energia_intervalo.unidad, energia_intervalo.fuente,
+              energia_intervalo.cobertura, energia_intervalo.calidad)
+             IS DISTINCT FROM
+             (EXCLUDED.energia, EXCLUDED.unidad, EXCLUDED.fuente, EXCLUDED.cobertura, EXCLUDED.calidad)`,
+    [
+      numeroSerie,
+      xs.map((x) => x.inicio),
+      xs.map((x) => x.fin),
+      xs.map((x) => x.energia.toFixed(9)),
+      xs.map((x) => x.unidad),
+      xs.map((x) => x.fuente),
+      xs.map((x) => x.cobertura.toFixed(6)),
+      xs.map((x) => x.calidad),
+    ],
+  );
+}

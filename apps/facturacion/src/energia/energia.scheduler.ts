@@ -1,0 +1,36 @@
+import { createLogger } from '@iot/common';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { CronJob } from 'cron';
+import { ENERGIA_CONFIG, EnergiaConfig } from './energia.config';
+import { EnergiaService } from './energia.service';
+
+/** Registers the energy job (ENERGIA_CRON); a tick while it runs, here or elsewhere, is skipped. */
+@Injectable()
+export class EnergiaScheduler implements OnApplicationBootstrap {
+  private readonly log = createLogger('energia');
+
+  constructor(
+    @Inject(ENERGIA_CONFIG) private readonly config: EnergiaConfig,
+    private readonly energia: EnergiaService,
+    private readonly scheduler: SchedulerRegistry,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.cron) return;
+    const job = CronJob.from({
+      cronTime: this.config.cron,
+      onTick: () => {
+        this.energia.calcularPendientes().catch((error: unknown) => {
+          this.log.warn(
+            { err: error },
+            'energy recomputation failed; the marks stay for the next tick',
+          );
+        });
+      },
+      start: false,
+    });
+    this.scheduler.addCronJob('energia', job);
+    job.start();
+  }
+}

@@ -1,0 +1,195 @@
+import { createLogger } from '@iot/common';
+import { tryAdvisoryLock } from '@iot/database';
+import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
+import { Pool } from 'pg';
+import { ENERGIA_CONFIG, EnergiaConfig } from './energia.config';
+import {
+  DIA_MS,
+  diaDe,
+  diaInicio,
+  EnergiaRepository,
+  Marca,
+  VariableCatalogada,
+} from './energia.repository';
+import { calcularIntervalos, Fuentes, Intervalo, Muestra } from './integracion';
+
+/** Another lock key than the sync's: the two jobs run side by side, each alone. */
+export const ENERGIA_LOCK_KEY = 7_318_004_212;
+const MARCAS_POR_PASADA = 500;
+const PROGRESS_EVERY_MS = 10_000;
+
+/** Which billed variable plays which part, from the catalog (the first by name when several). */
+export interface Roles {
+  contador?: { nombre: string; aKwh: number };
+  potencia?: { nombre: string; aKw: number };
+  tension?: string;
+  corriente?: string;
+  factorPotencia?: string;
+}
+
+export function rolesDe(catalogo: VariableCatalogada[]): Roles {
+  const roles: Roles = {};
+  for (const v of catalogo.filter((c) => c.facturada)) {
+    if (v.tipo === 'contador')
+      roles.contador ??= { nombre: v.nombre, aKwh: v.unidad === 'Wh' ? 0.001 : 1 };
+    else if (v.unidad === 'kW' || v.unidad === 'W')
+      roles.potencia ??= { nombre: v.nombre, aKw: v.unidad === 'W' ? 0.001 : 1 };
+    else if (v.unidad === 'V') roles.tension ??= v.nombre;
+    else if (v.unidad === 'A') roles.corriente ??= v.nombre;
+    else if (v.unidad === 'fp') roles.factorPotencia ??= v.nombre;
+  }
+  return roles;
+}
+
+const nombres = (r: Roles): string[] =>
+  [r.contador?.nombre, r.potencia?.nombre, r.tension, r.corriente, r.factorPotencia].filter(
+    (n): n is string => n !== undefined,
+  );
+
+/** Merges [lo, hi) windows that touch or overlap. */
+export function unirVentanas(ventanas: Array<[number, number]>): Array<[number, number]> {
+  const ordenadas = [...ventanas].sort((a, b) => a[0] - b[0]);
+  const unidas: Array<[number, number]> = [];
+  for (const [lo, hi] of ordenadas) {
+    const ultima = unidas.at(-1);
+    if (ultima && lo <= ultima[1]) ultima[1] = Math.max(ultima[1], hi);
+    else unidas.push([lo, hi]);
+  }
+  return unidas;
+}
+
+/**
+ * The energy job: recomputes the (device, day) pairs the sync marked, with
+ * the neighbouring days whose intervals the new readings can change, and
+ * clears the marks it consumed. One runner at a time on the database.
+ */
+@Injectable()
+export class EnergiaService implements BeforeApplicationShutdown {
+  private readonly log = createLogger('energia');
+  private stopping = false;
+  private running?: Promise<number | undefined>;
+
+  constructor(
+    @Inject(ENERGIA_CONFIG) private readonly config: EnergiaConfig,
+    private readonly repository: EnergiaRepository,
+    @Inject(Pool) private readonly pool: Pool,
+  ) {}
+
+  /** Recomputes every marked day; the number of marks consumed, or undefined if another runner has the lock. */
+  calcularPendientes(): Promise<number | undefined> {
+    this.running ??= this.pasadas().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await this.running?.catch(() => undefined);
+  }
+
+  private async pasadas(): Promise<number | undefined> {
+    const lock = await tryAdvisoryLock(this.pool, ENERGIA_LOCK_KEY);
+    if (!lock) return undefined;
+    const started = Date.now();
+    let progressAt = started;
+    let consumidas = 0;
+    try {
+      const roles = rolesDe(await this.repository.findCatalogo());
+      while (!this.stopping) {
+        const marcas = await this.repository.findMarcas(MARCAS_POR_PASADA);
+        if (marcas.length === 0) break;
+        const porSerie = new Map<string, Marca[]>();
+        for (const m of marcas)
+          porSerie.set(m.numeroSerie, [...(porSerie.get(m.numeroSerie) ?? []), m]);
+        for (const [serie, suyas] of porSerie) {
+          await this.recalcular(
+            serie,
+            suyas.map((m) => diaInicio(m.dia)),
+            roles,
+          );
+        }
+        await this.repository.deleteMarcas(marcas);
+        consumidas += marcas.length;
+        if (Date.now() - progressAt > PROGRESS_EVERY_MS) {
+          progressAt = Date.now();
+          this.log.info({ dias: consumidas }, 'energy recomputation in progress');
+        }
+      }
+      if (consumidas > 0) {
+        this.log.info({ dias: consumidas, ms: Date.now() - started }, 'energy recomputed');
+      }
+      return consumidas;
+    } finally {
+      await lock.release();
+    }
+  }
+
+  /**
+   * The marked days, each widened to the days its readings' neighbours reach:
+   * a reading changes the pieces between the readings around it, and those
+   * may start days earlier (a device that was silent) or end days later.
+   */
+  async recalcular(serie: string, dias: number[], roles: Roles): Promise<void> {
+    const variables = nombres(roles);
+    if (variables.length === 0) return;
+    const ventanas: Array<[number, number]> = [];
+    for (const d0 of dias) {
+      const d1 = d0 + DIA_MS;
+      let lo = d0 - DIA_MS;
+      let hi = d1 + DIA_MS;
+      for (const v of variables) {
+        for (const m of await this.repository.findVecinas(v, serie, d0, d1)) {
+          if (m.t < d0) lo = Math.min(lo, diaDe(m.t));
+          else hi = Math.max(hi, diaDe(m.t) + DIA_MS);
+        }
+      }
+      ventanas.push([lo, hi]);
+    }
+    for (const [lo, hi] of unirVentanas(ventanas)) await this.calcular(serie, lo, hi, roles);
+  }
+
+  /** Computes and stores the intervals of [desde, hasta) (whole UTC days) of one device. */
+  async calcular(serie: string, desde: number, hasta: number, roles: Roles): Promise<Intervalo[]> {
+    const p = this.config.parametros;
+    const margen = 2 * p.maxGapMs + p.toleranciaPareoMs;
+    const muestras = (v: string | undefined): Promise<Muestra[]> =>
+      v
+        ? this.repository.findMuestras(v, serie, desde - margen, hasta + margen)
+        : Promise.resolve([]);
+    const fuentes: Fuentes = {
+      tension: await muestras(roles.tension),
+      corriente: await muestras(roles.corriente),
+      factorPotencia: await muestras(roles.factorPotencia),
+    };
+    const medicion = await this.repository.findMedicion(serie);
+    if (medicion.factorPotencia !== null)
+      fuentes.factorPotenciaConfigurado = medicion.factorPotencia;
+    if (roles.potencia) {
+      fuentes.potencia = {
+        muestras: await muestras(roles.potencia.nombre),
+        aKw: roles.potencia.aKw,
+      };
+    }
+    if (roles.contador) {
+      const dentro = await muestras(roles.contador.nombre);
+      // the readings on the far side of a gap, for its linear estimate
+      const vecinas = await this.repository.findVecinas(
+        roles.contador.nombre,
+        serie,
+        desde - margen,
+        hasta + margen,
+      );
+      fuentes.contador = { muestras: [...vecinas, ...dentro], aKwh: roles.contador.aKwh };
+    }
+    const { intervalos, reinicios } = calcularIntervalos(fuentes, desde, hasta, p);
+    // a day is stored only if some interval of it has data (others would be all faltante)
+    const conDatos = new Set(
+      intervalos.filter((i) => i.fuente !== null).map((i) => diaDe(i.inicio)),
+    );
+    const guardar = intervalos.filter((i) => conDatos.has(diaDe(i.inicio)));
+    await this.repository.saveIntervalos(serie, desde, hasta, guardar);
+    if (roles.contador) {
+      await this.repository.saveReinicios(serie, roles.contador.nombre, desde, hasta, reinicios);
+    }
+    return guardar;
+  }
+}
