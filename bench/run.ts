@@ -7,6 +7,7 @@ process.env.LOG_LEVEL ??= 'warn';
 import { randomBytes } from 'node:crypto';
 import { postgresServer } from '../scripts/services';
 import { bindFix } from './scenarios/bind-fix';
+import { energiaBench } from './scenarios/energia';
 import { facturacionSync } from './scenarios/facturacion-sync';
 import { fleet } from './scenarios/fleet';
 import { gatewayOverhead } from './scenarios/gateway';
@@ -19,6 +20,7 @@ const SCENARIOS: Record<string, typeof httpIngestion> = {
   mqtt: mqttIngestion,
   bind: bindFix,
   facturacion: facturacionSync,
+  energia: energiaBench,
   gateway: gatewayOverhead,
   metrics: metricsCost,
   fleet,

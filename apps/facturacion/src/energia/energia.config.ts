@@ -6,6 +6,8 @@ export interface EnergiaConfig {
   /** The energy job's schedule (recomputes marked days); undefined: on request only. */
   cron?: string;
   parametros: Parametros;
+  /** Fill sampled power's gaps from the same interval of the last 7 same weekdays. */
+  estimarPotencia: boolean;
   /** Data quality: a value unchanged for longer than this is frozen. */
   congeladoMs: number;
   /** Nominal voltage (V) when the device has none configured; ±10 % is the accepted band. */
@@ -30,6 +32,8 @@ export function readEnergiaConfig(env: EnvReader): EnergiaConfig {
       estimarContador:
         env.oneOf('ESTIMACION_CONTADOR', ['lineal', 'ninguna'], 'lineal') === 'lineal',
     },
+    estimarPotencia:
+      env.oneOf('ESTIMACION_POTENCIA', ['semanas', 'ninguna'], 'ninguna') === 'semanas',
     congeladoMs: env.int('CONGELADO_MIN', 60, { min: 1, max: 10_080 }) * 60_000,
     tensionNominal: env.int('TENSION_NOMINAL', 230, { min: 1, max: 1_000_000 }),
     relojToleranciaMs: env.int('RELOJ_TOLERANCIA_S', 300, { min: 0, max: 86_400 }) * 1000,

@@ -18,6 +18,7 @@ export interface Marca {
   numeroSerie: string;
   /** UTC day, YYYY-MM-DD. */
   dia: string;
+  /** The highest mark id read for that day. */
   marca: string;
 }
 
@@ -73,8 +74,7 @@ export class EnergiaRepository {
         await client.query(
           `INSERT INTO energia_pendiente (numero_serie, dia)
            SELECT DISTINCT numero_serie, (estampa_tiempo AT TIME ZONE 'UTC')::date
-           FROM ${tablaVariable(nombre)}
-           ON CONFLICT (numero_serie, dia) DO UPDATE SET marca = nextval('energia_marca')`,
+           FROM ${tablaVariable(nombre)}`,
         );
       }
       await client.query('COMMIT');
@@ -109,26 +109,25 @@ export class EnergiaRepository {
          RETURNING numero_serie)
        INSERT INTO energia_pendiente (numero_serie, dia)
        SELECT DISTINCT e.numero_serie, (e.inicio AT TIME ZONE 'UTC')::date
-       FROM energia_intervalo e JOIN guardada g USING (numero_serie)
-       ON CONFLICT (numero_serie, dia) DO UPDATE SET marca = nextval('energia_marca')`,
+       FROM energia_intervalo e JOIN guardada g USING (numero_serie)`,
       [numeroSerie, m.factorPotencia, m.tensionNominal],
     );
   }
 
   async findMarcas(limite: number): Promise<Marca[]> {
     const { rows } = await this.pool.query<Marca>(
-      `SELECT numero_serie AS "numeroSerie", to_char(dia, 'YYYY-MM-DD') AS dia, marca::text AS marca
-       FROM energia_pendiente ORDER BY numero_serie, dia LIMIT $1`,
+      `SELECT numero_serie AS "numeroSerie", to_char(dia, 'YYYY-MM-DD') AS dia, max(id)::text AS marca
+       FROM energia_pendiente GROUP BY numero_serie, dia ORDER BY numero_serie, dia LIMIT $1`,
       [limite],
     );
     return rows;
   }
 
-  /** Deletes the marks it was given, unless re-marked since (another number). */
+  /** Deletes the marks it read: up to the highest id it saw per day (later marks stay). */
   async deleteMarcas(marcas: Marca[]): Promise<void> {
     await this.pool.query(
       `DELETE FROM energia_pendiente p USING unnest($1::varchar[], $2::date[], $3::bigint[]) AS u(s, d, m)
-       WHERE p.numero_serie = u.s AND p.dia = u.d AND p.marca = u.m`,
+       WHERE p.numero_serie = u.s AND p.dia = u.d AND p.id <= u.m`,
       [marcas.map((m) => m.numeroSerie), marcas.map((m) => m.dia), marcas.map((m) => m.marca)],
     );
   }

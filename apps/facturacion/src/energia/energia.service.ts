@@ -11,11 +11,12 @@ import {
   Marca,
   VariableCatalogada,
 } from './energia.repository';
-import { calcularIntervalos, Fuentes, Intervalo, Muestra } from './integracion';
+import { calcularIntervalos, estimarPorSemanas, Fuentes, Intervalo, Muestra } from './integracion';
 
 /** Another lock key than the sync's: the two jobs run side by side, each alone. */
 export const ENERGIA_LOCK_KEY = 7_318_004_212;
 const MARCAS_POR_PASADA = 500;
+const SEMANA_MS = 7 * DIA_MS;
 const PROGRESS_EVERY_MS = 10_000;
 
 /** Which billed variable plays which part, from the catalog (the first by name when several). */
@@ -144,16 +145,29 @@ export class EnergiaService implements BeforeApplicationShutdown {
       }
       ventanas.push([lo, hi]);
     }
-    for (const [lo, hi] of unirVentanas(ventanas)) await this.calcular(serie, lo, hi, roles);
+    // estimates from the same weekdays: a day's readings reach the next 7 same weekdays
+    const semanas = this.config.estimarPotencia
+      ? ventanas.flatMap(([lo, hi]) =>
+          [1, 2, 3, 4, 5, 6, 7].map((k): [number, number] => [
+            lo + k * SEMANA_MS,
+            hi + k * SEMANA_MS,
+          ]),
+        )
+      : [];
+    for (const [lo, hi] of unirVentanas([...ventanas, ...semanas])) {
+      await this.calcular(serie, lo, hi, roles);
+    }
   }
 
   /** Computes and stores the intervals of [desde, hasta) (whole UTC days) of one device. */
   async calcular(serie: string, desde: number, hasta: number, roles: Roles): Promise<Intervalo[]> {
     const p = this.config.parametros;
     const margen = 2 * p.maxGapMs + p.toleranciaPareoMs;
+    // with weekday estimates, the 7 weeks before are read too (their intervals are the reference)
+    const antes = this.config.estimarPotencia ? 7 * SEMANA_MS : 0;
     const muestras = (v: string | undefined): Promise<Muestra[]> =>
       v
-        ? this.repository.findMuestras(v, serie, desde - margen, hasta + margen)
+        ? this.repository.findMuestras(v, serie, desde - antes - margen, hasta + margen)
         : Promise.resolve([]);
     const fuentes: Fuentes = {
       tension: await muestras(roles.tension),
@@ -175,7 +189,7 @@ export class EnergiaService implements BeforeApplicationShutdown {
       const vecinas = await this.repository.findVecinas(
         roles.contador.nombre,
         serie,
-        desde - margen,
+        desde - antes - margen,
         hasta + margen,
       );
       fuentes.contador = { muestras: [...vecinas, ...dentro], aKwh: roles.contador.aKwh };
@@ -185,7 +199,16 @@ export class EnergiaService implements BeforeApplicationShutdown {
     const conDatos = new Set(
       intervalos.filter((i) => i.fuente !== null).map((i) => diaDe(i.inicio)),
     );
-    const guardar = intervalos.filter((i) => conDatos.has(diaDe(i.inicio)));
+    let guardar = intervalos.filter((i) => conDatos.has(diaDe(i.inicio)));
+    if (this.config.estimarPotencia) {
+      const referencia = calcularIntervalos(
+        fuentes,
+        desde - antes,
+        hasta - SEMANA_MS,
+        p,
+      ).intervalos;
+      guardar = estimarPorSemanas(guardar, new Map(referencia.map((i) => [i.inicio, i])));
+    }
     await this.repository.saveIntervalos(serie, desde, hasta, guardar);
     if (roles.contador) {
       await this.repository.saveReinicios(serie, roles.contador.nombre, desde, hasta, reinicios);

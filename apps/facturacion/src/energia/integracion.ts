@@ -294,3 +294,44 @@ export function calcularIntervalos(
   const reinicios = contador.reinicios.filter((r) => r.t >= desde && r.t < hasta);
   return { intervalos, reinicios };
 }
+
+const DIA_MS = 86_400_000;
+const DE_POTENCIA = new Set<Fuente | null>(['potencia', 'tension_corriente', null]);
+
+/**
+ * Sampled power's estimate (ESTIMACION_POTENCIA=semanas): the uncovered
+ * share of an interval is filled with the mean energy of the same interval
+ * on the last 7 same weekdays that were fully covered (`real`) in the same
+ * unit. `referencia` holds those days' intervals computed from their
+ * readings alone, so an estimate never depends on another estimate or on
+ * the order days were computed in. A contador's intervals are left alone.
+ */
+export function estimarPorSemanas(
+  objetivo: Intervalo[],
+  referencia: Map<number, Intervalo>,
+): Intervalo[] {
+  return objetivo.map((i) => {
+    if (i.cobertura >= 1 || !DE_POTENCIA.has(i.fuente)) return i;
+    const refs: Intervalo[] = [];
+    for (let k = 1; k <= 7; k++) {
+      const r = referencia.get(i.inicio - k * 7 * DIA_MS);
+      if (
+        r &&
+        r.calidad === 'real' &&
+        r.fuente !== 'contador' &&
+        (i.unidad === null || r.unidad === i.unidad)
+      ) {
+        refs.push(r);
+      }
+    }
+    if (refs.length === 0) return i;
+    const media = refs.reduce((s, r) => s + r.energia, 0) / refs.length;
+    return {
+      ...i,
+      energia: i.energia + (1 - i.cobertura) * media,
+      unidad: i.unidad ?? refs[0].unidad,
+      fuente: i.fuente ?? refs[0].fuente,
+      calidad: 'estimado',
+    };
+  });
+}

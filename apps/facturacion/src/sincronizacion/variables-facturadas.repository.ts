@@ -142,8 +142,8 @@ export class VariablesFacturadasRepository {
 /**
  * The (device, day) pairs a batch touched, marked for the energy job in the
  * batch's own transaction: copied rows never exist without their mark. Only
- * variables of the metering catalog; a mark already there gets a new number,
- * so a job working on the old one leaves it for its next pass.
+ * variables of the metering catalog. Marks are appended (never updated): two
+ * variables' transactions touching the same day never wait for each other.
  */
 async function marcarDias(tx: Queryable, nombre: string, dias: Set<string>): Promise<void> {
   if (dias.size === 0) return;
@@ -158,8 +158,7 @@ async function marcarDias(tx: Queryable, nombre: string, dias: Set<string>): Pro
     name: 'energia_marcar_dias',
     text: `INSERT INTO energia_pendiente (numero_serie, dia)
            SELECT s, d FROM unnest($2::varchar[], $3::date[]) AS u(s, d)
-           WHERE EXISTS (SELECT 1 FROM catalogo_variable WHERE nombre = $1)
-           ON CONFLICT (numero_serie, dia) DO UPDATE SET marca = nextval('energia_marca')`,
+           WHERE EXISTS (SELECT 1 FROM catalogo_variable WHERE nombre = $1)`,
     values: [nombre, series, fechas],
   });
 }

@@ -53,15 +53,17 @@ export class Energia1733443200000 implements MigrationInterface {
         despues      double precision NOT NULL,
         PRIMARY KEY (numero_serie, variable, instante)
       )`);
-    // a mark re-added while the job works gets a new number: the job deletes only what it read
-    await q.query(`CREATE SEQUENCE energia_marca`);
+    // append-only: concurrent sync transactions never wait on each other's marks, and the
+    // job deletes only the marks it read (a mark added meanwhile has a higher id)
     await q.query(`
       CREATE TABLE energia_pendiente (
+        id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
         numero_serie varchar(64) NOT NULL,
-        dia          date        NOT NULL,
-        marca        bigint      NOT NULL DEFAULT nextval('energia_marca'),
-        PRIMARY KEY (numero_serie, dia)
+        dia          date        NOT NULL
       )`);
+    await q.query(
+      `CREATE INDEX energia_pendiente_dia ON energia_pendiente (numero_serie, dia, id)`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
@@ -74,6 +76,5 @@ export class Energia1733443200000 implements MigrationInterface {
     ]) {
       await q.query(`DROP TABLE ${t}`);
     }
-    await q.query(`DROP SEQUENCE energia_marca`);
   }
 }

@@ -1,0 +1,181 @@
+import { migrations as facturacionMigrations } from '../../apps/facturacion/src/database/migrations';
+import {
+  crearTablaVariableSql,
+  tablaVariable,
+} from '../../apps/facturacion/src/variables/tabla-variable';
+import type { BenchContext } from '../lib/context';
+import { BenchDatabase, freshDatabase } from '../lib/database';
+import { freePort, runNode, waitHttp } from '../lib/processes';
+import { median, ratio, saveResult } from '../lib/report';
+
+const DEVICES = Number(process.env.BENCH_ENERGIA_DEVICES ?? 10);
+const DAYS = 30;
+const PER_DAY = 1440; // V and I every minute
+const VARIABLES = ['voltaje', 'corriente'];
+// 1 % of the readings arrive late: device E000 was offline for 3 of the 300 device-days
+const LATE = `(i % ${DEVICES} = 0 AND (i / ${DEVICES}) / ${PER_DAY} BETWEEN 10 AND 12)`;
+const LATE_DAYS = 3;
+
+/**
+ * DEVICES devices x 30 days of V and I every minute, straight into
+ * facturacion's tables; `late`: only the readings held back (the backfill).
+ */
+async function load(db: BenchDatabase, late = false): Promise<number> {
+  for (const v of VARIABLES) {
+    if (!late) {
+      for (const sql of crearTablaVariableSql(v)) await db.query(sql);
+      await db.query(`INSERT INTO variable_facturada (nombre) VALUES ($1)`, [v]);
+    }
+    await db.query(
+      `INSERT INTO ${tablaVariable(v)} (id_dispositivo, numero_serie, estampa_tiempo, valor_variable)
+       SELECT i, 'E' || lpad((i % ${DEVICES})::text, 3, '0'),
+              timestamptz '2026-01-01' + (i / ${DEVICES}) * interval '1 minute',
+              ${v === 'voltaje' ? '225 + (i % 11)' : '5 + (i % 7) / 2.0'}
+       FROM generate_series(0, ${DEVICES * DAYS * PER_DAY - 1}) i WHERE ${late ? '' : 'NOT '}${LATE}
+`,
+    );
+    await db.query(`ANALYZE ${tablaVariable(v)}`);
+  }
+  return late
+    ? LATE_DAYS * PER_DAY * VARIABLES.length
+    : DEVICES * DAYS * PER_DAY * VARIABLES.length;
+}
+
+/** The baseline: one SQL aggregate reading the same rows, by device and 15-minute bucket. */
+async function aggregate(db: BenchDatabase): Promise<number> {
+  const t0 = performance.now();
+  await db.query(
+    `SELECT numero_serie, date_bin('15 minutes', estampa_tiempo, TIMESTAMPTZ '2000-01-01Z') AS b,
+            sum(valor_variable)
+     FROM (SELECT numero_serie, estampa_tiempo, valor_variable FROM variables.voltaje
+           UNION ALL SELECT numero_serie, estampa_tiempo, valor_variable FROM variables.corriente) x
+     GROUP BY 1, 2`,
+  );
+  return (performance.now() - t0) / 1000;
+}
+
+const markAll = (db: BenchDatabase) =>
+  db.query(
+    `INSERT INTO energia_pendiente (numero_serie, dia)
+     SELECT DISTINCT numero_serie, (estampa_tiempo AT TIME ZONE 'UTC')::date FROM variables.voltaje
+`,
+  );
+
+/** The held-back readings arrive, with the marks the sync writes for them. */
+async function arriveLate(db: BenchDatabase): Promise<number> {
+  const rows = await load(db, true);
+  await db.query(
+    `INSERT INTO energia_pendiente (numero_serie, dia)
+     SELECT DISTINCT numero_serie, (estampa_tiempo AT TIME ZONE 'UTC')::date FROM variables.voltaje
+     WHERE numero_serie = 'E000' AND estampa_tiempo >= timestamptz '2026-01-11' AND estampa_tiempo < timestamptz '2026-01-14'`,
+  );
+  return rows;
+}
+
+async function calcular(url: string, apiKey: string): Promise<number> {
+  const t0 = performance.now();
+  const res = await fetch(`${url}/api/facturacion/energia/calculos`, {
+    method: 'POST',
+    headers: { 'x-api-key': apiKey },
+  });
+  if (res.status !== 200) throw new Error(`energy job: ${res.status} ${await res.text()}`);
+  return (performance.now() - t0) / 1000;
+}
+
+interface Round {
+  rows: number;
+  aggregateS: number;
+  fullS: number;
+  lateRows: number;
+  incrementalS: number;
+  rssMb: number;
+  intervals: number;
+}
+
+async function round(ctx: BenchContext): Promise<Round> {
+  const db = await freshDatabase(ctx.serverUrl, facturacionMigrations);
+  const port = await freePort();
+  try {
+    const rows = await load(db);
+    const aggregateS = await aggregate(db);
+    const child = runNode('apps/facturacion/src/main.js', {
+      FACTURACION_PORT: String(port),
+      DATABASE_URL: db.url,
+      API_KEYS: ctx.apiKey,
+      DISPOSITIVO_URL: 'http://127.0.0.1:1',
+      DISPOSITIVO_API_KEY: ctx.apiKey,
+      SYNC_CRON: 'off',
+      ENERGIA_CRON: 'off',
+    });
+    const url = `http://127.0.0.1:${port}`;
+    try {
+      await waitHttp(`${url}/health`);
+      await markAll(db);
+      const fullS = await calcular(url, ctx.apiKey);
+      const lateRows = await arriveLate(db);
+      const incrementalS = await calcular(url, ctx.apiKey);
+      const [{ n }] = await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM energia_intervalo WHERE calidad = 'real'`,
+      );
+      return {
+        rows,
+        aggregateS,
+        fullS,
+        lateRows,
+        incrementalS,
+        rssMb: Math.round(child.peakRss() / 1024 / 1024),
+        intervals: n,
+      };
+    } finally {
+      await child.stop();
+    }
+  } finally {
+    await db.drop();
+  }
+}
+
+/**
+ * Energy for DEVICES devices x 30 days of V and I every minute: the full
+ * computation and the recomputation after 1 % of readings arrive late,
+ * against one SQL aggregate over the same rows (same round, same machine).
+ */
+export async function energiaBench(ctx: BenchContext): Promise<void> {
+  const rounds: Round[] = [];
+  for (let r = 0; r < ctx.rounds; r++) {
+    rounds.push(await round(ctx));
+    process.stdout.write(`round ${r + 1}/${ctx.rounds} done\n`);
+  }
+  const m = (f: (r: Round) => number): number => median(rounds.map(f));
+  const rows = rounds[0].rows;
+  const result = {
+    devices: DEVICES,
+    days: DAYS,
+    readings: rows,
+    lateReadings: rounds[0].lateRows,
+    realIntervals: rounds[0].intervals,
+    aggregateS: m((r) => r.aggregateS),
+    fullS: m((r) => r.fullS),
+    incrementalS: m((r) => r.incrementalS),
+    fullVsAggregate: ratio(
+      m((r) => r.aggregateS / r.fullS),
+      1,
+    ),
+    incrementalVsFull: ratio(
+      m((r) => r.incrementalS / r.fullS),
+      1,
+    ),
+    microsPerReading: Math.round((m((r) => r.fullS) / rows) * 1e6 * 100) / 100,
+    peakRssMb: Math.max(...rounds.map((r) => r.rssMb)),
+    perRound: rounds,
+  };
+  process.stdout.write(
+    `\nenergy for ${DEVICES} devices x ${DAYS} days of V and I every minute (${rows} readings), median of ${rounds.length} rounds\n` +
+      `| run | seconds | readings/s |\n|---|---:|---:|\n` +
+      `| baseline: one SQL aggregate by device and 15-minute bucket | ${result.aggregateS.toFixed(2)} | ${Math.round(rows / result.aggregateS)} |\n` +
+      `| full computation (energy job, every day marked) | ${result.fullS.toFixed(2)} | ${Math.round(rows / result.fullS)} |\n` +
+      `| recomputation after 1 % of readings arrived late (${result.lateReadings}: one device, 3 days) | ${result.incrementalS.toFixed(2)} | |\n` +
+      `full / baseline = ${result.fullVsAggregate} (target >= 0.5); incremental / full = ${result.incrementalVsFull} (target <= 0.05); ` +
+      `${result.microsPerReading} µs per reading; peak RSS ${result.peakRssMb} MB (target < 300)\n`,
+  );
+  process.stdout.write(`written to ${saveResult('energia', result)}\n`);
+}
