@@ -143,4 +143,54 @@ describe('metering: incremental equals from scratch (property)', () => {
       { numRuns: Number(process.env.FUZZ_RUNS ?? 25) },
     );
   }, 300_000);
+
+  it('weekday estimates follow a late week: the same as from scratch', async () => {
+    const config = readEnergiaConfig(
+      new EnvReader({ MAX_GAP_MINUTOS: '20', ESTIMACION_POTENCIA: 'semanas' }),
+    );
+    const semanal = new EnergiaService(config, new EnergiaRepository(pool), pool);
+    await pool.query(
+      `TRUNCATE energia_intervalo, energia_pendiente, contador_reinicio,
+                variables.energia_kwh, variables.voltaje, variables.corriente, variables.factor_potencia`,
+    );
+    const lunes = Date.parse('2025-01-06T00:00:00Z');
+    const semana = (k: number, hastaHora = 24): Lectura[] =>
+      Array.from(
+        { length: hastaHora * 4 + 1 },
+        (_, q) => lunes + k * 7 * 24 * 60 * MIN + q * 15 * MIN,
+      ).flatMap((t) => [
+        { variable: 'voltaje' as const, serie: 'W1', t, v: 230 },
+        { variable: 'corriente' as const, serie: 'W1', t, v: 2 + k }, // each week a different load
+      ]);
+    await escribir([...semana(0), ...semana(1), ...semana(3), ...semana(4, 12)]);
+    await semanal.calcularPendientes();
+    const tarde = (
+      await pool.query(
+        `SELECT energia::text, calidad FROM energia_intervalo
+         WHERE numero_serie = 'W1' AND inicio = $1`,
+        [new Date(lunes + 28 * 24 * 60 * MIN + 18 * 60 * MIN)],
+      )
+    ).rows[0];
+    // week 4 after noon: no readings, estimated from weeks 3, 1, 0 (week 2 not there yet)
+    // each week's quarter-hour: 230 V x (2 + k) A x 0.25 h
+    const cuarto = (k: number) => (230 * (2 + k) * 0.25) / 1000;
+    expect(tarde).toEqual({
+      energia: ((cuarto(3) + cuarto(1) + cuarto(0)) / 3).toFixed(9),
+      calidad: 'estimado',
+    });
+    await escribir(semana(2)); // the late week
+    await semanal.calcularPendientes();
+    const incremental = await intervalos();
+    await pool.query(`TRUNCATE energia_intervalo`);
+    await pool.query(
+      `INSERT INTO energia_pendiente (numero_serie, dia)
+       SELECT DISTINCT numero_serie, (estampa_tiempo AT TIME ZONE 'UTC')::date FROM facturacion`,
+    );
+    await semanal.calcularPendientes();
+    expect(incremental).toEqual(await intervalos());
+    const ahora = incremental.find(
+      (r: any) => r.inicio.getTime() === lunes + 28 * 24 * 60 * MIN + 18 * 60 * MIN,
+    );
+    expect(ahora.energia).toBe(((cuarto(3) + cuarto(2) + cuarto(1) + cuarto(0)) / 4).toFixed(9));
+  });
 });

@@ -1,5 +1,6 @@
 import { EnvReader } from '@iot/common';
-import { validateCronExpression } from 'cron';
+import type { SchedulerRegistry } from '@nestjs/schedule';
+import { CronJob, validateCronExpression } from 'cron';
 
 /** A cron setting: undefined when "off"; a bad expression is a config problem naming it. */
 export function readCron(env: EnvReader, name: string, fallback: string): string | undefined {
@@ -14,4 +15,19 @@ export function readCron(env: EnvReader, name: string, fallback: string): string
     );
   }
   return cron;
+}
+
+/**
+ * Registers a job on `cron` (the registry stops it on shutdown). `tick`
+ * reports its own failures; a tick while the job still runs is its to skip.
+ */
+export function programar(
+  scheduler: SchedulerRegistry,
+  name: string,
+  cron: string,
+  tick: () => void,
+): void {
+  const job = CronJob.from({ cronTime: cron, onTick: tick, start: false });
+  scheduler.addCronJob(name, job);
+  job.start();
 }

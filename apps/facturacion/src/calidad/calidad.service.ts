@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Pool } from 'pg';
 import { ENERGIA_CONFIG, EnergiaConfig } from '../energia/energia.config';
 import { EnergiaRepository } from '../energia/energia.repository';
 import { Roles, rolesDe } from '../energia/energia.service';
@@ -38,7 +37,6 @@ export class CalidadService {
     @Inject(ENERGIA_CONFIG) private readonly config: EnergiaConfig,
     private readonly repository: EnergiaRepository,
     private readonly uso: UsoService,
-    @Inject(Pool) private readonly pool: Pool,
   ) {}
 
   async calidad(q: { numeroSerie: string; desde: Date; hasta: Date; zona?: string }): Promise<{
@@ -54,7 +52,7 @@ export class CalidadService {
     const roles: Roles = rolesDe(await this.repository.findCatalogo());
     const medicion = await this.repository.findMedicion(q.numeroSerie);
     const nominal = medicion.tensionNominal ?? this.config.tensionNominal;
-    const dias = await this.diasLocales(q.desde, q.hasta, zona);
+    const dias = await this.repository.findDiasLocales(q.desde, q.hasta, zona);
     const out: CalidadDia[] = [];
     const ahora = Date.now() + this.config.relojToleranciaMs;
     const p = this.config.parametros;
@@ -71,9 +69,14 @@ export class CalidadService {
         : potencia.length
           ? [roles.potencia!.nombre, potencia]
           : [roles.tension ?? 'tension', tension];
-      const resumen = await this.resumenDia(q.numeroSerie, d.inicio, d.fin);
+      const resumen = await this.repository.findResumenDia(
+        q.numeroSerie,
+        d.inicio,
+        d.fin,
+        this.config.parametros.intervaloMs / 1000,
+      );
       const reinicios = roles.contador
-        ? await this.reinicios(q.numeroSerie, roles.contador.nombre, d.inicio, d.fin)
+        ? await this.repository.findReinicios(q.numeroSerie, roles.contador.nombre, d.inicio, d.fin)
         : [];
       const instantaneas: Array<[string | undefined, Muestra[]]> = [
         [roles.potencia?.nombre, potencia],
@@ -98,48 +101,5 @@ export class CalidadService {
       });
     }
     return { numeroSerie: q.numeroSerie, zona, dias: out };
-  }
-
-  private async diasLocales(
-    desde: Date,
-    hasta: Date,
-    zona: string,
-  ): Promise<Array<{ dia: string; inicio: Date; fin: Date }>> {
-    const { rows } = await this.pool.query<{ dia: string; inicio: Date; fin: Date }>(
-      `SELECT to_char(g, 'YYYY-MM-DD') AS dia, g::timestamp AT TIME ZONE $3 AS inicio,
-              (g + interval '1 day')::timestamp AT TIME ZONE $3 AS fin
-       FROM generate_series(($1::timestamptz AT TIME ZONE $3)::date,
-                            (($2::timestamptz - interval '1 microsecond') AT TIME ZONE $3)::date,
-                            interval '1 day') AS g`,
-      [desde, hasta, zona],
-    );
-    return rows;
-  }
-
-  private async resumenDia(
-    serie: string,
-    inicio: Date,
-    fin: Date,
-  ): Promise<{ cobertura: string; estimada: string }> {
-    const { rows } = await this.pool.query<{ cobertura: string; estimada: string }>(
-      `SELECT round(coalesce(sum(cobertura), 0) * $4 / extract(epoch FROM $3::timestamptz - $2::timestamptz), 6)::text AS cobertura,
-              round(coalesce(sum(energia) FILTER (WHERE calidad = 'estimado') / nullif(sum(energia), 0), 0), 6)::text AS estimada
-       FROM energia_intervalo WHERE numero_serie = $1 AND inicio >= $2 AND inicio < $3`,
-      [serie, inicio, fin, this.config.parametros.intervaloMs / 1000],
-    );
-    return rows[0];
-  }
-
-  private async reinicios(serie: string, variable: string, inicio: Date, fin: Date) {
-    const { rows } = await this.pool.query<{ instante: Date; antes: number; despues: number }>(
-      `SELECT instante, antes, despues FROM contador_reinicio
-       WHERE numero_serie = $1 AND variable = $2 AND instante >= $3 AND instante < $4 ORDER BY instante`,
-      [serie, variable, inicio, fin],
-    );
-    return rows.map((r) => ({
-      instante: r.instante.toISOString(),
-      antes: r.antes,
-      despues: r.despues,
-    }));
   }
 }

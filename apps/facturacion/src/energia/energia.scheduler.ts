@@ -1,7 +1,7 @@
 import { createLogger } from '@iot/common';
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { CronJob } from 'cron';
+import { programar } from '../programacion';
 import { ENERGIA_CONFIG, EnergiaConfig } from './energia.config';
 import { EnergiaService } from './energia.service';
 
@@ -18,19 +18,13 @@ export class EnergiaScheduler implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     if (!this.config.cron) return;
-    const job = CronJob.from({
-      cronTime: this.config.cron,
-      onTick: () => {
-        this.energia.calcularPendientes().catch((error: unknown) => {
-          this.log.warn(
-            { err: error },
-            'energy recomputation failed; the marks stay for the next tick',
-          );
-        });
-      },
-      start: false,
+    programar(this.scheduler, 'energia', this.config.cron, () => {
+      this.energia.calcularPendientes().catch((error: unknown) => {
+        this.log.warn(
+          { err: error },
+          'energy recomputation failed; the marks stay for the next tick',
+        );
+      });
     });
-    this.scheduler.addCronJob('energia', job);
-    job.start();
   }
 }

@@ -1,5 +1,11 @@
 import fc from 'fast-check';
-import { calcularIntervalos, Fuentes, masCercana, Parametros } from './integracion';
+import {
+  calcularIntervalos,
+  estimarPorSemanas,
+  Fuentes,
+  masCercana,
+  Parametros,
+} from './integracion';
 
 const MIN = 60_000;
 const H = 60 * MIN;
@@ -256,5 +262,60 @@ describe('calcularIntervalos', () => {
     );
     expect(reinicios).toHaveLength(8); // the 9th drop is at the period's end, outside it
     expect(intervalos.every((i) => i.energia >= 0)).toBe(true);
+  });
+});
+
+describe('estimarPorSemanas', () => {
+  const DIA = 24 * H;
+  const intervalo = (inicio: number, energia: number, cobertura: number, calidad: string) => ({
+    inicio,
+    fin: inicio + 15 * MIN,
+    energia,
+    unidad: 'kWh' as const,
+    fuente: 'potencia' as const,
+    cobertura,
+    calidad: calidad as 'real' | 'estimado' | 'faltante',
+  });
+
+  it('fills the uncovered share with the mean of the same interval on the last same weekdays that were real', () => {
+    const t = T0 + 35 * DIA; // five weeks later, same weekday
+    const ref = new Map([
+      [t - 7 * DIA, intervalo(t - 7 * DIA, 1, 1, 'real')],
+      [t - 14 * DIA, intervalo(t - 14 * DIA, 3, 1, 'real')],
+      [t - 21 * DIA, intervalo(t - 21 * DIA, 100, 0.5, 'faltante')], // not real: ignored
+    ]);
+    const [e] = estimarPorSemanas([intervalo(t, 0.5, 0.25, 'faltante')], ref);
+    // 0.5 measured + 0.75 of the mean (2)
+    expect(e).toMatchObject({ energia: 2, calidad: 'estimado', cobertura: 0.25 });
+  });
+
+  it('leaves covered intervals, contador intervals and intervals without references alone', () => {
+    const t = T0 + 14 * DIA;
+    const ref = new Map([[t - 7 * DIA, intervalo(t - 7 * DIA, 1, 1, 'real')]]);
+    const lleno = intervalo(t, 1, 1, 'real');
+    const contador = { ...intervalo(t, 0, 0, 'faltante'), fuente: 'contador' as const };
+    const sinRef = intervalo(t + 15 * MIN, 0, 0, 'faltante');
+    expect(estimarPorSemanas([lleno, contador, sinRef], ref)).toEqual([lleno, contador, sinRef]);
+  });
+});
+
+describe('edge cases of the samples', () => {
+  it('a device with one reading in a day has no energy (no piece), never NaN', () => {
+    const { intervalos } = calcularIntervalos(
+      { contador: { aKwh: 1, muestras: [{ t: T0 + H, v: 5 }] }, tension: [{ t: T0, v: 230 }] },
+      T0,
+      T0 + 24 * H,
+      p,
+    );
+    expect(
+      intervalos.every((i) => i.energia === 0 && i.calidad === 'faltante' && i.fuente === null),
+    ).toBe(true);
+  });
+
+  it('pairs V and I read at the same instant', () => {
+    const tension = [0, 1, 2].map((k) => ({ t: T0 + k * 15 * MIN, v: 200 }));
+    const corriente = tension.map((s) => ({ t: s.t, v: 5 }));
+    const { intervalos } = calcularIntervalos({ tension, corriente }, T0, T0 + 30 * MIN, p);
+    expect(intervalos.map((i) => i.energia)).toEqual([0.25, 0.25]); // 1 kVA × 0.25 h
   });
 });

@@ -1,7 +1,7 @@
 import { createLogger } from '@iot/common';
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { CronJob } from 'cron';
+import { programar } from '../programacion';
 import { SincronizacionConfig } from './sincronizacion.config';
 import { SincronizacionService, SYNC_CONFIG } from './sincronizacion.service';
 
@@ -22,18 +22,11 @@ export class SincronizacionScheduler implements OnApplicationBootstrap {
       this.log.info('sync schedule off (SYNC_CRON=off); runs start only on request');
       return;
     }
-    const job = CronJob.from({
-      cronTime: cron,
-      onTick: () => {
-        this.sync.start('cron').catch((error: unknown) => {
-          this.log.warn({ err: error }, 'scheduled sync run could not start');
-        });
-      },
-      start: false,
+    programar(this.scheduler, 'sincronizacion', cron, () => {
+      this.sync.start('cron').catch((error: unknown) => {
+        this.log.warn({ err: error }, 'scheduled sync run could not start');
+      });
     });
-    // the registry stops it on shutdown
-    this.scheduler.addCronJob('sincronizacion', job);
-    job.start();
     this.log.debug({ cron }, 'sync scheduled');
   }
 }
