@@ -94,6 +94,19 @@ describe('facturacion metering', () => {
       expect.objectContaining({ inicioLocal: '2025-10-26T02:00:00+01:00', energia: '2.300000000' }),
     ]);
 
+    const calidad = await http(suite.facturacion.url, 'GET', `${F}/calidad?${q}`);
+    expect(calidad.status).toBe(200);
+    const [dq] = calidad.body.dias;
+    expect(dq).toMatchObject({
+      dia: '2025-10-26',
+      cobertura: '1.000000',
+      huecos: [],
+      tensionFueraDeBanda: { lecturas: 0, nominal: 230 },
+      lecturasEnElFuturo: 0,
+    });
+    // a constant 230 V and 10 A for 25 hours is, by the rule, a frozen sensor
+    expect(dq.congelados.map((c: any) => c.variable).sort()).toEqual(['corriente', 'voltaje']);
+
     // a configured power factor turns it into active energy: 57.5 × 0.9
     const pf = await http(suite.facturacion.url, 'PUT', `${F}/dispositivos/EN-VI`, {
       factorPotencia: 0.9,
