@@ -17,6 +17,7 @@ import { calcularIntervalos, estimarPorSemanas, Fuentes, Intervalo, Muestra } fr
 export const ENERGIA_LOCK_KEY = 7_318_004_212;
 const MARCAS_POR_PASADA = 500;
 const SEMANA_MS = 7 * DIA_MS;
+const DISPOSITIVOS_A_LA_VEZ = 3;
 const PROGRESS_EVERY_MS = 10_000;
 
 /** Which billed variable plays which part, from the catalog (the first by name when several). */
@@ -101,13 +102,18 @@ export class EnergiaService implements BeforeApplicationShutdown {
         const porSerie = new Map<string, Marca[]>();
         for (const m of marcas)
           porSerie.set(m.numeroSerie, [...(porSerie.get(m.numeroSerie) ?? []), m]);
-        for (const [serie, suyas] of porSerie) {
-          await this.recalcular(
-            serie,
-            suyas.map((m) => diaInicio(m.dia)),
-            roles,
-          );
-        }
+        // devices are independent: a few at once keep PostgreSQL and Node busy together
+        const cola = [...porSerie];
+        const trabajador = async (): Promise<void> => {
+          for (let t = cola.shift(); t; t = cola.shift()) {
+            await this.recalcular(
+              t[0],
+              t[1].map((m) => diaInicio(m.dia)),
+              roles,
+            );
+          }
+        };
+        await Promise.all(Array.from({ length: DISPOSITIVOS_A_LA_VEZ }, trabajador));
         await this.repository.deleteMarcas(marcas);
         consumidas += marcas.length;
         if (Date.now() - progressAt > PROGRESS_EVERY_MS) {
@@ -133,8 +139,9 @@ export class EnergiaService implements BeforeApplicationShutdown {
     const variables = nombres(roles);
     if (variables.length === 0) return;
     const ventanas: Array<[number, number]> = [];
-    for (const d0 of dias) {
-      const d1 = d0 + DIA_MS;
+    // a run of consecutive marked days widens like one day: a day inside it has its
+    // neighbouring readings inside the run, or the run's own neighbours
+    for (const [d0, d1] of unirVentanas(dias.map((d): [number, number] => [d, d + DIA_MS]))) {
       let lo = d0 - DIA_MS;
       let hi = d1 + DIA_MS;
       for (const v of variables) {

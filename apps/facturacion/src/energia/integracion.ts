@@ -84,8 +84,14 @@ export function energiaEntre(tramo: Tramo, x: number, y: number): number {
   return (((p(x) + p(y)) / 2) * (y - x)) / MS_POR_HORA;
 }
 
-const ordenadas = (m: Muestra[]): Muestra[] =>
-  m.filter((s) => Number.isFinite(s.v)).sort((x, y) => x.t - y.t);
+/** Finite samples in time order (usually already so: then no sort). */
+function ordenadas(m: Muestra[]): Muestra[] {
+  const finitas = m.every((s) => Number.isFinite(s.v)) ? m : m.filter((s) => Number.isFinite(s.v));
+  for (let i = 1; i < finitas.length; i++) {
+    if (finitas[i].t < finitas[i - 1].t) return [...finitas].sort((x, y) => x.t - y.t);
+  }
+  return finitas;
+}
 
 /**
  * A register's pieces: the delta between consecutive readings; a drop beyond
