@@ -5,7 +5,7 @@ import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { migrations } from '../../apps/facturacion/src/database/migrations';
 import { readEnergiaConfig } from '../../apps/facturacion/src/energia/energia.config';
-import { EnergiaRepository } from '../../apps/facturacion/src/energia/energia.repository';
+import { EnergiaRepository, findUso } from '../../apps/facturacion/src/energia/energia.repository';
 import { EnergiaService } from '../../apps/facturacion/src/energia/energia.service';
 import { Batch, copyRow, diaDe } from '../../apps/facturacion/src/sincronizacion/batch';
 import { VariablesFacturadasRepository } from '../../apps/facturacion/src/sincronizacion/variables-facturadas.repository';
@@ -192,5 +192,59 @@ describe('metering: incremental equals from scratch (property)', () => {
       (r: any) => r.inicio.getTime() === lunes + 28 * 24 * 60 * MIN + 18 * 60 * MIN,
     );
     expect(ahora.energia).toBe(((cuarto(3) + cuarto(2) + cuarto(1) + cuarto(0)) / 4).toFixed(9));
+  });
+
+  it('with 60-minute intervals, a +05:45 zone gets local hours that each hold the one interval starting in them', async () => {
+    const config = readEnergiaConfig(
+      new EnvReader({ INTERVALO_MINUTOS: '60', MAX_GAP_MINUTOS: '20' }),
+    );
+    const horaria = new EnergiaService(config, new EnergiaRepository(pool), pool);
+    await pool.query(
+      `TRUNCATE energia_intervalo, energia_pendiente, contador_reinicio,
+                variables.energia_kwh, variables.voltaje, variables.corriente, variables.factor_potencia`,
+    );
+    const d = Date.parse('2025-06-01T00:00:00Z');
+    // a contador rising 1 kWh per UTC hour, read every 15 minutes
+    await escribir(
+      Array.from({ length: 24 * 4 + 1 }, (_, q) => ({
+        variable: 'energia_kwh' as const,
+        serie: 'K1',
+        t: d + q * 15 * MIN,
+        v: q / 4,
+      })),
+    );
+    await horaria.calcularPendientes();
+    const horas = await findUso(
+      pool,
+      'K1',
+      new Date(d),
+      new Date(d + 24 * 60 * MIN),
+      'hora',
+      'Asia/Kathmandu',
+      3600,
+    );
+    expect(horas).toHaveLength(24);
+    // 00:00Z is 05:45 in Kathmandu: the local hour 05:00 (23:15Z) holds the interval that starts
+    // in it, whole; no interval is cut in two
+    expect(horas[0]).toMatchObject({
+      offsetS: 20_700,
+      energia: '1.000000000',
+      cobertura: '1.000000',
+    });
+    expect(horas[0].inicio.toISOString()).toBe('2025-05-31T23:15:00.000Z');
+    const dias = await findUso(
+      pool,
+      'K1',
+      new Date(d),
+      new Date(d + 24 * 60 * MIN),
+      'dia',
+      'Asia/Kathmandu',
+      3600,
+    );
+    // local midnight is 18:15Z: the 18:00Z interval starts on the 1st (23:45 local) and stays there
+    expect(dias.map((x) => [x.inicio.toISOString(), x.energia])).toEqual([
+      ['2025-05-31T18:15:00.000Z', '19.000000000'], // intervals 00:00Z .. 18:00Z
+      ['2025-06-01T18:15:00.000Z', '5.000000000'], // 19:00Z .. 23:00Z
+    ]);
   });
 });
