@@ -90,6 +90,12 @@ describe('metering: incremental equals from scratch (property)', () => {
     }
   }
 
+  const vaciar = () =>
+    pool.query(
+      `TRUNCATE energia_intervalo, energia_pendiente, contador_reinicio,
+                variables.energia_kwh, variables.voltaje, variables.corriente, variables.factor_potencia`,
+    );
+
   const intervalos = async () =>
     (
       await pool.query(
@@ -116,10 +122,7 @@ describe('metering: incremental equals from scratch (property)', () => {
           const unicas = [
             ...new Map(generadas.map((l) => [`${l.serie}|${l.variable}|${l.t}`, l])).values(),
           ];
-          await pool.query(
-            `TRUNCATE energia_intervalo, energia_pendiente, contador_reinicio,
-                      variables.energia_kwh, variables.voltaje, variables.corriente, variables.factor_potencia`,
-          );
+          await vaciar();
           const puntos = [...new Set(cortes.filter((c) => c < unicas.length))].sort(
             (a, b) => a - b,
           );
@@ -149,10 +152,7 @@ describe('metering: incremental equals from scratch (property)', () => {
       new EnvReader({ MAX_GAP_MINUTOS: '20', ESTIMACION_POTENCIA: 'semanas' }),
     );
     const semanal = new EnergiaService(config, new EnergiaRepository(pool), pool);
-    await pool.query(
-      `TRUNCATE energia_intervalo, energia_pendiente, contador_reinicio,
-                variables.energia_kwh, variables.voltaje, variables.corriente, variables.factor_potencia`,
-    );
+    await vaciar();
     const lunes = Date.parse('2025-01-06T00:00:00Z');
     const semana = (k: number, hastaHora = 24): Lectura[] =>
       Array.from(
@@ -199,10 +199,7 @@ describe('metering: incremental equals from scratch (property)', () => {
       new EnvReader({ INTERVALO_MINUTOS: '60', MAX_GAP_MINUTOS: '20' }),
     );
     const horaria = new EnergiaService(config, new EnergiaRepository(pool), pool);
-    await pool.query(
-      `TRUNCATE energia_intervalo, energia_pendiente, contador_reinicio,
-                variables.energia_kwh, variables.voltaje, variables.corriente, variables.factor_potencia`,
-    );
+    await vaciar();
     const d = Date.parse('2025-06-01T00:00:00Z');
     // a contador rising 1 kWh per UTC hour, read every 15 minutes
     await escribir(
