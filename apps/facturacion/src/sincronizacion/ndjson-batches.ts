@@ -58,13 +58,17 @@ export function ndjsonBatches(
     let fin: FinExportacion | undefined;
     let idle: NodeJS.Timeout | undefined;
     let failed = false;
+    let failure: ExportacionInterrumpidaError | undefined;
 
     const fail = (message: string): void => {
       if (failed) return;
       failed = true;
       clearTimeout(idle);
       stream.destroy();
-      subscriber.error(new ExportacionInterrumpidaError(message));
+      failure = new ExportacionInterrumpidaError(message);
+      // complete batches already handed out are saved first (their cursor moves with them):
+      // erroring now would drop a save in flight from the run's count and race its commit
+      if (pending === 0) subscriber.error(failure);
     };
     const armIdle = (): void => {
       clearTimeout(idle);
@@ -97,6 +101,10 @@ export function ndjsonBatches(
           if (released) return;
           released = true;
           pending--;
+          if (failure) {
+            if (pending === 0) subscriber.error(failure);
+            return;
+          }
           if (pending < options.maxPending && stream.isPaused() && !stream.destroyed) {
             stream.resume();
             armIdle();

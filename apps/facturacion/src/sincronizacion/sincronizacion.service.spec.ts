@@ -22,6 +22,8 @@ class FakeDispositivo {
     private readonly total: number,
     /** What the n-th request does (default: answer normally). */
     private readonly script: Array<'refuse' | 'forbid' | 'cut'> = [],
+    /** The whole answer in one chunk: a cut then ends the stream while a batch is being saved. */
+    private readonly deUnaVez = false,
   ) {}
 
   openExport(_variable: string, despuesDe: string | null, limite: number): Promise<Readable> {
@@ -56,7 +58,11 @@ class FakeDispositivo {
         retrasoSegundos: 0,
       }),
     );
-    return Promise.resolve(slowly(lines));
+    return Promise.resolve(this.answer(lines));
+  }
+
+  private answer(lines: string[]): Readable {
+    return this.deUnaVez ? Readable.from([lines.join('\n') + '\n']) : slowly(lines);
   }
 }
 
@@ -78,6 +84,8 @@ class MemoryTablas {
   rows = new Map<number, number>();
   /** Moves the cursor behind the run's back before the n-th batch (another writer). */
   interfereAt?: number;
+  /** A save takes this long (a database commit), so a stream may end while one is in flight. */
+  demoraMs = 0;
   private batches = 0;
 
   ensureTable(nombre: string): Promise<string | null> {
@@ -89,7 +97,12 @@ class MemoryTablas {
     return Promise.resolve(this.cursors.get(nombre));
   }
 
-  saveBatch(nombre: string, anterior: string | null, batch: Batch): Promise<number> {
+  async saveBatch(nombre: string, anterior: string | null, batch: Batch): Promise<number> {
+    if (this.demoraMs) await new Promise((r) => setTimeout(r, this.demoraMs));
+    return this.guardar(nombre, anterior, batch);
+  }
+
+  private guardar(nombre: string, anterior: string | null, batch: Batch): Promise<number> {
     if (++this.batches === this.interfereAt) this.cursors.set(nombre, 'c999999');
     if (this.cursors.get(nombre) !== anterior) return Promise.reject(new CursorMovidoError(nombre));
     let stored = 0;
@@ -211,6 +224,17 @@ describe('SincronizacionService (in-memory repositories, scripted dispositivo)',
     expect([...tablas.rows.keys()].sort((a, b) => a - b)).toEqual(
       Array.from({ length: 40 }, (_, i) => i + 1),
     );
+  });
+
+  it('counts a batch saved while its stream is cut as progress (the cut waits for the save)', async () => {
+    // each attempt: one complete batch, then the connection drops in the same chunk
+    const d = new FakeDispositivo(40, ['cut', 'cut', 'cut', 'cut'], true);
+    const lentas = new MemoryTablas();
+    lentas.demoraMs = 30;
+    const { tablas, last } = await run(d, lentas);
+    expect(last.estado).toBe('completada');
+    expect(tablas.rows.size).toBe(40);
+    expect((last.variables as Record<string, { filas: number }>).voltaje.filas).toBe(40);
   });
 
   it('stops when the cursor moved behind its back (compare-and-set), storing nothing twice', async () => {
