@@ -1,15 +1,15 @@
 import { configureLogging, EnvReader } from '@iot/common';
-import { pgPool, typeOrmOptions } from '@iot/database';
+import { pgPool } from '@iot/database';
 import fc from 'fast-check';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { migrations } from '../../apps/facturacion/src/database/migrations';
 import { readEnergiaConfig } from '../../apps/facturacion/src/energia/energia.config';
 import { EnergiaRepository, findUso } from '../../apps/facturacion/src/energia/energia.repository';
 import { EnergiaService } from '../../apps/facturacion/src/energia/energia.service';
 import { Batch, copyRow, diaDe } from '../../apps/facturacion/src/sincronizacion/batch';
 import { VariablesFacturadasRepository } from '../../apps/facturacion/src/sincronizacion/variables-facturadas.repository';
 import { createTestDatabase, TestDatabase } from '../support/database';
+import { facturacionStore } from '../support/facturacion-store';
 
 const MIN = 60_000;
 const T0 = Date.parse('2025-03-29T20:00:00Z'); // three days around Europe's spring DST change
@@ -42,14 +42,7 @@ describe('metering: incremental equals from scratch (property)', () => {
   beforeAll(async () => {
     configureLogging({ service: 'test', level: 'silent' });
     db = await createTestDatabase();
-    source = new DataSource(
-      typeOrmOptions(
-        { url: db.url, poolSize: 8, connectTimeoutMs: 5000, queryTimeoutMs: 30_000 },
-        'test',
-        migrations,
-      ),
-    );
-    await source.initialize();
+    source = await facturacionStore(db.url, 8, 30_000);
     pool = pgPool(source);
     tablas = new VariablesFacturadasRepository(pool);
     for (const v of VARIABLES) await tablas.ensureTable(v);
@@ -95,6 +88,16 @@ describe('metering: incremental equals from scratch (property)', () => {
       `TRUNCATE energia_intervalo, energia_pendiente, contador_reinicio,
                 variables.energia_kwh, variables.voltaje, variables.corriente, variables.factor_potencia`,
     );
+
+  /** An energy job with these settings, on emptied tables. */
+  const servicio = async (env: Record<string, string>): Promise<EnergiaService> => {
+    await vaciar();
+    return new EnergiaService(
+      readEnergiaConfig(new EnvReader(env)),
+      new EnergiaRepository(pool),
+      pool,
+    );
+  };
 
   const intervalos = async () =>
     (
@@ -148,11 +151,7 @@ describe('metering: incremental equals from scratch (property)', () => {
   }, 300_000);
 
   it('weekday estimates follow a late week: the same as from scratch', async () => {
-    const config = readEnergiaConfig(
-      new EnvReader({ MAX_GAP_MINUTOS: '20', ESTIMACION_POTENCIA: 'semanas' }),
-    );
-    const semanal = new EnergiaService(config, new EnergiaRepository(pool), pool);
-    await vaciar();
+    const semanal = await servicio({ MAX_GAP_MINUTOS: '20', ESTIMACION_POTENCIA: 'semanas' });
     const lunes = Date.parse('2025-01-06T00:00:00Z');
     const semana = (k: number, hastaHora = 24): Lectura[] =>
       Array.from(
@@ -195,11 +194,7 @@ describe('metering: incremental equals from scratch (property)', () => {
   });
 
   it('with 60-minute intervals, a +05:45 zone gets local hours that each hold the one interval starting in them', async () => {
-    const config = readEnergiaConfig(
-      new EnvReader({ INTERVALO_MINUTOS: '60', MAX_GAP_MINUTOS: '20' }),
-    );
-    const horaria = new EnergiaService(config, new EnergiaRepository(pool), pool);
-    await vaciar();
+    const horaria = await servicio({ INTERVALO_MINUTOS: '60', MAX_GAP_MINUTOS: '20' });
     const d = Date.parse('2025-06-01T00:00:00Z');
     // a contador rising 1 kWh per UTC hour, read every 15 minutes
     await escribir(

@@ -107,6 +107,24 @@ describe('facturacion metering', () => {
     // a constant 230 V and 10 A for 25 hours is, by the rule, a frozen sensor
     expect(dq.congelados.map((c: any) => c.variable).sort()).toEqual(['corriente', 'voltaje']);
 
+    // the same as CSV: exact decimals, with a decimal comma under `;`
+    const csv = await http(
+      suite.facturacion.url,
+      'GET',
+      `${F}/energia?${q}&intervalo=dia&formato=csv&separador=;`,
+    );
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(String(csv.body).split('\r\n')).toEqual([
+      'inicio;inicioLocal;fin;unidad;energia;cobertura;real;estimado;faltante',
+      '2025-10-25T22:00:00.000Z;2025-10-26T00:00:00+02:00;2025-10-26T23:00:00.000Z;kVAh;57,500000000;1,000000;100;0;0',
+      '',
+    ]);
+    const calidadCsv = await http(suite.facturacion.url, 'GET', `${F}/calidad?${q}&formato=csv`);
+    expect(String(calidadCsv.body).split('\r\n').slice(0, 2)).toEqual([
+      'dia,inicio,fin,cobertura,energiaEstimada,huecos,reiniciosContador,congelados,tensionFueraDeBanda,lecturasEnElFuturo',
+      '2025-10-26,2025-10-25T22:00:00.000Z,2025-10-26T23:00:00.000Z,1.000000,0.000000,0,0,2,0,0',
+    ]);
+
     // a configured power factor turns it into active energy: 57.5 × 0.9
     const pf = await http(suite.facturacion.url, 'PUT', `${F}/dispositivos/EN-VI`, {
       factorPotencia: 0.9,
@@ -215,7 +233,7 @@ describe('facturacion metering', () => {
     expect(desdeCero.rows).toEqual(incremental.rows);
   });
 
-  it('refuses a range that would hold too many buckets, a bad zona, and hasta before desde', async () => {
+  it('refuses a range that would hold too many buckets, a bad zona, hasta before desde, and over 92 days of quality', async () => {
     const base = `${F}/energia?numeroSerie=EN-C`;
     const cases: Array<[string, string]> = [
       [`${base}&desde=2000-01-01T00:00:00Z&hasta=2025-01-01T00:00:00Z&intervalo=15m`, 'hasta'],
@@ -223,6 +241,11 @@ describe('facturacion metering', () => {
       [`${base}&desde=2025-01-01T00:00:00Z&hasta=2025-01-02T00:00:00Z&zona=Mars/Base`, 'zona'],
       [`${F}/energia?desde=2025-01-01T00:00:00Z&hasta=2025-01-02T00:00:00Z`, 'numeroSerie'],
       [`${base}&desde=ayer&hasta=2025-01-02T00:00:00Z`, 'desde'],
+      // the quality report reads every reading of the range: at most 92 days per request
+      [
+        `${F}/calidad?numeroSerie=EN-C&desde=2025-01-01T00:00:00Z&hasta=2025-04-04T00:00:00Z`,
+        'hasta',
+      ],
     ];
     for (const [path, field] of cases) {
       const res = await http(suite.facturacion.url, 'GET', path);

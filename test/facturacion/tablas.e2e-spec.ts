@@ -1,8 +1,8 @@
-import { pgPool, typeOrmOptions } from '@iot/database';
+import { pgPool } from '@iot/database';
 import { DataSource } from 'typeorm';
-import { migrations } from '../../apps/facturacion/src/database/migrations';
 import { VariablesFacturadasRepository } from '../../apps/facturacion/src/sincronizacion/variables-facturadas.repository';
 import { createTestDatabase, TestDatabase } from '../support/database';
+import { facturacionStore } from '../support/facturacion-store';
 
 /** Variables are billed in parallel: each creates its table and rebuilds the all-variables view. */
 describe('facturacion: variable tables created concurrently', () => {
@@ -10,14 +10,7 @@ describe('facturacion: variable tables created concurrently', () => {
   let source: DataSource;
   beforeAll(async () => {
     db = await createTestDatabase();
-    source = new DataSource(
-      typeOrmOptions(
-        { url: db.url, poolSize: 10, connectTimeoutMs: 5000, queryTimeoutMs: 5000 },
-        'test',
-        migrations,
-      ),
-    );
-    await source.initialize();
+    source = await facturacionStore(db.url, 10);
   });
   afterAll(async () => {
     await source.destroy();

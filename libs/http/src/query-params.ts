@@ -1,6 +1,6 @@
 import { ESTAMPA_TIEMPO_FORMATO, parseEstampaTiempo } from '@iot/contracts';
 import { applyDecorators } from '@nestjs/common';
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsDate, IsOptional, Matches, ValidateBy } from 'class-validator';
 
@@ -37,15 +37,21 @@ export function OptionalInt(max: number, min = 1): PropertyDecorator {
   );
 }
 
-/** An optional instant in the readings' own format (`desde`, `hasta`). */
-export function OptionalInstant(): PropertyDecorator {
+/** An instant in the readings' own format (`desde`, `hasta`); required unless `optional`. */
+function Instant(optional: boolean): PropertyDecorator {
   return applyDecorators(
-    ApiPropertyOptional({ type: 'string', description: ESTAMPA_TIEMPO_FORMATO }),
+    (optional ? ApiPropertyOptional : ApiProperty)({
+      type: 'string',
+      description: ESTAMPA_TIEMPO_FORMATO,
+    }),
     IsDate({ message: ESTAMPA_TIEMPO_FORMATO }),
-    IsOptional(),
+    ...(optional ? [IsOptional()] : []),
     Transform(({ value }: { value: unknown }) => parseEstampaTiempo(value) ?? value),
   );
 }
+
+export const OptionalInstant = (): PropertyDecorator => Instant(true);
+export const RequiredInstant = (): PropertyDecorator => Instant(false);
 
 /** An optional `despuesDe`: the opaque `siguiente` of a previous page. */
 export function OptionalPageCursor(what = 'page'): PropertyDecorator {

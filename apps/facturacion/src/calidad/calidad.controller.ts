@@ -3,7 +3,7 @@ import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
 import { ConsultaCalidadDto } from '../energia/energia.dto';
-import { CsvWriter, csvReply, wantsCsv } from '../variables/csv';
+import { csvReply, wantsCsv } from '../variables/csv';
 import { CalidadService } from './calidad.service';
 
 @ApiTags('calidad')
@@ -21,37 +21,7 @@ export class CalidadController {
   ): Promise<FastifyReply> {
     const r = await this.calidad.calidad(q);
     if (!wantsCsv(q.formato, accept)) return reply.send(r);
-    const sep = q.separador ?? ',';
-    const csv = new CsvWriter(sep);
-    const decimal = (d: string): string => (sep === ';' ? d.replace('.', ',') : d);
-    const lines = [
-      csv.row([
-        'dia',
-        'inicio',
-        'fin',
-        'cobertura',
-        'energiaEstimada',
-        'huecos',
-        'reiniciosContador',
-        'congelados',
-        'tensionFueraDeBanda',
-        'lecturasEnElFuturo',
-      ]),
-      ...r.dias.map((d) =>
-        csv.row([
-          d.dia,
-          d.inicio,
-          d.fin,
-          decimal(d.cobertura),
-          decimal(d.energiaEstimada),
-          d.huecos.length,
-          d.reiniciosContador.length,
-          d.congelados.length,
-          d.tensionFueraDeBanda.lecturas,
-          d.lecturasEnElFuturo,
-        ]),
-      ),
-    ];
+    const lines = this.calidad.calidadCsv(r.dias, q.separador ?? ',');
     return csvReply(reply, `${q.numeroSerie}-calidad.csv`).send(Readable.from(lines));
   }
 }

@@ -22,7 +22,7 @@ import {
   MedicionBody,
   SerieParams,
 } from './energia.dto';
-import { EnergiaRepository, VariableCatalogada } from './energia.repository';
+import type { VariableCatalogada } from './energia.repository';
 import { EnergiaService } from './energia.service';
 import { CambiosService } from './cambios.service';
 import { UsoService } from './uso.service';
@@ -34,7 +34,6 @@ export class EnergiaController {
     private readonly uso: UsoService,
     private readonly energia: EnergiaService,
     private readonly cambios: CambiosService,
-    private readonly repository: EnergiaRepository,
   ) {}
 
   @Get('catalogo')
@@ -52,13 +51,8 @@ export class EnergiaController {
 
   @Put('dispositivos/:numeroSerie')
   @ApiOperation({ summary: "A device's power factor and nominal voltage (null: the defaults)" })
-  async medicion(@Param() p: SerieParams, @Body() b: MedicionBody) {
-    const medicion = {
-      factorPotencia: b.factorPotencia ?? null,
-      tensionNominal: b.tensionNominal ?? null,
-    };
-    await this.repository.saveMedicion(p.numeroSerie, medicion);
-    return { numeroSerie: p.numeroSerie, ...medicion };
+  medicion(@Param() p: SerieParams, @Body() b: MedicionBody) {
+    return this.uso.configurar(p.numeroSerie, b);
   }
 
   @Get('energia')

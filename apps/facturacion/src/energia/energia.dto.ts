@@ -1,9 +1,7 @@
 import { NUMERO_SERIE_PATTERN } from '@iot/contracts';
-import { OptionalInstant, OptionalInt, OptionalPageCursor } from '@iot/http';
+import { OptionalInstant, OptionalInt, OptionalPageCursor, RequiredInstant } from '@iot/http';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import {
-  IsDate,
   IsIn,
   IsNumber,
   IsOptional,
@@ -14,8 +12,7 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
-import { ESTAMPA_TIEMPO_FORMATO, parseEstampaTiempo } from '@iot/contracts';
-import type { Separador } from '../variables/csv';
+import { FormatoDto } from '../variables/variables.dto';
 import type { Agrupacion, Tipo } from './energia.repository';
 
 const serie = () =>
@@ -71,16 +68,7 @@ export class MedicionBody {
   tensionNominal?: number | null;
 }
 
-/** A required instant in the readings' format. */
-function RequiredInstant(): PropertyDecorator {
-  return (target, key) => {
-    ApiProperty({ type: 'string', description: ESTAMPA_TIEMPO_FORMATO })(target, key);
-    IsDate({ message: ESTAMPA_TIEMPO_FORMATO })(target, key);
-    Transform(({ value }: { value: unknown }) => parseEstampaTiempo(value) ?? value)(target, key);
-  };
-}
-
-class PeriodoDto {
+class PeriodoDto extends FormatoDto {
   @ApiProperty({ example: 'ABC123' })
   @serie()
   @MaxLength(64, { message: 'must be at most 64 characters' })
@@ -98,16 +86,6 @@ class PeriodoDto {
   @IsString({ message: 'must be a string' })
   @IsOptional()
   zona?: string;
-
-  @ApiPropertyOptional({ enum: ['json', 'csv'] })
-  @IsIn(['json', 'csv'], { message: 'must be json or csv' })
-  @IsOptional()
-  formato?: 'json' | 'csv';
-
-  @ApiPropertyOptional({ enum: [',', ';'] })
-  @IsIn([',', ';'], { message: 'must be , or ;' })
-  @IsOptional()
-  separador?: Separador;
 }
 
 /** `GET /api/facturacion/energia` */

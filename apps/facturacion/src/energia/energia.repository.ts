@@ -18,8 +18,8 @@ export interface Marca {
   numeroSerie: string;
   /** UTC day, YYYY-MM-DD. */
   dia: string;
-  /** The highest mark id read for that day. */
-  marca: string;
+  /** The highest mark id read for that day: later marks survive the delete. */
+  ultimoId: string;
 }
 
 export interface Medicion {
@@ -38,8 +38,6 @@ export interface FilaEnergia {
   version: number;
   calculadoEn: Date;
 }
-
-const DIA_MS = 86_400_000;
 
 /** The metering store: catalog, device settings, marks, intervals; readings of the variable tables. */
 @Injectable()
@@ -108,7 +106,7 @@ export class EnergiaRepository {
 
   async findMarcas(limite: number): Promise<Marca[]> {
     const { rows } = await this.pool.query<Marca>(
-      `SELECT numero_serie AS "numeroSerie", to_char(dia, 'YYYY-MM-DD') AS dia, max(id)::text AS marca
+      `SELECT numero_serie AS "numeroSerie", to_char(dia, 'YYYY-MM-DD') AS dia, max(id)::text AS "ultimoId"
        FROM energia_pendiente GROUP BY numero_serie, dia ORDER BY numero_serie, dia LIMIT $1`,
       [limite],
     );
@@ -120,7 +118,7 @@ export class EnergiaRepository {
     await this.pool.query(
       `DELETE FROM energia_pendiente p USING unnest($1::varchar[], $2::date[], $3::bigint[]) AS u(s, d, m)
        WHERE p.numero_serie = u.s AND p.dia = u.d AND p.id <= u.m`,
-      [marcas.map((m) => m.numeroSerie), marcas.map((m) => m.dia), marcas.map((m) => m.marca)],
+      [marcas.map((m) => m.numeroSerie), marcas.map((m) => m.dia), marcas.map((m) => m.ultimoId)],
     );
   }
 
@@ -274,19 +272,21 @@ export class EnergiaRepository {
   }
 
   /** A day's covered share and the share of its energy in `estimado` intervals. */
-  async findResumenDia(
+  /** Per day (the given [inicio, fin) pairs): covered share and the share of energy in `estimado` intervals. */
+  async findResumenDias(
     serie: string,
-    inicio: Date,
-    fin: Date,
+    dias: Array<{ inicio: Date; fin: Date }>,
     intervaloS: number,
-  ): Promise<{ cobertura: string; estimada: string }> {
+  ): Promise<Array<{ cobertura: string; estimada: string }>> {
     const { rows } = await this.pool.query<{ cobertura: string; estimada: string }>(
-      `SELECT round(coalesce(sum(cobertura), 0) * $4 / extract(epoch FROM $3::timestamptz - $2::timestamptz), 6)::text AS cobertura,
-              round(coalesce(sum(energia) FILTER (WHERE calidad = 'estimado') / nullif(sum(energia), 0), 0), 6)::text AS estimada
-       FROM energia_intervalo WHERE numero_serie = $1 AND inicio >= $2 AND inicio < $3`,
-      [serie, inicio, fin, intervaloS],
+      `SELECT round(coalesce(sum(e.cobertura), 0) * $4 / extract(epoch FROM d.f - d.i), 6)::text AS cobertura,
+              round(coalesce(sum(e.energia) FILTER (WHERE e.calidad = 'estimado') / nullif(sum(e.energia), 0), 0), 6)::text AS estimada
+       FROM unnest($2::timestamptz[], $3::timestamptz[]) AS d(i, f)
+       LEFT JOIN energia_intervalo e ON e.numero_serie = $1 AND e.inicio >= d.i AND e.inicio < d.f
+       GROUP BY d.i, d.f ORDER BY d.i`,
+      [serie, dias.map((d) => d.inicio), dias.map((d) => d.fin), intervaloS],
     );
-    return rows[0];
+    return rows;
   }
 
   async findReinicios(serie: string, variable: string, inicio: Date, fin: Date) {
@@ -295,11 +295,7 @@ export class EnergiaRepository {
        WHERE numero_serie = $1 AND variable = $2 AND instante >= $3 AND instante < $4 ORDER BY instante`,
       [serie, variable, inicio, fin],
     );
-    return rows.map((r) => ({
-      instante: r.instante.toISOString(),
-      antes: r.antes,
-      despues: r.despues,
-    }));
+    return rows;
   }
 }
 
@@ -365,8 +361,6 @@ export async function findUso(
 }
 
 export const diaInicio = (dia: string): number => Date.parse(`${dia}T00:00:00Z`);
-export const diaDe = (t: number): number => Math.floor(t / DIA_MS) * DIA_MS;
-export { DIA_MS };
 
 async function upsertIntervalos(q: Queryable, numeroSerie: string, xs: Intervalo[]): Promise<void> {
   if (xs.length === 0) return;

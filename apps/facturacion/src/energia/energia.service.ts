@@ -3,15 +3,16 @@ import { tryAdvisoryLock } from '@iot/database';
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import { ENERGIA_CONFIG, EnergiaConfig } from './energia.config';
+import { diaInicio, EnergiaRepository, Marca, VariableCatalogada } from './energia.repository';
 import {
+  calcularIntervalos,
   DIA_MS,
-  diaDe,
-  diaInicio,
-  EnergiaRepository,
-  Marca,
-  VariableCatalogada,
-} from './energia.repository';
-import { calcularIntervalos, estimarPorSemanas, Fuentes, Intervalo, Muestra } from './integracion';
+  estimarPorSemanas,
+  Fuentes,
+  inicioDelDia,
+  Intervalo,
+  Muestra,
+} from './integracion';
 
 /** Another lock key than the sync's: the two jobs run side by side, each alone. */
 export const ENERGIA_LOCK_KEY = 7_318_004_212;
@@ -146,8 +147,8 @@ export class EnergiaService implements BeforeApplicationShutdown {
       let hi = d1 + DIA_MS;
       for (const v of variables) {
         for (const m of await this.repository.findVecinas(v, serie, d0, d1)) {
-          if (m.t < d0) lo = Math.min(lo, diaDe(m.t));
-          else hi = Math.max(hi, diaDe(m.t) + DIA_MS);
+          if (m.t < d0) lo = Math.min(lo, inicioDelDia(m.t));
+          else hi = Math.max(hi, inicioDelDia(m.t) + DIA_MS);
         }
       }
       ventanas.push([lo, hi]);
@@ -204,9 +205,9 @@ export class EnergiaService implements BeforeApplicationShutdown {
     const { intervalos, reinicios } = calcularIntervalos(fuentes, desde, hasta, p);
     // a day is stored only if some interval of it has data (others would be all faltante)
     const conDatos = new Set(
-      intervalos.filter((i) => i.fuente !== null).map((i) => diaDe(i.inicio)),
+      intervalos.filter((i) => i.fuente !== null).map((i) => inicioDelDia(i.inicio)),
     );
-    let guardar = intervalos.filter((i) => conDatos.has(diaDe(i.inicio)));
+    let guardar = intervalos.filter((i) => conDatos.has(inicioDelDia(i.inicio)));
     if (this.config.estimarPotencia) {
       const referencia = calcularIntervalos(
         fuentes,

@@ -74,6 +74,10 @@ interface Tramo {
 }
 
 const MS_POR_HORA = 3_600_000;
+export const DIA_MS = 86_400_000;
+
+/** The start (UTC midnight) of the day holding `t`. */
+export const inicioDelDia = (t: number): number => Math.floor(t / DIA_MS) * DIA_MS;
 
 /** Energy (kWh) of a piece over [x, y] ⊆ [a, b]. */
 export function energiaEntre(tramo: Tramo, x: number, y: number): number {
@@ -301,7 +305,6 @@ export function calcularIntervalos(
   return { intervalos, reinicios };
 }
 
-const DIA_MS = 86_400_000;
 const DE_POTENCIA = new Set<Fuente | null>(['potencia', 'tension_corriente', null]);
 
 /**

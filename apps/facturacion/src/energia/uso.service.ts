@@ -1,8 +1,8 @@
 import { InvalidInputError } from '@iot/common';
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
-import { CsvWriter, Separador } from '../variables/csv';
-import { isTimeZone } from '../variables/variables.config';
+import { CsvWriter, decimalCsv, Separador } from '../variables/csv';
+import { zonaValida } from '../variables/variables.config';
 import { ENERGIA_CONFIG, EnergiaConfig } from './energia.config';
 import {
   Agrupacion,
@@ -84,15 +84,21 @@ export class UsoService {
     await this.repository.saveCatalogo(nombre, tipo, unidad);
   }
 
-  /** The zone asked for, or 400 naming it. */
-  zona(zona: string | undefined): string {
-    const z = zona ?? 'UTC';
-    if (!isTimeZone(z)) {
-      throw new InvalidInputError([
-        { field: 'zona', reason: 'must be an IANA time zone, e.g. America/Santiago' },
-      ]);
-    }
-    return z;
+  /** A device's settings (null: the defaults); its days are marked for recomputation. */
+  async configurar(
+    numeroSerie: string,
+    b: { factorPotencia?: number | null; tensionNominal?: number | null },
+  ): Promise<{
+    numeroSerie: string;
+    factorPotencia: number | null;
+    tensionNominal: number | null;
+  }> {
+    const medicion = {
+      factorPotencia: b.factorPotencia ?? null,
+      tensionNominal: b.tensionNominal ?? null,
+    };
+    await this.repository.saveMedicion(numeroSerie, medicion);
+    return { numeroSerie, ...medicion };
   }
 
   /** desde < hasta, and no more buckets than a response should hold. */
@@ -117,7 +123,7 @@ export class UsoService {
     zona?: string;
   }): Promise<{ numeroSerie: string; intervalo: Agrupacion; zona: string; energia: Uso[] }> {
     const intervalo = q.intervalo ?? 'hora';
-    const zona = this.zona(q.zona);
+    const zona = zonaValida(q.zona);
     const intervaloMs = this.config.parametros.intervaloMs;
     if (intervalo === '15m' && intervaloMs > 900_000) {
       throw new InvalidInputError([
@@ -155,8 +161,6 @@ export class UsoService {
 
   usoCsv(energia: Uso[], separador: Separador): string[] {
     const csv = new CsvWriter(separador);
-    // decimal strings stay exact: only the decimal mark follows the separator
-    const decimal = (d: string): string => (separador === ';' ? d.replace('.', ',') : d);
     return [
       csv.row([
         'inicio',
@@ -175,8 +179,8 @@ export class UsoService {
           u.inicioLocal,
           u.fin,
           u.unidad,
-          decimal(u.energia),
-          decimal(u.cobertura),
+          decimalCsv(u.energia, separador),
+          decimalCsv(u.cobertura, separador),
           u.calidad.real,
           u.calidad.estimado,
           u.calidad.faltante,

@@ -30,6 +30,10 @@ export class CsvWriter {
   }
 }
 
+/** An exact decimal string with the separator's decimal mark (`;`: a comma, as numbers get). */
+export const decimalCsv = (d: string, separador: Separador): string =>
+  separador === ';' ? d.replace('.', ',') : d;
+
 export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8; header=present';
 
 /** CSV when asked by `formato=csv`, or by `Accept: text/csv` when formato is absent. */

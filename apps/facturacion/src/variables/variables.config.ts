@@ -1,4 +1,4 @@
-import { EnvReader } from '@iot/common';
+import { EnvReader, InvalidInputError } from '@iot/common';
 
 export interface ConsultasConfig {
   /** IANA zone summaries are aligned in when the request names none. */
@@ -12,6 +12,17 @@ export function isTimeZone(zone: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The zone asked for (or `porDefecto`), or a 400 naming `zona`. */
+export function zonaValida(zona: string | undefined, porDefecto = 'UTC'): string {
+  const z = zona ?? porDefecto;
+  if (!isTimeZone(z)) {
+    throw new InvalidInputError([
+      { field: 'zona', reason: 'must be an IANA time zone, e.g. America/Bogota' },
+    ]);
+  }
+  return z;
 }
 
 export function readConsultasConfig(env: EnvReader): ConsultasConfig {

@@ -19,7 +19,7 @@ export class VariableParams {
 }
 
 /** `formato=csv` (or `Accept: text/csv`) and the CSV separator. */
-class FormatoDto {
+export class FormatoDto {
   @ApiPropertyOptional({ enum: ['json', 'csv'] })
   @IsIn(['json', 'csv'], { message: 'must be json or csv' })
   @IsOptional()

@@ -2,7 +2,7 @@ import { decodeCursor, DomainError, encodeCursor, InvalidInputError } from '@iot
 import { LecturaRespuesta, PaginaLecturas } from '@iot/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import { CsvWriter, Separador } from './csv';
-import { ConsultasConfig, isTimeZone } from './variables.config';
+import { ConsultasConfig, zonaValida } from './variables.config';
 import { ConsultaLecturasFacturadasDto, ConsultaResumenDto, LIMITE_JSON } from './variables.dto';
 import {
   Bucket,
@@ -115,12 +115,7 @@ export class VariablesService {
   }
 
   async summarize(nombre: string, q: ConsultaResumenDto): Promise<Resumen> {
-    const zona = q.zona ?? this.config.defaultZone;
-    if (!isTimeZone(zona)) {
-      throw new InvalidInputError([
-        { field: 'zona', reason: 'must be an IANA time zone, e.g. America/Bogota' },
-      ]);
-    }
+    const zona = zonaValida(q.zona, this.config.defaultZone);
     const filtro = await this.filtro(nombre, q);
     const intervalo = q.intervalo ?? 'dia';
     const buckets = await this.repository.summarize(
