@@ -29,4 +29,47 @@ describe('facturacion: variable tables created concurrently', () => {
     );
     expect(tables[0].n).toBe(names.length);
   });
+
+  const indexes = async (tabla: string): Promise<string[]> =>
+    (
+      await source.query(
+        `SELECT regexp_replace(indexdef, '^.* USING ', '') AS def FROM pg_indexes
+         WHERE schemaname = 'variables' AND tablename = $1 ORDER BY indexdef`,
+        [tabla],
+      )
+    ).map((r: { def: string }) => r.def);
+  const COVERING = 'btree (numero_serie, estampa_tiempo, id_dispositivo) INCLUDE (valor_variable)';
+
+  it('reads one device over time from a covering index, also on tables made before it', async () => {
+    const repository = new VariablesFacturadasRepository(pgPool(source));
+    await repository.ensureTable('nueva');
+    expect(await indexes('nueva')).toContain(COVERING);
+    // a table as the first release made it, then the upgrade's migration
+    await source.query(`CREATE TABLE variables.vieja (id_dispositivo bigint PRIMARY KEY,
+      numero_serie varchar(64) NOT NULL, estampa_tiempo timestamptz NOT NULL,
+      valor_variable double precision NOT NULL)`);
+    await source.query(
+      `CREATE INDEX ON variables.vieja (numero_serie, estampa_tiempo, id_dispositivo)`,
+    );
+    await source.query(`CREATE INDEX ON variables.vieja (estampa_tiempo, id_dispositivo)`);
+    await source.query(
+      `INSERT INTO variables.vieja SELECT i, 'S' || (i % 50), timestamptz '2026-01-01' + i * interval '1 minute', i
+       FROM generate_series(1, 20000) i`,
+    );
+    await source.query(`DELETE FROM migrations WHERE name = 'IndiceCubierto1733529600000'`);
+    await source.runMigrations();
+    expect(await indexes('vieja')).toEqual([
+      'btree (estampa_tiempo, id_dispositivo)',
+      COVERING,
+      'btree (id_dispositivo)',
+    ]);
+    await source.query(`VACUUM ANALYZE variables.vieja`);
+    const plan = await source.query(
+      `EXPLAIN SELECT estampa_tiempo, valor_variable FROM variables.vieja
+       WHERE numero_serie = 'S7' AND estampa_tiempo >= '2026-01-02' ORDER BY estampa_tiempo`,
+    );
+    expect(plan.map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN']).join('\n')).toContain(
+      'Index Only Scan',
+    );
+  });
 });

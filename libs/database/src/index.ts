@@ -6,3 +6,4 @@ export * from './typeorm-options';
 export * from './transactions';
 export * from './database.module';
 export * from './advisory-lock';
+export * from './copy-out';

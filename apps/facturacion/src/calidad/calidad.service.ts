@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ENERGIA_CONFIG, EnergiaConfig } from '../energia/energia.config';
 import { EnergiaRepository } from '../energia/energia.repository';
 import { Roles, rolesDe } from '../energia/energia.service';
-import type { Muestra } from '../energia/integracion';
+import { Muestra, muestrasDe } from '../energia/integracion';
 import { UsoService } from '../energia/uso.service';
 import { CsvWriter, decimalCsv, Separador } from '../variables/csv';
 import { zonaValida } from '../variables/variables.config';
@@ -60,7 +60,9 @@ export class CalidadService {
     // one read per variable for the whole range, then cut by day
     const [a, b] = [dias[0].inicio.getTime(), dias[dias.length - 1].fin.getTime()];
     const leer = (v: string | undefined): Promise<Muestra[]> =>
-      v ? this.repository.findMuestras(v, q.numeroSerie, a, b) : Promise.resolve([]);
+      v
+        ? this.repository.findMuestras(v, q.numeroSerie, a, b).then(muestrasDe)
+        : Promise.resolve([]);
     const todas = {
       contador: await leer(roles.contador?.nombre),
       potencia: await leer(roles.potencia?.nombre),

@@ -3,15 +3,22 @@ import { tryAdvisoryLock } from '@iot/database';
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import { ENERGIA_CONFIG, EnergiaConfig } from './energia.config';
-import { diaInicio, EnergiaRepository, Marca, VariableCatalogada } from './energia.repository';
+import {
+  Calculo,
+  diaInicio,
+  EnergiaRepository,
+  Marca,
+  VariableCatalogada,
+} from './energia.repository';
 import {
   calcularIntervalos,
   DIA_MS,
   estimarPorSemanas,
   Fuentes,
   inicioDelDia,
-  Intervalo,
-  Muestra,
+  Serie,
+  SERIE_VACIA,
+  unirSeries,
 } from './integracion';
 
 /** Another lock key than the sync's: the two jobs run side by side, each alone. */
@@ -106,16 +113,9 @@ export class EnergiaService implements BeforeApplicationShutdown {
         // devices are independent: a few at once keep PostgreSQL and Node busy together
         const cola = [...porSerie];
         const trabajador = async (): Promise<void> => {
-          for (let t = cola.shift(); t; t = cola.shift()) {
-            await this.recalcular(
-              t[0],
-              t[1].map((m) => diaInicio(m.dia)),
-              roles,
-            );
-          }
+          for (let t = cola.shift(); t; t = cola.shift()) await this.recalcular(t[0], t[1], roles);
         };
         await Promise.all(Array.from({ length: DISPOSITIVOS_A_LA_VEZ }, trabajador));
-        await this.repository.deleteMarcas(marcas);
         consumidas += marcas.length;
         if (Date.now() - progressAt > PROGRESS_EVERY_MS) {
           progressAt = Date.now();
@@ -135,21 +135,40 @@ export class EnergiaService implements BeforeApplicationShutdown {
    * The marked days, each widened to the days its readings' neighbours reach:
    * a reading changes the pieces between the readings around it, and those
    * may start days earlier (a device that was silent) or end days later.
+   * Computed first, then written in one transaction with the marks it
+   * consumed: a device's intervals and marks never disagree after a crash.
    */
-  async recalcular(serie: string, dias: number[], roles: Roles): Promise<void> {
-    const variables = nombres(roles);
-    if (variables.length === 0) return;
+  async recalcular(serie: string, marcas: Marca[], roles: Roles): Promise<void> {
+    const calculos: Calculo[] = [];
+    if (nombres(roles).length > 0) {
+      for (const [lo, hi] of await this.ventanas(
+        serie,
+        marcas.map((m) => diaInicio(m.dia)),
+        roles,
+      )) {
+        calculos.push(await this.calcular(serie, lo, hi, roles));
+      }
+    }
+    await this.repository.saveCalculos(serie, roles.contador?.nombre, calculos, marcas);
+  }
+
+  private async ventanas(
+    serie: string,
+    dias: number[],
+    roles: Roles,
+  ): Promise<Array<[number, number]>> {
     const ventanas: Array<[number, number]> = [];
     // a run of consecutive marked days widens like one day: a day inside it has its
     // neighbouring readings inside the run, or the run's own neighbours
     for (const [d0, d1] of unirVentanas(dias.map((d): [number, number] => [d, d + DIA_MS]))) {
       let lo = d0 - DIA_MS;
       let hi = d1 + DIA_MS;
-      for (const v of variables) {
-        for (const m of await this.repository.findVecinas(v, serie, d0, d1)) {
-          if (m.t < d0) lo = Math.min(lo, inicioDelDia(m.t));
-          else hi = Math.max(hi, inicioDelDia(m.t) + DIA_MS);
-        }
+      const vecinas = await Promise.all(
+        nombres(roles).map((v) => this.repository.findVecinas(v, serie, d0, d1)),
+      );
+      for (const t of vecinas.flatMap((s) => [...s.t])) {
+        if (t < d0) lo = Math.min(lo, inicioDelDia(t));
+        else hi = Math.max(hi, inicioDelDia(t) + DIA_MS);
       }
       ventanas.push([lo, hi]);
     }
@@ -162,45 +181,44 @@ export class EnergiaService implements BeforeApplicationShutdown {
           ]),
         )
       : [];
-    for (const [lo, hi] of unirVentanas([...ventanas, ...semanas])) {
-      await this.calcular(serie, lo, hi, roles);
-    }
+    return unirVentanas([...ventanas, ...semanas]);
   }
 
-  /** Computes and stores the intervals of [desde, hasta) (whole UTC days) of one device. */
-  async calcular(serie: string, desde: number, hasta: number, roles: Roles): Promise<Intervalo[]> {
+  /** The intervals of [desde, hasta) (whole UTC days) of one device, and its contador resets there. */
+  async calcular(serie: string, desde: number, hasta: number, roles: Roles): Promise<Calculo> {
     const p = this.config.parametros;
     const margen = 2 * p.maxGapMs + p.toleranciaPareoMs;
     // with weekday estimates, the 7 weeks before are read too (their intervals are the reference)
     const antes = this.config.estimarPotencia ? 7 * SEMANA_MS : 0;
-    const muestras = (v: string | undefined): Promise<Muestra[]> =>
+    const muestras = (v: string | undefined): Promise<Serie> =>
       v
         ? this.repository.findMuestras(v, serie, desde - antes - margen, hasta + margen)
-        : Promise.resolve([]);
-    const fuentes: Fuentes = {
-      tension: await muestras(roles.tension),
-      corriente: await muestras(roles.corriente),
-      factorPotencia: await muestras(roles.factorPotencia),
-    };
-    const medicion = await this.repository.findMedicion(serie);
+        : Promise.resolve(SERIE_VACIA);
+    // one device's reads at once: its CPU work overlaps the database's
+    const [tension, corriente, factorPotencia, potencia, contador, vecinas, medicion] =
+      await Promise.all([
+        muestras(roles.tension),
+        muestras(roles.corriente),
+        muestras(roles.factorPotencia),
+        muestras(roles.potencia?.nombre),
+        muestras(roles.contador?.nombre),
+        // the readings on the far side of a contador's gap, for its linear estimate
+        roles.contador
+          ? this.repository.findVecinas(
+              roles.contador.nombre,
+              serie,
+              desde - antes - margen,
+              hasta + margen,
+            )
+          : SERIE_VACIA,
+        this.repository.findMedicion(serie),
+      ]);
+    const fuentes: Fuentes = { tension, corriente, factorPotencia };
     if (medicion.factorPotencia !== null)
       fuentes.factorPotenciaConfigurado = medicion.factorPotencia;
-    if (roles.potencia) {
-      fuentes.potencia = {
-        muestras: await muestras(roles.potencia.nombre),
-        aKw: roles.potencia.aKw,
-      };
-    }
+    if (roles.potencia) fuentes.potencia = { muestras: potencia, aKw: roles.potencia.aKw };
     if (roles.contador) {
-      const dentro = await muestras(roles.contador.nombre);
-      // the readings on the far side of a gap, for its linear estimate
-      const vecinas = await this.repository.findVecinas(
-        roles.contador.nombre,
-        serie,
-        desde - antes - margen,
-        hasta + margen,
-      );
-      fuentes.contador = { muestras: [...vecinas, ...dentro], aKwh: roles.contador.aKwh };
+      fuentes.contador = { muestras: unirSeries(vecinas, contador), aKwh: roles.contador.aKwh };
     }
     const { intervalos, reinicios } = calcularIntervalos(fuentes, desde, hasta, p);
     // a day is stored only if some interval of it has data (others would be all faltante)
@@ -217,10 +235,6 @@ export class EnergiaService implements BeforeApplicationShutdown {
       ).intervalos;
       guardar = estimarPorSemanas(guardar, new Map(referencia.map((i) => [i.inicio, i])));
     }
-    await this.repository.saveIntervalos(serie, desde, hasta, guardar);
-    if (roles.contador) {
-      await this.repository.saveReinicios(serie, roles.contador.nombre, desde, hasta, reinicios);
-    }
-    return guardar;
+    return { desde, hasta, intervalos: guardar, reinicios };
   }
 }

@@ -4,8 +4,30 @@ import {
   estimarPorSemanas,
   Fuentes,
   masCercana,
+  Muestra,
   Parametros,
+  serieDe,
 } from './integracion';
+
+/** Sources written as sample objects, for readable cases. */
+interface Crudas {
+  contador?: { muestras: Muestra[]; aKwh: number };
+  potencia?: { muestras: Muestra[]; aKw: number };
+  tension?: Muestra[];
+  corriente?: Muestra[];
+  factorPotencia?: Muestra[];
+  factorPotenciaConfigurado?: number;
+}
+const fuentesDe = (c: Crudas): Fuentes => ({
+  ...(c.contador && { contador: { ...c.contador, muestras: serieDe(c.contador.muestras) } }),
+  ...(c.potencia && { potencia: { ...c.potencia, muestras: serieDe(c.potencia.muestras) } }),
+  ...(c.tension && { tension: serieDe(c.tension) }),
+  ...(c.corriente && { corriente: serieDe(c.corriente) }),
+  ...(c.factorPotencia && { factorPotencia: serieDe(c.factorPotencia) }),
+  factorPotenciaConfigurado: c.factorPotenciaConfigurado,
+});
+const calcular = (c: Crudas, desde: number, hasta: number, p: Parametros) =>
+  calcularIntervalos(fuentesDe(c), desde, hasta, p);
 
 const MIN = 60_000;
 const H = 60 * MIN;
@@ -23,7 +45,7 @@ const total = (xs: { energia: number }[]) => xs.reduce((s, x) => s + x.energia, 
 describe('calcularIntervalos', () => {
   it('a contador: the delta spread over its piece, boundaries interpolated', () => {
     // 100 kWh at 00:00, 106 at 01:30: 4 kWh per hour, 1 per 15 minutes
-    const f: Fuentes = {
+    const f: Crudas = {
       contador: {
         aKwh: 1,
         muestras: [
@@ -32,14 +54,14 @@ describe('calcularIntervalos', () => {
         ],
       },
     };
-    const { intervalos } = calcularIntervalos(f, T0, T0 + H, { ...p, maxGapMs: 2 * H });
+    const { intervalos } = calcular(f, T0, T0 + H, { ...p, maxGapMs: 2 * H });
     expect(intervalos.map((i) => i.energia)).toEqual([1, 1, 1, 1]);
     expect(intervalos.every((i) => i.calidad === 'real' && i.cobertura === 1)).toBe(true);
     expect(intervalos[0]).toMatchObject({ unidad: 'kWh', fuente: 'contador' });
   });
 
   it('a reset starts a new cycle (no negative energy, recorded); a jitter is no consumption', () => {
-    const f: Fuentes = {
+    const f: Crudas = {
       contador: {
         aKwh: 1,
         muestras: [
@@ -50,7 +72,7 @@ describe('calcularIntervalos', () => {
         ],
       },
     };
-    const { intervalos, reinicios } = calcularIntervalos(f, T0, T0 + 45 * MIN, p);
+    const { intervalos, reinicios } = calcular(f, T0, T0 + 45 * MIN, p);
     expect(intervalos.map((i) => i.energia)).toEqual([0, 2, 1]);
     expect(reinicios).toEqual([{ t: T0 + 30 * MIN, antes: 49.995, despues: 2 }]);
   });
@@ -61,7 +83,7 @@ describe('calcularIntervalos', () => {
       { t: T0 + 15 * MIN, v: 1 },
       { t: T0 + H + 15 * MIN, v: 5 }, // 60 minutes later: a gap
     ];
-    const sin = calcularIntervalos({ contador: { aKwh: 1, muestras } }, T0, T0 + 75 * MIN, {
+    const sin = calcular({ contador: { aKwh: 1, muestras } }, T0, T0 + 75 * MIN, {
       ...p,
       estimarContador: false,
     }).intervalos;
@@ -72,12 +94,7 @@ describe('calcularIntervalos', () => {
       'faltante',
       'faltante',
     ]);
-    const con = calcularIntervalos(
-      { contador: { aKwh: 1, muestras } },
-      T0,
-      T0 + 75 * MIN,
-      p,
-    ).intervalos;
+    const con = calcular({ contador: { aKwh: 1, muestras } }, T0, T0 + 75 * MIN, p).intervalos;
     expect(con.map((i) => [i.calidad, i.energia, i.cobertura])).toEqual([
       ['real', 1, 1],
       ['estimado', 1, 0],
@@ -88,7 +105,7 @@ describe('calcularIntervalos', () => {
   });
 
   it('sampled power: trapezoids (1 kW rising to 3 kW over an hour = 2 kWh)', () => {
-    const f: Fuentes = {
+    const f: Crudas = {
       potencia: {
         aKw: 0.001,
         muestras: Array.from({ length: 5 }, (_, k) => ({
@@ -97,7 +114,7 @@ describe('calcularIntervalos', () => {
         })),
       },
     };
-    const { intervalos } = calcularIntervalos(f, T0, T0 + H, p);
+    const { intervalos } = calcular(f, T0, T0 + H, p);
     expect(intervalos.map((i) => i.energia)).toEqual([0.3125, 0.4375, 0.5625, 0.6875]);
     expect(total(intervalos)).toBe(2);
   });
@@ -105,20 +122,15 @@ describe('calcularIntervalos', () => {
   it('V and I sampled at different instants are paired within the tolerance; PF gives kWh, none kVAh', () => {
     const tension = Array.from({ length: 5 }, (_, k) => ({ t: T0 + k * 15 * MIN, v: 230 }));
     const corriente = tension.map((s) => ({ t: s.t + 20_000, v: 10 })); // 20 s later
-    const aparente = calcularIntervalos({ tension, corriente }, T0, T0 + H, p).intervalos;
+    const aparente = calcular({ tension, corriente }, T0, T0 + H, p).intervalos;
     expect(aparente.map((i) => [i.unidad, i.energia])).toEqual(
       Array(4).fill(['kVAh', 0.575]), // 2.3 kVA × 0.25 h
     );
     const factorPotencia = [{ t: T0 - MIN, v: 0.9 }, ...tension.map((s) => ({ t: s.t, v: 0.9 }))];
-    const activa = calcularIntervalos(
-      { tension, corriente, factorPotencia },
-      T0,
-      T0 + H,
-      p,
-    ).intervalos;
+    const activa = calcular({ tension, corriente, factorPotencia }, T0, T0 + H, p).intervalos;
     expect(activa.map((i) => i.unidad)).toEqual(Array(4).fill('kWh'));
     expect(activa[0].energia).toBeCloseTo(0.5175, 12);
-    const configurado = calcularIntervalos(
+    const configurado = calcular(
       { tension, corriente, factorPotenciaConfigurado: 0.8 },
       T0,
       T0 + H,
@@ -129,22 +141,18 @@ describe('calcularIntervalos', () => {
   });
 
   it('does not pair samples further apart than the tolerance', () => {
-    expect(masCercana([{ t: 0, v: 1 }], MIN + 1, MIN)).toBeUndefined();
-    expect(
-      masCercana(
-        [
-          { t: 0, v: 1 },
-          { t: 2 * MIN, v: 2 },
-        ],
-        MIN,
-        MIN,
-      ),
-    ).toEqual({ t: 0, v: 1 });
+    expect(masCercana(serieDe([{ t: 0, v: 1 }]), MIN + 1, MIN)).toBe(-1);
+    const dos = serieDe([
+      { t: 0, v: 1 },
+      { t: 2 * MIN, v: 2 },
+    ]);
+    expect(masCercana(dos, MIN, MIN)).toBe(0); // a tie: the earlier
+    expect(masCercana(dos, MIN + 1, MIN)).toBe(1);
   });
 
   it('prefers a contador to power to V·I, interval by interval', () => {
     const muestrasV = Array.from({ length: 9 }, (_, k) => ({ t: T0 + k * 15 * MIN, v: 230 }));
-    const f: Fuentes = {
+    const f: Crudas = {
       tension: muestrasV,
       corriente: muestrasV.map((s) => ({ t: s.t, v: 1 })),
       contador: {
@@ -155,7 +163,7 @@ describe('calcularIntervalos', () => {
         ],
       },
     };
-    const { intervalos } = calcularIntervalos(f, T0, T0 + 2 * H, p);
+    const { intervalos } = calcular(f, T0, T0 + 2 * H, p);
     expect(intervalos.map((i) => i.fuente)).toEqual([
       ...Array(4).fill('tension_corriente'),
       ...Array(4).fill('contador'),
@@ -183,7 +191,7 @@ describe('calcularIntervalos', () => {
     potencia?: { t: number; v: number }[];
     tension: { t: number; v: number }[];
     corriente: { t: number; v: number }[];
-  }): Fuentes => ({
+  }): Crudas => ({
     ...(r.contador && { contador: { aKwh: 1, muestras: unicas(r.contador) } }),
     ...(r.potencia && { potencia: { aKw: 1, muestras: unicas(r.potencia) } }),
     tension: unicas(r.tension),
@@ -194,11 +202,11 @@ describe('calcularIntervalos', () => {
     fc.assert(
       fc.property(fuentes, fc.integer({ min: 1, max: 95 }), (r, corte) => {
         const f = armar(r);
-        const entero = total(calcularIntervalos(f, T0, T0 + 24 * H, p).intervalos);
+        const entero = total(calcular(f, T0, T0 + 24 * H, p).intervalos);
         const mitad = T0 + corte * 15 * MIN;
         const partido =
-          total(calcularIntervalos(f, T0, mitad, p).intervalos) +
-          total(calcularIntervalos(f, mitad, T0 + 24 * H, p).intervalos);
+          total(calcular(f, T0, mitad, p).intervalos) +
+          total(calcular(f, mitad, T0 + 24 * H, p).intervalos);
         return Math.abs(partido - entero) <= 1e-9 * Math.max(1, Math.abs(entero));
       }),
       { numRuns: runs },
@@ -211,14 +219,14 @@ describe('calcularIntervalos', () => {
       fc.assert(
         fc.property(fuentes, (r) => {
           const f = armar(r);
-          const una: Fuentes =
+          const una: Crudas =
             fuente === 'contador'
               ? { contador: f.contador }
               : fuente === 'potencia'
                 ? { potencia: f.potencia }
                 : { tension: f.tension, corriente: f.corriente };
           const dia = (intervaloMs: number) =>
-            total(calcularIntervalos(una, T0, T0 + 24 * H, { ...p, intervaloMs }).intervalos);
+            total(calcular(una, T0, T0 + 24 * H, { ...p, intervaloMs }).intervalos);
           const e15 = dia(15 * MIN);
           const tolerancia = 1e-9 * Math.max(1, Math.abs(e15));
           return (
@@ -235,7 +243,7 @@ describe('calcularIntervalos', () => {
     fc.assert(
       fc.property(fuentes, (r) => {
         const f = armar(r);
-        const { intervalos } = calcularIntervalos(f, T0, T0 + 24 * H, p);
+        const { intervalos } = calcular(f, T0, T0 + 24 * H, p);
         return intervalos.every(
           (i) =>
             Number.isFinite(i.energia) &&
@@ -254,7 +262,7 @@ describe('calcularIntervalos', () => {
       t: T0 + k * 5 * MIN,
       v: 100 - 10 * k,
     }));
-    const { intervalos, reinicios } = calcularIntervalos(
+    const { intervalos, reinicios } = calcular(
       { contador: { aKwh: 1, muestras } },
       T0,
       T0 + 45 * MIN,
@@ -301,7 +309,7 @@ describe('estimarPorSemanas', () => {
 
 describe('edge cases of the samples', () => {
   it('a device with one reading in a day has no energy (no piece), never NaN', () => {
-    const { intervalos } = calcularIntervalos(
+    const { intervalos } = calcular(
       { contador: { aKwh: 1, muestras: [{ t: T0 + H, v: 5 }] }, tension: [{ t: T0, v: 230 }] },
       T0,
       T0 + 24 * H,
@@ -315,7 +323,7 @@ describe('edge cases of the samples', () => {
   it('pairs V and I read at the same instant', () => {
     const tension = [0, 1, 2].map((k) => ({ t: T0 + k * 15 * MIN, v: 200 }));
     const corriente = tension.map((s) => ({ t: s.t, v: 5 }));
-    const { intervalos } = calcularIntervalos({ tension, corriente }, T0, T0 + 30 * MIN, p);
+    const { intervalos } = calcular({ tension, corriente }, T0, T0 + 30 * MIN, p);
     expect(intervalos.map((i) => i.energia)).toEqual([0.25, 0.25]); // 1 kVA × 0.25 h
   });
 });

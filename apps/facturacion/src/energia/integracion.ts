@@ -16,6 +16,43 @@ export interface Muestra {
   v: number;
 }
 
+/**
+ * One variable's samples as two parallel arrays (times in epoch ms, values):
+ * a month of readings is two allocations instead of 40,000 objects, which
+ * kept the garbage collector busy and the process large.
+ */
+export interface Serie {
+  readonly t: Float64Array;
+  readonly v: Float64Array;
+}
+
+export const SERIE_VACIA: Serie = { t: new Float64Array(0), v: new Float64Array(0) };
+
+export function serieDe(muestras: readonly Muestra[]): Serie {
+  return {
+    t: Float64Array.from(muestras, (m) => m.t),
+    v: Float64Array.from(muestras, (m) => m.v),
+  };
+}
+
+export function muestrasDe(s: Serie): Muestra[] {
+  return Array.from(s.t, (t, k) => ({ t, v: s.v[k] }));
+}
+
+/** The samples of several series together (in the order given; the integration sorts). */
+export function unirSeries(...series: Serie[]): Serie {
+  const n = series.reduce((s, x) => s + x.t.length, 0);
+  const t = new Float64Array(n);
+  const v = new Float64Array(n);
+  let o = 0;
+  for (const x of series) {
+    t.set(x.t, o);
+    v.set(x.v, o);
+    o += x.t.length;
+  }
+  return { t, v };
+}
+
 export type Fuente = 'contador' | 'potencia' | 'tension_corriente';
 export type Calidad = 'real' | 'estimado' | 'faltante';
 export type UnidadEnergia = 'kWh' | 'kVAh';
@@ -34,12 +71,12 @@ export interface Parametros {
 
 export interface Fuentes {
   /** A cumulative register; `aKwh` converts its unit (1 for kWh, 0.001 for Wh). */
-  contador?: { muestras: Muestra[]; aKwh: number };
+  contador?: { muestras: Serie; aKwh: number };
   /** Sampled active power; `aKw` converts its unit (1 for kW, 0.001 for W). */
-  potencia?: { muestras: Muestra[]; aKw: number };
-  tension?: Muestra[];
-  corriente?: Muestra[];
-  factorPotencia?: Muestra[];
+  potencia?: { muestras: Serie; aKw: number };
+  tension?: Serie;
+  corriente?: Serie;
+  factorPotencia?: Serie;
   /** The device's configured power factor, used where no reading gives one. */
   factorPotenciaConfigurado?: number;
 }
@@ -62,39 +99,75 @@ export interface Reinicio {
   despues: number;
 }
 
-/** Energy over [a, b): uniform (a register's delta) or trapezoidal (power in kW). */
-interface Tramo {
-  a: number;
-  b: number;
-  estimado: boolean;
-  /** kWh over the whole piece (uniform), or undefined for a power piece. */
-  e?: number;
-  pa: number;
-  pb: number;
-}
-
 const MS_POR_HORA = 3_600_000;
 export const DIA_MS = 86_400_000;
 
 /** The start (UTC midnight) of the day holding `t`. */
 export const inicioDelDia = (t: number): number => Math.floor(t / DIA_MS) * DIA_MS;
 
-/** Energy (kWh) of a piece over [x, y] ⊆ [a, b]. */
-export function energiaEntre(tramo: Tramo, x: number, y: number): number {
-  if (y <= x) return 0;
-  const largo = tramo.b - tramo.a;
-  if (tramo.e !== undefined) return (tramo.e * (y - x)) / largo;
-  const p = (t: number): number => tramo.pa + ((tramo.pb - tramo.pa) * (t - tramo.a)) / largo;
-  return (((p(x) + p(y)) / 2) * (y - x)) / MS_POR_HORA;
+/**
+ * Pieces over [a, b), sorted and disjoint, in parallel arrays: each has
+ * either a register's delta `e` (kWh, spread uniformly) or, `e` NaN, power
+ * `pa` to `pb` (kW, linear: a trapezoid).
+ */
+export class Tramos {
+  n = 0;
+  a: Float64Array;
+  b: Float64Array;
+  e: Float64Array;
+  pa: Float64Array;
+  pb: Float64Array;
+  estimado: Uint8Array;
+
+  constructor(capacidad: number) {
+    this.a = new Float64Array(capacidad);
+    this.b = new Float64Array(capacidad);
+    this.e = new Float64Array(capacidad);
+    this.pa = new Float64Array(capacidad);
+    this.pb = new Float64Array(capacidad);
+    this.estimado = new Uint8Array(capacidad);
+  }
+
+  agregar(a: number, b: number, estimado: boolean, e: number, pa: number, pb: number): void {
+    const k = this.n++;
+    this.a[k] = a;
+    this.b[k] = b;
+    this.estimado[k] = estimado ? 1 : 0;
+    this.e[k] = e;
+    this.pa[k] = pa;
+    this.pb[k] = pb;
+  }
+
+  /** Energy (kWh) of piece k over [x, y] within it. */
+  energiaEntre(k: number, x: number, y: number): number {
+    if (y <= x) return 0;
+    const largo = this.b[k] - this.a[k];
+    if (!Number.isNaN(this.e[k])) return (this.e[k] * (y - x)) / largo;
+    const pa = this.pa[k];
+    const pendiente = this.pb[k] - pa;
+    const px = pa + (pendiente * (x - this.a[k])) / largo;
+    const py = pa + (pendiente * (y - this.a[k])) / largo;
+    return (((px + py) / 2) * (y - x)) / MS_POR_HORA;
+  }
 }
 
-/** Finite samples in time order (usually already so: then no sort). */
-function ordenadas(m: Muestra[]): Muestra[] {
-  const finitas = m.every((s) => Number.isFinite(s.v)) ? m : m.filter((s) => Number.isFinite(s.v));
-  for (let i = 1; i < finitas.length; i++) {
-    if (finitas[i].t < finitas[i - 1].t) return [...finitas].sort((x, y) => x.t - y.t);
+/** Finite samples in time order (usually already so: then no copy). */
+export function ordenada(s: Serie): Serie {
+  const n = s.t.length;
+  let finitas = true;
+  let enOrden = true;
+  for (let k = 0; k < n; k++) {
+    if (!Number.isFinite(s.v[k])) finitas = false;
+    if (k > 0 && s.t[k] < s.t[k - 1]) enOrden = false;
   }
-  return finitas;
+  if (finitas && enOrden) return s;
+  const orden: number[] = [];
+  for (let k = 0; k < n; k++) if (Number.isFinite(s.v[k])) orden.push(k);
+  if (!enOrden) orden.sort((x, y) => s.t[x] - s.t[y]); // stable: equal times keep their order
+  return {
+    t: Float64Array.from(orden, (k) => s.t[k]),
+    v: Float64Array.from(orden, (k) => s.v[k]),
+  };
 }
 
 /**
@@ -103,104 +176,109 @@ function ordenadas(m: Muestra[]): Muestra[] {
  * the new value), a smaller drop is no consumption. Never negative.
  */
 export function tramosContador(
-  muestras: Muestra[],
+  muestras: Serie,
   aKwh: number,
   p: Pick<Parametros, 'maxGapMs' | 'jitter' | 'estimarContador'>,
-): { tramos: Tramo[]; reinicios: Reinicio[] } {
-  const s = ordenadas(muestras);
-  const tramos: Tramo[] = [];
+): { tramos: Tramos; reinicios: Reinicio[] } {
+  const { t, v } = ordenada(muestras);
+  const tramos = new Tramos(Math.max(0, t.length - 1));
   const reinicios: Reinicio[] = [];
-  for (let i = 1; i < s.length; i++) {
-    const [x, y] = [s[i - 1], s[i]];
-    const d = y.v - x.v;
+  for (let i = 1; i < t.length; i++) {
+    const d = v[i] - v[i - 1];
     let e = d;
     if (d * aKwh < -p.jitter) {
-      e = Math.max(0, y.v);
-      reinicios.push({ t: y.t, antes: x.v, despues: y.v });
+      e = Math.max(0, v[i]);
+      reinicios.push({ t: t[i], antes: v[i - 1], despues: v[i] });
     } else if (d < 0) e = 0;
-    const gap = y.t - x.t > p.maxGapMs;
+    const gap = t[i] - t[i - 1] > p.maxGapMs;
     if (gap && !p.estimarContador) continue;
-    tramos.push({ a: x.t, b: y.t, estimado: gap, e: e * aKwh, pa: 0, pb: 0 });
+    tramos.agregar(t[i - 1], t[i], gap, e * aKwh, 0, 0);
   }
   return { tramos, reinicios };
 }
 
 /** Power pieces (kW, trapezoidal) between consecutive samples, gaps left out. */
-export function tramosPotencia(muestras: Muestra[], aKw: number, maxGapMs: number): Tramo[] {
-  const s = ordenadas(muestras);
-  const tramos: Tramo[] = [];
-  for (let i = 1; i < s.length; i++) {
-    const [x, y] = [s[i - 1], s[i]];
-    if (y.t - x.t > maxGapMs) continue;
-    tramos.push({ a: x.t, b: y.t, estimado: false, pa: x.v * aKw, pb: y.v * aKw });
+export function tramosPotencia(muestras: Serie, aKw: number, maxGapMs: number): Tramos {
+  const { t, v } = ordenada(muestras);
+  const tramos = new Tramos(Math.max(0, t.length - 1));
+  for (let i = 1; i < t.length; i++) {
+    if (t[i] - t[i - 1] > maxGapMs) continue;
+    tramos.agregar(t[i - 1], t[i], false, NaN, v[i - 1] * aKw, v[i] * aKw);
   }
   return tramos;
 }
 
-/** The sample of `serie` nearest to `t` within `tolerancia` (the earlier on a tie), by binary search. */
-export function masCercana(serie: Muestra[], t: number, tolerancia: number): Muestra | undefined {
-  let lo = 0;
-  let hi = serie.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (serie[mid].t < t) lo = mid + 1;
-    else hi = mid;
-  }
-  const antes = lo > 0 ? serie[lo - 1] : undefined;
-  const despues = lo < serie.length ? serie[lo] : undefined;
-  const da = antes ? t - antes.t : Infinity;
-  const dd = despues ? despues.t - t : Infinity;
-  const mejor = dd < da ? despues : antes;
-  return mejor && Math.min(da, dd) <= tolerancia ? mejor : undefined;
+/** The first index of sorted `t` at or after `x` (`desde`: a known lower bound). */
+function primeroDesde(t: Float64Array, x: number, desde: number): number {
+  let k = desde;
+  while (k < t.length && t[k] < x) k++;
+  return k;
 }
 
-/** The last sample at or before `t`, no older than `edad`. */
-function vigente(serie: Muestra[], t: number, edad: number): Muestra | undefined {
-  let lo = 0;
-  let hi = serie.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (serie[mid].t <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  const s = lo > 0 ? serie[lo - 1] : undefined;
-  return s && t - s.t <= edad ? s : undefined;
+/**
+ * The index of the sample of `serie` nearest to `t` within `tolerancia` (the
+ * earlier on a tie), or -1.
+ */
+export function masCercana(serie: Serie, t: number, tolerancia: number): number {
+  return masCercanaEn(serie.t, t, tolerancia, primeroDesde(serie.t, t, 0));
+}
+
+/** The nearest to `t` of ts[lo - 1] and ts[lo] (`lo`: the first at or after `t`), within the tolerance. */
+function masCercanaEn(ts: Float64Array, t: number, tolerancia: number, lo: number): number {
+  const da = lo > 0 ? t - ts[lo - 1] : Infinity;
+  const dd = lo < ts.length ? ts[lo] - t : Infinity;
+  const mejor = dd < da ? lo : lo - 1;
+  return Math.min(da, dd) <= tolerancia ? mejor : -1;
 }
 
 /**
  * P = V · I · PF (kW) at each voltage sample paired with the current sample
  * nearest in time (within the tolerance). PF: the latest power-factor reading
  * (no older than maxGap), else the configured one, else unknown: the piece
- * then only has an apparent power (PF = 1).
+ * then only has an apparent power (PF = 1). Walks V, I and PF together (all
+ * sorted), so pairing is linear in the samples.
  */
 export function tramosTensionCorriente(
   f: Pick<Fuentes, 'tension' | 'corriente' | 'factorPotencia' | 'factorPotenciaConfigurado'>,
   p: Pick<Parametros, 'maxGapMs' | 'toleranciaPareoMs'>,
-): { activa: Array<Tramo | undefined>; aparente: Tramo[] } {
-  const v = ordenadas(f.tension ?? []);
-  const i = ordenadas(f.corriente ?? []);
-  const fp = ordenadas(f.factorPotencia ?? []);
-  const puntos: Array<{ t: number; s: number; pf?: number }> = [];
-  for (const m of v) {
-    const c = masCercana(i, m.t, p.toleranciaPareoMs);
-    if (!c) continue;
-    const leido = vigente(fp, m.t, p.maxGapMs)?.v;
+): { activa: Tramos; aparente: Tramos; todasActivas: boolean } {
+  const v = ordenada(f.tension ?? SERIE_VACIA);
+  const i = ordenada(f.corriente ?? SERIE_VACIA);
+  const fp = ordenada(f.factorPotencia ?? SERIE_VACIA);
+  const n = v.t.length;
+  const pt = new Float64Array(n);
+  const ps = new Float64Array(n);
+  const ppf = new Float64Array(n); // NaN: no power factor known
+  let m = 0;
+  let ki = 0;
+  let kf = 0;
+  for (let k = 0; k < n; k++) {
+    const t = v.t[k];
+    ki = primeroDesde(i.t, t, ki);
+    const c = masCercanaEn(i.t, t, p.toleranciaPareoMs, ki);
+    if (c < 0) continue;
+    // the last power-factor reading at or before t, no older than maxGap
+    while (kf < fp.t.length && fp.t[kf] <= t) kf++;
+    const leido = kf > 0 && t - fp.t[kf - 1] <= p.maxGapMs ? fp.v[kf - 1] : undefined;
     const pf = leido !== undefined ? Math.min(1, Math.max(0, leido)) : f.factorPotenciaConfigurado;
-    puntos.push({ t: m.t, s: (m.v * c.v) / 1000, pf });
+    pt[m] = t;
+    ps[m] = (v.v[k] * i.v[c]) / 1000;
+    ppf[m] = pf ?? NaN;
+    m++;
   }
-  const activa: Array<Tramo | undefined> = [];
-  const aparente: Tramo[] = [];
-  for (let k = 1; k < puntos.length; k++) {
-    const [x, y] = [puntos[k - 1], puntos[k]];
-    if (y.t - x.t > p.maxGapMs) continue;
-    aparente.push({ a: x.t, b: y.t, estimado: false, pa: x.s, pb: y.s });
-    activa.push(
-      x.pf !== undefined && y.pf !== undefined
-        ? { a: x.t, b: y.t, estimado: false, pa: x.s * x.pf, pb: y.s * y.pf }
-        : undefined,
-    );
+  // no power factor anywhere: no active pieces (spares a month-sized allocation)
+  const conFp = fp.t.length > 0 || f.factorPotenciaConfigurado !== undefined;
+  const activa = new Tramos(conFp ? Math.max(0, m - 1) : 0);
+  const aparente = new Tramos(Math.max(0, m - 1));
+  let todasActivas = true;
+  for (let k = 1; k < m; k++) {
+    if (pt[k] - pt[k - 1] > p.maxGapMs) continue;
+    aparente.agregar(pt[k - 1], pt[k], false, NaN, ps[k - 1], ps[k]);
+    if (conFp && !Number.isNaN(ppf[k - 1]) && !Number.isNaN(ppf[k])) {
+      activa.agregar(pt[k - 1], pt[k], false, NaN, ps[k - 1] * ppf[k - 1], ps[k] * ppf[k]);
+    } else todasActivas = false;
   }
-  return { activa, aparente };
+  return { activa, aparente, todasActivas: todasActivas && aparente.n > 0 };
 }
 
 interface Suma {
@@ -209,17 +287,17 @@ interface Suma {
   estimado: number;
 }
 
-function sumar(tramos: Tramo[], a: number, b: number, desdeIndice: { i: number }): Suma {
+/** Energy and covered time of [a, b); `cursor.i`: the first piece that may reach it (advances). */
+function sumar(tramos: Tramos, a: number, b: number, cursor: { i: number }): Suma {
   const suma: Suma = { energia: 0, real: 0, estimado: 0 };
   // pieces are sorted and disjoint: skip the ones that ended before this interval
-  while (desdeIndice.i < tramos.length && tramos[desdeIndice.i].b <= a) desdeIndice.i++;
-  for (let k = desdeIndice.i; k < tramos.length && tramos[k].a < b; k++) {
-    const t = tramos[k];
-    const x = Math.max(a, t.a);
-    const y = Math.min(b, t.b);
+  while (cursor.i < tramos.n && tramos.b[cursor.i] <= a) cursor.i++;
+  for (let k = cursor.i; k < tramos.n && tramos.a[k] < b; k++) {
+    const x = Math.max(a, tramos.a[k]);
+    const y = Math.min(b, tramos.b[k]);
     if (y <= x) continue;
-    suma.energia += energiaEntre(t, x, y);
-    if (t.estimado) suma.estimado += y - x;
+    suma.energia += tramos.energiaEntre(k, x, y);
+    if (tramos.estimado[k]) suma.estimado += y - x;
     else suma.real += y - x;
   }
   return suma;
@@ -246,13 +324,11 @@ export function calcularIntervalos(
 ): { intervalos: Intervalo[]; reinicios: Reinicio[] } {
   const contador = fuentes.contador
     ? tramosContador(fuentes.contador.muestras, fuentes.contador.aKwh, p)
-    : { tramos: [], reinicios: [] };
+    : { tramos: new Tramos(0), reinicios: [] };
   const potencia = fuentes.potencia
     ? tramosPotencia(fuentes.potencia.muestras, fuentes.potencia.aKw, p.maxGapMs)
-    : [];
+    : new Tramos(0);
   const vi = tramosTensionCorriente(fuentes, p);
-  const activa = vi.activa.filter((t): t is Tramo => t !== undefined);
-  const todasActivas = vi.activa.length > 0 && activa.length === vi.activa.length;
   const indices = { c: { i: 0 }, p: { i: 0 }, a: { i: 0 }, s: { i: 0 } };
   const intervalos: Intervalo[] = [];
   for (const inicio of intervalosEntre(desde, hasta, p.intervaloMs)) {
@@ -268,8 +344,8 @@ export function calcularIntervalos(
       const ap = sumar(vi.aparente, inicio, fin, indices.s);
       if (ap.real > 0) {
         // kWh only if every piece in this interval had a power factor
-        const ac = sumar(activa, inicio, fin, indices.a);
-        const completa = todasActivas || ac.real === ap.real;
+        const ac = sumar(vi.activa, inicio, fin, indices.a);
+        const completa = vi.todasActivas || ac.real === ap.real;
         elegido = completa
           ? { suma: ac, fuente: 'tension_corriente', unidad: 'kWh' }
           : { suma: ap, fuente: 'tension_corriente', unidad: 'kVAh' };

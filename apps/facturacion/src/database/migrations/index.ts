@@ -1,8 +1,10 @@
 import { MigrationInterface } from 'typeorm';
 import { CreateFacturacion1733184000000 } from './1733184000000-CreateFacturacion';
 import { Energia1733443200000 } from './1733443200000-Energia';
+import { IndiceCubierto1733529600000 } from './1733529600000-IndiceCubierto';
 
 export const migrations: Array<new () => MigrationInterface> = [
   CreateFacturacion1733184000000,
   Energia1733443200000,
+  IndiceCubierto1733529600000,
 ];

@@ -1,0 +1,41 @@
+import { Pool } from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+
+/** The 11-byte signature, then flags and header-extension length (int32 each). */
+const FIRMA = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+
+/**
+ * The one bytea value of a one-row, one-column query, read raw with
+ * `COPY (…) TO STDOUT (FORMAT binary)`: no hex or base64 to build, send,
+ * decode to a string and parse back (a month of readings is ~700 kB).
+ * COPY takes no bind parameters: `consulta` must quote what it embeds.
+ * The pool's query_timeout covers the stream too (a frozen server ends it).
+ * null: the value was NULL (or there was no row).
+ */
+export async function copyOutBytea(pool: Pool, consulta: string): Promise<Buffer | null> {
+  const client = await pool.connect();
+  let fallo: Error | undefined;
+  try {
+    const partes: Buffer[] = [];
+    const stream = client.query(copyTo(`COPY (${consulta}) TO STDOUT (FORMAT binary)`));
+    for await (const parte of stream) partes.push(parte as Buffer);
+    return byteaDeCopia(Buffer.concat(partes));
+  } catch (error) {
+    fallo = error instanceof Error ? error : new Error(String(error));
+    throw error;
+  } finally {
+    client.release(fallo); // a connection a COPY failed on is not reused
+  }
+}
+
+/** The first field of the first tuple of a binary COPY, or null (NULL, or no tuple). */
+export function byteaDeCopia(b: Buffer): Buffer | null {
+  if (b.length < 19 || !b.subarray(0, 11).equals(FIRMA)) {
+    throw new Error('not a binary COPY stream');
+  }
+  const o = 19 + b.readInt32BE(15);
+  const campos = b.readInt16BE(o);
+  if (campos === -1) return null; // the trailer: no rows
+  const largo = b.readInt32BE(o + 2);
+  return largo === -1 ? null : b.subarray(o + 6, o + 6 + largo);
+}
