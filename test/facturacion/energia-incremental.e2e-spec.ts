@@ -150,6 +150,39 @@ describe('metering: incremental equals from scratch (property)', () => {
     );
   }, 300_000);
 
+  it('with MAX_GAP of a day, a late current reading re-pairs a voltage sample whose piece starts two days back', async () => {
+    const largo = await servicio({ MAX_GAP_MINUTOS: '1440', TOLERANCIA_PAREO_S: '60' });
+    const d0 = Date.parse('2025-02-10T00:00:00Z'); // the late reading's day
+    const S = 1000;
+    // V and I 15 s before midnight two days back, then 23 h 59 m 45 s later (a piece within MAX_GAP)
+    const a = d0 - 24 * 60 * MIN - 15 * S;
+    const b = d0 - 30 * S;
+    await escribir([
+      { variable: 'voltaje', serie: 'G1', t: a, v: 230 },
+      { variable: 'corriente', serie: 'G1', t: a, v: 10 },
+      { variable: 'voltaje', serie: 'G1', t: b, v: 230 },
+      { variable: 'corriente', serie: 'G1', t: b - 50 * S, v: 10 }, // pairs with b, 50 s off
+    ]);
+    await largo.calcularPendientes();
+    // 20 s after b, on the late reading's day: now b's nearest current, 30 A instead of 10
+    await escribir([{ variable: 'corriente', serie: 'G1', t: d0 - 10 * S + 20 * S, v: 30 }]);
+    await largo.calcularPendientes();
+    const incremental = await intervalos();
+    await pool.query(`TRUNCATE energia_intervalo`);
+    await pool.query(
+      `INSERT INTO energia_pendiente (numero_serie, dia)
+       SELECT DISTINCT numero_serie, (estampa_tiempo AT TIME ZONE 'UTC')::date FROM facturacion`,
+    );
+    await largo.calcularPendientes();
+    const desdeCero = await intervalos();
+    expect(incremental).toEqual(desdeCero);
+    // the piece's 15 s in the day two days back: from 2.3 kVA rising towards 6.9 kVA
+    const primero = desdeCero.find(
+      (r: any) => r.inicio.getTime() === d0 - 24 * 60 * MIN - 15 * MIN,
+    );
+    expect(Number(primero.energia)).toBeGreaterThan((2.3 * 15) / 3600);
+  });
+
   it('weekday estimates follow a late week: the same as from scratch', async () => {
     const semanal = await servicio({ MAX_GAP_MINUTOS: '20', ESTIMACION_POTENCIA: 'semanas' });
     const lunes = Date.parse('2025-01-06T00:00:00Z');

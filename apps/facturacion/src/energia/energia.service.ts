@@ -158,11 +158,16 @@ export class EnergiaService implements BeforeApplicationShutdown {
     roles: Roles,
   ): Promise<Array<[number, number]>> {
     const ventanas: Array<[number, number]> = [];
+    const p = this.config.parametros;
+    // how far a new reading reaches without a neighbour in between: a current reading re-pairs
+    // voltage samples within the tolerance, a power-factor reading applies for maxGap after it,
+    // and each sample shapes the pieces on both sides (at most maxGap each)
+    const alcance = 2 * p.maxGapMs + p.toleranciaPareoMs;
     // a run of consecutive marked days widens like one day: a day inside it has its
     // neighbouring readings inside the run, or the run's own neighbours
     for (const [d0, d1] of unirVentanas(dias.map((d): [number, number] => [d, d + DIA_MS]))) {
-      let lo = d0 - DIA_MS;
-      let hi = d1 + DIA_MS;
+      let lo = inicioDelDia(d0 - alcance);
+      let hi = inicioDelDia(d1 - 1 + alcance) + DIA_MS;
       const vecinas = await Promise.all(
         nombres(roles).map((v) => this.repository.findVecinas(v, serie, d0, d1)),
       );
