@@ -120,12 +120,18 @@ describe('metering: incremental equals from scratch (property)', () => {
       fc.asyncProperty(
         fc.array(lectura, { minLength: 1, maxLength: 120 }),
         fc.array(fc.integer({ min: 1, max: 119 }), { maxLength: 6 }),
-        async (generadas, cortes) => {
+        // gaps from 20 minutes to a day: the widening must reach as far as the pieces do
+        fc.constantFrom('20', '240', '1440'),
+        async (generadas, cortes, maxGap) => {
           // one reading per device, variable and instant (dispositivo's idempotency key)
           const unicas = [
             ...new Map(generadas.map((l) => [`${l.serie}|${l.variable}|${l.t}`, l])).values(),
           ];
-          await vaciar();
+          const energia = await servicio({
+            MAX_GAP_MINUTOS: maxGap,
+            TOLERANCIA_PAREO_S: '60',
+            CONTADOR_JITTER_WH: '5',
+          });
           const puntos = [...new Set(cortes.filter((c) => c < unicas.length))].sort(
             (a, b) => a - b,
           );

@@ -2,7 +2,7 @@ import { byteaDeCopia } from './copy-out';
 
 /** A binary COPY stream as PostgreSQL writes it: signature, flags, extension, tuples, trailer. */
 function copia(campos: Array<Buffer | null> | null, extension = Buffer.alloc(0)): Buffer {
-  const partes = [Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(4)];
+  const partes: Buffer[] = [Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(4)];
   const largoExt = Buffer.alloc(4);
   largoExt.writeInt32BE(extension.length);
   partes.push(largoExt, extension);
