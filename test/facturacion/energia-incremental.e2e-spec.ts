@@ -36,7 +36,6 @@ describe('metering: incremental equals from scratch (property)', () => {
   let source: DataSource;
   let pool: Pool;
   let tablas: VariablesFacturadasRepository;
-  let energia: EnergiaService;
   let id = 0;
 
   beforeAll(async () => {
@@ -48,10 +47,6 @@ describe('metering: incremental equals from scratch (property)', () => {
     for (const v of VARIABLES) await tablas.ensureTable(v);
     await pool.query(`INSERT INTO catalogo_variable (nombre, tipo, unidad)
                       VALUES ('energia_kwh', 'contador', 'kWh'), ('factor_potencia', 'instantaneo', 'fp')`);
-    const config = readEnergiaConfig(
-      new EnvReader({ MAX_GAP_MINUTOS: '20', TOLERANCIA_PAREO_S: '60', CONTADOR_JITTER_WH: '5' }),
-    );
-    energia = new EnergiaService(config, new EnergiaRepository(pool), pool);
   });
   afterAll(async () => {
     await source.destroy();
