@@ -5,6 +5,7 @@ import { FacturacionConfig } from './config';
 import { migrations } from './database/migrations';
 import { SincronizacionModule } from './sincronizacion/sincronizacion.module';
 import { SincronizacionService } from './sincronizacion/sincronizacion.service';
+import { CuentasModule } from './cuentas/cuentas.module';
 import { EnergiaModule } from './energia/energia.module';
 import { VariablesModule } from './variables/variables.module';
 
@@ -19,6 +20,7 @@ export class AppModule {
         sync,
         VariablesModule.forRoot(config.consultas),
         EnergiaModule.forRoot(config.energia),
+        CuentasModule.forRoot({ zonaPorDefecto: config.consultas.defaultZone }),
         RegistrationModule.forRoot({ name: 'facturacion', registry: config.registry }),
         // dispositivo being down degrades the pull, not facturacion's readiness: staff queries still work
         HealthModule.forRoot({

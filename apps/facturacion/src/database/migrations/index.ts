@@ -2,9 +2,11 @@ import { MigrationInterface } from 'typeorm';
 import { CreateFacturacion1733184000000 } from './1733184000000-CreateFacturacion';
 import { Energia1733443200000 } from './1733443200000-Energia';
 import { IndiceCubierto1733529600000 } from './1733529600000-IndiceCubierto';
+import { Cuentas1733616000000 } from './1733616000000-Cuentas';
 
 export const migrations: Array<new () => MigrationInterface> = [
   CreateFacturacion1733184000000,
   Energia1733443200000,
   IndiceCubierto1733529600000,
+  Cuentas1733616000000,
 ];

@@ -1,0 +1,87 @@
+import { OptionalInt, RequiredInstant } from '@iot/http';
+import { ApiProperty, ApiPropertyOptional, IntersectionType, PartialType } from '@nestjs/swagger';
+import {
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
+import { SerieParams } from '../energia/energia.dto';
+
+const ID = /^[1-9][0-9]{0,17}$/;
+// a name is shown on statements: printable text, no control characters (NUL included)
+const NOMBRE = /^(?=[^]*\S)[^\p{Cc}]+$/u;
+
+export class CuentaBody {
+  @ApiProperty({ example: 'Panadería La Espiga' })
+  @Matches(NOMBRE, { message: 'must be printable text, not blank' })
+  @MaxLength(200, { message: 'must be at most 200 characters' })
+  @MinLength(1, { message: 'must not be empty' })
+  @IsString({ message: 'must be a string' })
+  nombre!: string;
+
+  @ApiPropertyOptional({
+    example: 'America/Bogota',
+    description: 'IANA zone; DEFAULT_TIME_ZONE if absent',
+  })
+  @MaxLength(64, { message: 'must be at most 64 characters' })
+  @IsString({ message: 'must be a string' })
+  @IsOptional()
+  zona?: string;
+
+  @ApiProperty({ example: 'COP', description: 'ISO 4217 code' })
+  @MaxLength(3, { message: 'must be an ISO 4217 currency code, e.g. COP, EUR, USD' })
+  @IsString({ message: 'must be a string' })
+  moneda!: string;
+
+  @ApiPropertyOptional({
+    description:
+      'day of the month a billing cycle starts (1-28); null or absent: the calendar month',
+    nullable: true,
+  })
+  @Max(28, { message: 'must be at most 28' })
+  @Min(1, { message: 'must be at least 1' })
+  @IsInt({ message: 'must be an integer' })
+  @ValidateIf((_o, v) => v !== null && v !== undefined)
+  diaCiclo?: number | null;
+}
+
+/** A partial change: the fields given replace the account's (null keeps nombre, zona, moneda). */
+export class CuentaPatch extends PartialType(CuentaBody) {}
+
+export class CuentaParams {
+  @ApiProperty({ example: '1' })
+  @Matches(ID, { message: 'must be an account id (a positive integer)' })
+  @IsString({ message: 'must be a string' })
+  id!: string;
+}
+
+export class AsignacionParams extends IntersectionType(CuentaParams, SerieParams) {}
+
+export class AsignarBody {
+  /** From this instant the device's energy bills to this account (local midnight with its offset, typically). */
+  @RequiredInstant()
+  desde!: Date;
+}
+
+export class RetirarQuery {
+  /** The device leaves the account at this instant. */
+  @RequiredInstant()
+  hasta!: Date;
+}
+
+export class PaginaQuery {
+  @OptionalInt(1000)
+  limite?: number;
+
+  @ApiPropertyOptional({ description: 'the siguiente of the previous page' })
+  @Matches(ID, { message: 'must be the siguiente value of a previous page' })
+  @IsString({ message: 'must be a string' })
+  @IsOptional()
+  despuesDe?: string;
+}

@@ -1,0 +1,23 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AuditoriaRepository } from '../auditoria/auditoria.repository';
+import { CuentasController } from './cuentas.controller';
+import { CuentasRepository } from './cuentas.repository';
+import { CUENTAS_CONFIG, CuentasConfig, CuentasService } from './cuentas.service';
+
+/** Billing accounts: their devices over time, and the audit trail of changes. */
+@Module({})
+export class CuentasModule {
+  static forRoot(config: CuentasConfig): DynamicModule {
+    return {
+      module: CuentasModule,
+      controllers: [CuentasController],
+      providers: [
+        { provide: CUENTAS_CONFIG, useValue: config },
+        CuentasRepository,
+        AuditoriaRepository,
+        CuentasService,
+      ],
+      exports: [CuentasService],
+    };
+  }
+}
