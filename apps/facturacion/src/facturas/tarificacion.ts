@@ -1,0 +1,187 @@
+import Decimal from 'decimal.js';
+import type { VersionTarifa } from '../tarifas/tarifa';
+import { horaLocal } from './hora-local';
+
+/** An energy interval as a statement reads it (decimal strings as PostgreSQL's numeric gives them). */
+export interface IntervaloFacturable {
+  inicio: number;
+  fin: number;
+  energia: string;
+  unidad: 'kWh' | 'kVAh' | null;
+  calidad: 'real' | 'estimado' | 'faltante';
+}
+
+export type TipoLinea = 'energia' | 'cargo_fijo' | 'demanda' | 'minimo' | 'impuesto';
+
+/** A line that explains itself: what, how much of it, at what unit price, for how much. */
+export interface Linea {
+  tipo: TipoLinea;
+  concepto: string;
+  periodo?: string;
+  bloque?: number;
+  cantidad: string;
+  unidad: string;
+  precioUnitario: string;
+  importe: string;
+}
+
+export interface Liquidacion {
+  lineas: Linea[];
+  /** The sum of the rounded lines. */
+  total: string;
+  /** Energy priced, in the tariff's unit. */
+  energia: string;
+  /** Share of that energy in `estimado` intervals, 0 to 1. */
+  estimada: string;
+  /** Why the statement cannot be final (empty: it can). */
+  problemas: string[];
+}
+
+export interface Contexto {
+  zona: string;
+  /** The currency's minor unit: lines round to it. */
+  decimales: number;
+  /** Local dates (YYYY-MM-DD) that are holidays in the account's calendar. */
+  festivos: ReadonlySet<string>;
+}
+
+const D = Decimal.clone({ precision: 50 });
+const HORA_MS = 3_600_000;
+
+/** Which time-of-use period prices an interval: the local hour, month and day type it starts in. */
+export function periodoDe(inicio: number, v: VersionTarifa, c: Contexto): number {
+  const h = horaLocal(inicio, c.zona);
+  const festivo = c.festivos.has(h.fecha);
+  if (festivo && typeof v.festivos === 'number') return v.festivos;
+  const matriz =
+    h.finDeSemana || (festivo && v.festivos === 'finDeSemana') ? v.finDeSemana : v.semana;
+  return matriz[h.mes][h.hora];
+}
+
+/**
+ * Prices a billing period's intervals with one tariff version: energy per
+ * period and block, the fixed charge, demand, the minimum, then taxes on
+ * that subtotal. Every line is rounded to the currency's minor unit
+ * (`redondeo`: half-up or half-even); the total is the sum of the rounded
+ * lines. Intervals in another unit than the tariff's are not priced: they
+ * are named in `problemas`.
+ */
+export function tarificar(
+  intervalos: IntervaloFacturable[],
+  v: VersionTarifa,
+  c: Contexto,
+): Liquidacion {
+  const modo = v.redondeo === 'half_even' ? Decimal.ROUND_HALF_EVEN : Decimal.ROUND_HALF_UP;
+  const redondear = (x: Decimal): Decimal => x.toDecimalPlaces(c.decimales, modo);
+  const dinero = (x: Decimal): string => x.toFixed(c.decimales);
+  const problemas: string[] = [];
+  const porPeriodo = v.periodos.map(() => new D(0));
+  let energia = new D(0);
+  let estimada = new D(0);
+  let demanda = new D(0);
+  let otraUnidad = 0;
+  for (const i of intervalos) {
+    if (i.unidad === null) continue;
+    const e = new D(i.energia);
+    if (i.unidad !== v.unidad) {
+      if (!e.isZero()) otraUnidad++;
+      continue;
+    }
+    const k = periodoDe(i.inicio, v, c);
+    porPeriodo[k] = porPeriodo[k].plus(e);
+    energia = energia.plus(e);
+    if (i.calidad === 'estimado') estimada = estimada.plus(e);
+    const kw = e.div((i.fin - i.inicio) / HORA_MS);
+    if (kw.gt(demanda)) demanda = kw;
+  }
+  if (otraUnidad > 0) {
+    problemas.push(
+      `${otraUnidad} intervals are in ${v.unidad === 'kWh' ? 'kVAh' : 'kWh'} and the tariff prices ${v.unidad}: they are not priced`,
+    );
+  }
+  const lineas: Linea[] = [];
+  const linea = (l: Omit<Linea, 'importe'>, importe: Decimal): void => {
+    lineas.push({ ...l, importe: dinero(redondear(importe)) });
+  };
+  v.periodos.forEach((p, k) => {
+    let resto = porPeriodo[k];
+    let desde = new D(0);
+    p.bloques.forEach((b, j) => {
+      const tope = b.hasta === undefined ? undefined : new D(b.hasta);
+      const cantidad = tope === undefined ? resto : D.min(resto, tope.minus(desde));
+      if (cantidad.gt(0)) {
+        linea(
+          {
+            tipo: 'energia',
+            concepto: p.bloques.length > 1 ? `${p.nombre}, bloque ${j + 1}` : p.nombre,
+            periodo: p.nombre,
+            bloque: j + 1,
+            cantidad: cantidad.toFixed(),
+            unidad: v.unidad,
+            precioUnitario: b.precio,
+          },
+          cantidad.times(b.precio),
+        );
+      }
+      resto = resto.minus(cantidad);
+      if (tope) desde = tope;
+    });
+  });
+  linea(
+    {
+      tipo: 'cargo_fijo',
+      concepto: 'Cargo fijo',
+      cantidad: '1',
+      unidad: 'periodo',
+      precioUnitario: v.cargoFijo,
+    },
+    new D(v.cargoFijo),
+  );
+  if (v.demanda) {
+    linea(
+      {
+        tipo: 'demanda',
+        concepto: 'Demanda máxima',
+        cantidad: demanda.toDecimalPlaces(9).toFixed(),
+        unidad: 'kW',
+        precioUnitario: v.demanda.precio,
+      },
+      demanda.toDecimalPlaces(9).times(v.demanda.precio),
+    );
+  }
+  const suma = (xs: Linea[]): Decimal => xs.reduce((s, l) => s.plus(l.importe), new D(0));
+  const subtotal = suma(lineas);
+  if (v.minimo !== undefined && subtotal.lt(v.minimo)) {
+    linea(
+      {
+        tipo: 'minimo',
+        concepto: 'Hasta el cargo mínimo',
+        cantidad: '1',
+        unidad: 'periodo',
+        precioUnitario: new D(v.minimo).minus(subtotal).toFixed(),
+      },
+      new D(v.minimo).minus(subtotal),
+    );
+  }
+  const base = suma(lineas);
+  for (const t of v.impuestos) {
+    const porcentaje = t.tipo === 'porcentaje';
+    linea(
+      {
+        tipo: 'impuesto',
+        concepto: t.nombre,
+        cantidad: porcentaje ? dinero(base) : energia.toFixed(),
+        unidad: porcentaje ? '%' : v.unidad,
+        precioUnitario: t.valor,
+      },
+      porcentaje ? base.times(t.valor).div(100) : energia.times(t.valor),
+    );
+  }
+  return {
+    lineas,
+    total: dinero(suma(lineas)),
+    energia: energia.toFixed(),
+    estimada: energia.isZero() ? '0' : estimada.div(energia).toDecimalPlaces(6).toFixed(),
+    problemas,
+  };
+}
