@@ -7,6 +7,7 @@ import { SincronizacionModule } from './sincronizacion/sincronizacion.module';
 import { SincronizacionService } from './sincronizacion/sincronizacion.service';
 import { CuentasModule } from './cuentas/cuentas.module';
 import { EnergiaModule } from './energia/energia.module';
+import { TarifasModule } from './tarifas/tarifas.module';
 import { VariablesModule } from './variables/variables.module';
 
 @Module({})
@@ -21,6 +22,7 @@ export class AppModule {
         VariablesModule.forRoot(config.consultas),
         EnergiaModule.forRoot(config.energia),
         CuentasModule.forRoot({ zonaPorDefecto: config.consultas.defaultZone }),
+        TarifasModule,
         RegistrationModule.forRoot({ name: 'facturacion', registry: config.registry }),
         // dispositivo being down degrades the pull, not facturacion's readiness: staff queries still work
         HealthModule.forRoot({

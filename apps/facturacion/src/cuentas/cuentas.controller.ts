@@ -10,11 +10,8 @@ import {
   PaginaQuery,
   RetirarQuery,
 } from './cuentas.dto';
+import { claveDe } from '../auditoria/clave';
 import { CuentasService } from './cuentas.service';
-
-/** Who made a change, for the audit trail: the key's id, or the service role. */
-const clave = (caller: Caller | undefined): string =>
-  caller?.keyId ?? caller?.role ?? 'desconocido';
 
 @ApiTags('cuentas')
 @Controller('api/facturacion/cuentas')
@@ -24,7 +21,7 @@ export class CuentasController {
   @Post()
   @ApiOperation({ summary: 'Create an account (zone, ISO 4217 currency, billing cycle)' })
   crear(@Body() b: CuentaBody, @CurrentCaller() caller?: Caller) {
-    return this.cuentas.crear(b, clave(caller));
+    return this.cuentas.crear(b, claveDe(caller));
   }
 
   @Get()
@@ -42,7 +39,7 @@ export class CuentasController {
   @Patch(':id')
   @ApiOperation({ summary: 'Change an account; the fields given replace its own' })
   actualizar(@Param() p: CuentaParams, @Body() b: CuentaPatch, @CurrentCaller() caller?: Caller) {
-    return this.cuentas.actualizar(p.id, b, clave(caller));
+    return this.cuentas.actualizar(p.id, b, claveDe(caller));
   }
 
   @Put(':id/dispositivos/:numeroSerie')
@@ -50,7 +47,7 @@ export class CuentasController {
     summary: 'The device bills to this account from desde (ends its previous account there)',
   })
   asignar(@Param() p: AsignacionParams, @Body() b: AsignarBody, @CurrentCaller() caller?: Caller) {
-    return this.cuentas.asignar(p.id, p.numeroSerie, b.desde, clave(caller));
+    return this.cuentas.asignar(p.id, p.numeroSerie, b.desde, claveDe(caller));
   }
 
   @Delete(':id/dispositivos/:numeroSerie')
@@ -60,7 +57,7 @@ export class CuentasController {
     @Query() q: RetirarQuery,
     @CurrentCaller() caller?: Caller,
   ) {
-    return this.cuentas.retirar(p.id, p.numeroSerie, q.hasta, clave(caller));
+    return this.cuentas.retirar(p.id, p.numeroSerie, q.hasta, claveDe(caller));
   }
 
   @Get(':id/auditoria')

@@ -166,9 +166,14 @@ describe('validarVersion', () => {
       'impuestos[0].valor',
     ],
     [{ redondeo: 'up' as 'half_up' }, 'redondeo'],
+    [{ energyratestructure: [] }, 'energyratestructure'],
+    [
+      { periodos: [{ nombre: 'A', bloques: [{ precio: '1', adj: '2' }] }] },
+      'periodos[0].bloques[0].adj',
+    ],
   ])('refuses %j naming %s', (cambios, campo) => {
     try {
-      tarifa(cambios);
+      tarifa(cambios as Partial<VersionTarifa>);
       throw new Error('accepted');
     } catch (e) {
       expect(e).toBeInstanceOf(InvalidInputError);

@@ -43,10 +43,25 @@ export interface VersionTarifa {
 }
 
 const DINERO_MAX = new Decimal('1e9');
+const CAMPOS = [
+  'unidad',
+  'cargoFijo',
+  'periodos',
+  'semana',
+  'finDeSemana',
+  'festivos',
+  'demanda',
+  'impuestos',
+  'minimo',
+  'redondeo',
+];
 const DECIMAL = /^\d{1,12}(\.\d{1,12})?$/;
 
 /** Checks a version field by field; every problem is named by its path. */
 export function validarVersion(v: VersionTarifa): VersionTarifa {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) {
+    throw new InvalidInputError([{ field: 'definicion', reason: 'must be an object' }]);
+  }
   const problemas: FieldProblem[] = [];
   const numero = (campo: string, x: unknown, max = DINERO_MAX): void => {
     if (typeof x !== 'string' || !DECIMAL.test(x)) {
@@ -58,6 +73,15 @@ export function validarVersion(v: VersionTarifa): VersionTarifa {
       problemas.push({ field: campo, reason: `must be at most ${max.toString()}` });
     }
   };
+  const desconocidos = (campo: string, x: unknown, conocidos: string[]): void => {
+    if (x === null || typeof x !== 'object' || Array.isArray(x)) return;
+    for (const k of Object.keys(x)) {
+      if (!conocidos.includes(k)) {
+        problemas.push({ field: campo ? `${campo}.${k}` : k, reason: 'is not a tariff field' });
+      }
+    }
+  };
+  desconocidos('', v, CAMPOS);
   if (v.unidad !== 'kWh' && v.unidad !== 'kVAh') {
     problemas.push({ field: 'unidad', reason: 'must be kWh or kVAh' });
   }
@@ -82,9 +106,11 @@ export function validarVersion(v: VersionTarifa): VersionTarifa {
     if (bloques.length === 0 || bloques.length > 10) {
       problemas.push({ field: `periodos[${i}].bloques`, reason: 'must list 1 to 10 blocks' });
     }
+    desconocidos(`periodos[${i}]`, p, ['nombre', 'bloques']);
     let anterior = new Decimal(0);
     bloques.forEach((b, j) => {
       const campo = `periodos[${i}].bloques[${j}]`;
+      desconocidos(campo, b, ['hasta', 'precio']);
       numero(`${campo}.precio`, b?.precio, new Decimal(1e6));
       const ultimo = j === bloques.length - 1;
       if (ultimo && b?.hasta !== undefined) {
@@ -124,7 +150,9 @@ export function validarVersion(v: VersionTarifa): VersionTarifa {
   ) {
     problemas.push({ field: 'festivos', reason: 'must be finDeSemana or a period index' });
   }
+  desconocidos('demanda', v.demanda, ['precio']);
   (Array.isArray(v.impuestos) ? v.impuestos : []).forEach((t, i) => {
+    desconocidos(`impuestos[${i}]`, t, ['nombre', 'tipo', 'valor']);
     if (t?.tipo !== 'porcentaje' && t?.tipo !== 'porUnidad') {
       problemas.push({ field: `impuestos[${i}].tipo`, reason: 'must be porcentaje or porUnidad' });
     }

@@ -3,10 +3,12 @@ import { CreateFacturacion1733184000000 } from './1733184000000-CreateFacturacio
 import { Energia1733443200000 } from './1733443200000-Energia';
 import { IndiceCubierto1733529600000 } from './1733529600000-IndiceCubierto';
 import { Cuentas1733616000000 } from './1733616000000-Cuentas';
+import { Tarifas1733702400000 } from './1733702400000-Tarifas';
 
 export const migrations: Array<new () => MigrationInterface> = [
   CreateFacturacion1733184000000,
   Energia1733443200000,
   IndiceCubierto1733529600000,
   Cuentas1733616000000,
+  Tarifas1733702400000,
 ];

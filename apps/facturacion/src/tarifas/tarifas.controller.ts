@@ -1,0 +1,37 @@
+import { Caller, CurrentCaller } from '@iot/http';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { claveDe } from '../auditoria/clave';
+import { CuentaParams, PaginaQuery } from '../cuentas/cuentas.dto';
+import { TarifaBody, VersionBody } from './tarifas.dto';
+import { TarifasService } from './tarifas.service';
+
+@ApiTags('tarifas')
+@Controller('api/facturacion/tarifas')
+export class TarifasController {
+  constructor(private readonly tarifas: TarifasService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Create a tariff with its first version' })
+  crear(@Body() b: TarifaBody, @CurrentCaller() caller?: Caller) {
+    return this.tarifas.crear(b, claveDe(caller));
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Tariffs, a page at a time' })
+  pagina(@Query() q: PaginaQuery) {
+    return this.tarifas.pagina(q.limite ?? 100, q.despuesDe);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A tariff with every version and the dates each is in force' })
+  ver(@Param() p: CuentaParams) {
+    return this.tarifas.ver(p.id);
+  }
+
+  @Post(':id/versiones')
+  @ApiOperation({ summary: 'A new version from a later date (versions are never edited)' })
+  nuevaVersion(@Param() p: CuentaParams, @Body() b: VersionBody, @CurrentCaller() caller?: Caller) {
+    return this.tarifas.nuevaVersion(p.id, b, claveDe(caller));
+  }
+}

@@ -1,0 +1,25 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsObject, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import type { VersionTarifa } from './tarifa';
+
+const FECHA = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+export class VersionBody {
+  @ApiProperty({ example: '2026-01-01', description: 'local date the version is in force from' })
+  @Matches(FECHA, { message: 'must be a date, YYYY-MM-DD' })
+  @IsString({ message: 'must be a string' })
+  desde!: string;
+
+  @ApiProperty({ description: 'the tariff version (see docs/billing.md, Pricing rules)' })
+  @IsObject({ message: 'must be an object' })
+  definicion!: VersionTarifa;
+}
+
+export class TarifaBody extends VersionBody {
+  @ApiProperty({ example: 'Residencial TOU 2026' })
+  @Matches(/^(?=[^]*\S)[^\p{Cc}]+$/u, { message: 'must be printable text, not blank' })
+  @MaxLength(200, { message: 'must be at most 200 characters' })
+  @MinLength(1, { message: 'must not be empty' })
+  @IsString({ message: 'must be a string' })
+  nombre!: string;
+}

@@ -1,0 +1,108 @@
+import { DomainError, InvalidInputError } from '@iot/common';
+import { inTransaction } from '@iot/database';
+import { Inject, Injectable } from '@nestjs/common';
+import { Pool } from 'pg';
+import { auditar } from '../auditoria/auditoria.repository';
+import { validarVersion } from './tarifa';
+import { TarifaBody, VersionBody } from './tarifas.dto';
+import { Tarifa, TarifasRepository, Version } from './tarifas.repository';
+
+export interface VistaTarifa extends Tarifa {
+  versiones: Version[];
+}
+
+class TarifaNoEncontrada extends DomainError {
+  constructor(id: string) {
+    super('not_found', `no tariff ${id}`, { tarifaId: id });
+  }
+}
+
+/** A real calendar date (2026-02-30 is not). */
+function fechaValida(desde: string): string {
+  const t = Date.parse(`${desde}T00:00:00Z`);
+  if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== desde) {
+    throw new InvalidInputError([{ field: 'desde', reason: 'must be a calendar date' }]);
+  }
+  return desde;
+}
+
+/**
+ * Tariffs: versions are added, never edited (the database refuses an edit
+ * too). A new version starts after the latest and ends it the day before.
+ */
+@Injectable()
+export class TarifasService {
+  constructor(
+    private readonly repository: TarifasRepository,
+    @Inject(Pool) private readonly pool: Pool,
+  ) {}
+
+  async crear(b: TarifaBody, clave: string): Promise<VistaTarifa> {
+    const definicion = validarVersion(b.definicion);
+    const desde = fechaValida(b.desde);
+    const id = await inTransaction(this.pool, async (tx) => {
+      const t = await this.repository
+        .insert(tx, b.nombre.trim())
+        .catch((error: { code?: string }) => {
+          if (error.code === '23505') {
+            throw new DomainError('conflict', `a tariff is already named ${b.nombre.trim()}`, {
+              nombre: b.nombre.trim(),
+            });
+          }
+          throw error;
+        });
+      const v = await this.repository.insertVersion(tx, t.id, desde, definicion);
+      await auditar(tx, {
+        clave,
+        entidad: 'tarifa',
+        entidadId: t.id,
+        accion: 'crear',
+        despues: { nombre: t.nombre, version: v },
+      });
+      return t.id;
+    });
+    return this.ver(id);
+  }
+
+  async nuevaVersion(id: string, b: VersionBody, clave: string): Promise<VistaTarifa> {
+    const definicion = validarVersion(b.definicion);
+    const desde = fechaValida(b.desde);
+    await inTransaction(this.pool, async (tx) => {
+      if (!(await this.repository.findById(id, tx, true))) throw new TarifaNoEncontrada(id);
+      const ultima = (await this.repository.findVersiones(id, tx)).at(-1);
+      if (ultima && (desde <= ultima.desde || (ultima.hasta !== null && desde < ultima.hasta))) {
+        throw new DomainError(
+          'conflict',
+          `a new version must start after the latest one (${ultima.desde}): versions are never rewritten`,
+          { desde: ultima.desde },
+        );
+      }
+      if (ultima && ultima.hasta === null)
+        await this.repository.cerrarVersion(tx, ultima.id, desde);
+      const v = await this.repository.insertVersion(tx, id, desde, definicion);
+      await auditar(tx, {
+        clave,
+        entidad: 'tarifa',
+        entidadId: id,
+        accion: 'nueva_version',
+        antes: ultima ?? null,
+        despues: v,
+      });
+    });
+    return this.ver(id);
+  }
+
+  async ver(id: string): Promise<VistaTarifa> {
+    const t = await this.repository.findById(id);
+    if (!t) throw new TarifaNoEncontrada(id);
+    return { ...t, versiones: await this.repository.findVersiones(id) };
+  }
+
+  async pagina(
+    limite: number,
+    despuesDe?: string,
+  ): Promise<{ tarifas: Tarifa[]; siguiente: string | null }> {
+    const tarifas = await this.repository.findPage(limite, despuesDe);
+    return { tarifas, siguiente: tarifas.length === limite ? tarifas[limite - 1].id : null };
+  }
+}

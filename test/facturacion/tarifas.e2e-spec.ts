@@ -1,0 +1,139 @@
+import { http } from '../support/http';
+import { useSuite } from '../support/facturacion';
+
+const T = '/api/facturacion/tarifas';
+const horas = (desde: number, hasta: number): number[][] =>
+  Array.from({ length: 12 }, () =>
+    Array.from({ length: 24 }, (_, h) => (h >= desde && h < hasta ? 1 : 0)),
+  );
+const definicion = (precioPunta: string) => ({
+  unidad: 'kWh',
+  cargoFijo: '12345.665',
+  periodos: [
+    { nombre: 'Valle', bloques: [{ hasta: '100', precio: '500' }, { precio: '700' }] },
+    { nombre: 'Punta', bloques: [{ precio: precioPunta }] },
+  ],
+  semana: horas(18, 22),
+  finDeSemana: horas(0, 0),
+  festivos: 'finDeSemana',
+  impuestos: [{ nombre: 'IVA', tipo: 'porcentaje', valor: '19' }],
+  redondeo: 'half_up',
+});
+
+/** Tariffs as versioned data: created, versioned, never edited, refused by field. */
+describe('facturacion tariffs', () => {
+  const suite = useSuite({ ENERGIA_CRON: 'off' });
+  const url = () => suite.facturacion.url;
+
+  it('creates a tariff, adds a later version that ends the first, refuses rewriting history', async () => {
+    const creada = await http(url(), 'POST', T, {
+      nombre: 'Residencial TOU',
+      desde: '2026-01-01',
+      definicion: definicion('900'),
+    });
+    expect(creada.status).toBe(201);
+    const id = creada.body.id as string;
+    expect(creada.body.versiones).toEqual([
+      expect.objectContaining({ desde: '2026-01-01', hasta: null, definicion: definicion('900') }),
+    ]);
+    const v2 = await http(url(), 'POST', `${T}/${id}/versiones`, {
+      desde: '2026-07-01',
+      definicion: definicion('950'),
+    });
+    expect(v2.status).toBe(201);
+    expect(
+      v2.body.versiones.map((v: any) => [
+        v.desde,
+        v.hasta,
+        v.definicion.periodos[1].bloques[0].precio,
+      ]),
+    ).toEqual([
+      ['2026-01-01', '2026-07-01', '900'],
+      ['2026-07-01', null, '950'],
+    ]);
+    const antes = await http(url(), 'POST', `${T}/${id}/versiones`, {
+      desde: '2026-03-01',
+      definicion: definicion('1'),
+    });
+    expect([antes.status, antes.body.desde]).toEqual([409, '2026-07-01']);
+    const igual = await http(url(), 'POST', T, {
+      nombre: 'Residencial TOU',
+      desde: '2026-01-01',
+      definicion: definicion('1'),
+    });
+    expect(igual.status).toBe(409);
+    const log = await suite.destino.query(
+      `SELECT accion, clave FROM auditoria WHERE entidad = 'tarifa' AND entidad_id = $1 ORDER BY id`,
+      [id],
+    );
+    expect(log.rows).toEqual([
+      { accion: 'crear', clave: 'service' },
+      { accion: 'nueva_version', clave: 'service' },
+    ]);
+  });
+
+  it('the database refuses editing a version, even by hand', async () => {
+    const creada = await http(url(), 'POST', T, {
+      nombre: 'Fija',
+      desde: '2026-01-01',
+      definicion: definicion('900'),
+    });
+    await expect(
+      suite.destino.query(
+        `UPDATE tarifa_version SET definicion = jsonb_set(definicion, '{cargoFijo}', '"0"') WHERE tarifa_id = $1`,
+        [creada.body.id],
+      ),
+    ).rejects.toThrow('a tariff version is never edited');
+    await expect(
+      suite.destino.query(`UPDATE tarifa_version SET desde = '2025-01-01' WHERE tarifa_id = $1`, [
+        creada.body.id,
+      ]),
+    ).rejects.toThrow('a tariff version is never edited');
+  });
+
+  it.each([
+    [{ nombre: 'x', desde: '2026-02-30', definicion: definicion('1') }, 'desde'],
+    [{ nombre: 'x', desde: '2026-1-1', definicion: definicion('1') }, 'desde'],
+    [{ nombre: 'x', desde: '2026-01-01', definicion: 'barata' }, 'definicion'],
+    [
+      { nombre: 'x', desde: '2026-01-01', definicion: { ...definicion('1'), cargoFijo: '-5' } },
+      'cargoFijo',
+    ],
+    [
+      {
+        nombre: 'x',
+        desde: '2026-01-01',
+        definicion: { ...definicion('1'), fixedchargefirstmeter: 5 },
+      },
+      'fixedchargefirstmeter',
+    ],
+    [
+      { nombre: 'x', desde: '2026-01-01', definicion: { ...definicion('-900') } },
+      'periodos[1].bloques[0].precio',
+    ],
+    [
+      { nombre: 'x', desde: '2026-01-01', definicion: { ...definicion('1'), semana: [[0]] } },
+      'semana',
+    ],
+    [{ nombre: 'x\u0000', desde: '2026-01-01', definicion: definicion('1') }, 'nombre'],
+  ])('refuses %j naming %s', async (body, campo) => {
+    const res = await http(url(), 'POST', T, body);
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(campo);
+  });
+
+  it('404 for an unknown tariff; a page of tariffs', async () => {
+    expect((await http(url(), 'GET', `${T}/99999999`)).status).toBe(404);
+    expect(
+      (
+        await http(url(), 'POST', `${T}/99999999/versiones`, {
+          desde: '2027-01-01',
+          definicion: definicion('1'),
+        })
+      ).status,
+    ).toBe(404);
+    const pagina = await http(url(), 'GET', `${T}?limite=1`);
+    expect(pagina.body.tarifas).toHaveLength(1);
+    expect(pagina.body.siguiente).toBe(pagina.body.tarifas[0].id);
+  });
+});
