@@ -184,6 +184,29 @@ describe('metering: incremental equals from scratch (property)', () => {
     expect(Number(primero.energia)).toBeGreaterThan((2.3 * 15) / 3600);
   });
 
+  it('one run consumes more marks than a pass holds (500): every marked day, in passes', async () => {
+    const servicio600 = await servicio({ MAX_GAP_MINUTOS: '20' });
+    const d0 = Date.parse('2024-01-01T12:00:00Z');
+    const lecturas: Lectura[] = [];
+    for (const serie of ['M1', 'M2']) {
+      for (let d = 0; d < 300; d++) {
+        for (const dt of [0, 5 * MIN]) {
+          lecturas.push({ variable: 'voltaje', serie, t: d0 + d * 24 * 60 * MIN + dt, v: 230 });
+          lecturas.push({ variable: 'corriente', serie, t: d0 + d * 24 * 60 * MIN + dt, v: 1 });
+        }
+      }
+    }
+    await escribir(lecturas);
+    expect(await servicio600.calcularPendientes()).toBe(600);
+    const quedan = await pool.query(`SELECT count(*)::int AS n FROM energia_pendiente`);
+    expect(quedan.rows[0].n).toBe(0);
+    const dias = await pool.query(
+      `SELECT count(DISTINCT (numero_serie, (inicio AT TIME ZONE 'UTC')::date))::int AS n
+       FROM energia_intervalo WHERE fuente IS NOT NULL`,
+    );
+    expect(dias.rows[0].n).toBe(600);
+  });
+
   it('weekday estimates follow a late week: the same as from scratch', async () => {
     const semanal = await servicio({ MAX_GAP_MINUTOS: '20', ESTIMACION_POTENCIA: 'semanas' });
     const lunes = Date.parse('2025-01-06T00:00:00Z');

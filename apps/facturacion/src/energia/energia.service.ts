@@ -103,10 +103,12 @@ export class EnergiaService implements BeforeApplicationShutdown {
     let progressAt = started;
     let consumidas = 0;
     try {
-      const roles = rolesDe(await this.repository.findCatalogo());
-      while (!this.stopping) {
-        const marcas = await this.repository.findMarcas(MARCAS_POR_PASADA);
-        if (marcas.length === 0) break;
+      const [catalogo, primeras] = await Promise.all([
+        this.repository.findCatalogo(),
+        this.repository.findMarcas(MARCAS_POR_PASADA),
+      ]);
+      const roles = rolesDe(catalogo);
+      for (let marcas = primeras; marcas.length > 0 && !this.stopping;) {
         const porSerie = new Map<string, Marca[]>();
         for (const m of marcas)
           porSerie.set(m.numeroSerie, [...(porSerie.get(m.numeroSerie) ?? []), m]);
@@ -121,6 +123,9 @@ export class EnergiaService implements BeforeApplicationShutdown {
           progressAt = Date.now();
           this.log.info({ dias: consumidas }, 'energy recomputation in progress');
         }
+        // a short batch was all there was: marks added meanwhile wait for the next run
+        if (marcas.length < MARCAS_POR_PASADA) break;
+        marcas = await this.repository.findMarcas(MARCAS_POR_PASADA);
       }
       if (consumidas > 0) {
         this.log.info({ dias: consumidas, ms: Date.now() - started }, 'energy recomputed');
