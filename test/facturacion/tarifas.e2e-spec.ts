@@ -122,6 +122,53 @@ describe('facturacion tariffs', () => {
     expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(campo);
   });
 
+  it('prices an account with one tariff at a time: a change from a date ends the previous one there', async () => {
+    const t1 = await http(url(), 'POST', T, {
+      nombre: 'T1',
+      desde: '2026-01-01',
+      definicion: definicion('900'),
+    });
+    const t2 = await http(url(), 'POST', T, {
+      nombre: 'T2',
+      desde: '2026-01-01',
+      definicion: definicion('800'),
+    });
+    const cuenta = await http(url(), 'POST', '/api/facturacion/cuentas', {
+      nombre: 'Con tarifa',
+      moneda: 'COP',
+    });
+    const C = `/api/facturacion/cuentas/${cuenta.body.id}/tarifa`;
+    expect(
+      (await http(url(), 'PUT', C, { tarifaId: t1.body.id, desde: '2026-01-01' })).status,
+    ).toBe(200);
+    const cambio = await http(url(), 'PUT', C, { tarifaId: t2.body.id, desde: '2026-03-15' });
+    expect(cambio.body.tarifas).toEqual([
+      { tarifaId: t1.body.id, desde: '2026-01-01', hasta: '2026-03-15' },
+      { tarifaId: t2.body.id, desde: '2026-03-15', hasta: null },
+    ]);
+    const reescribir = await http(url(), 'PUT', C, { tarifaId: t1.body.id, desde: '2026-02-01' });
+    expect([reescribir.status, reescribir.body.desde]).toEqual([409, '2026-03-15']);
+    expect(
+      (await http(url(), 'PUT', C, { tarifaId: t2.body.id, desde: '2026-03-15' })).status,
+    ).toBe(200);
+    expect(
+      (await http(url(), 'PUT', C, { tarifaId: '99999999', desde: '2026-05-01' })).status,
+    ).toBe(404);
+    const fecha = await http(url(), 'PUT', C, { tarifaId: t1.body.id, desde: '2026-13-01' });
+    expect([fecha.status, fecha.body.errors?.[0]?.field]).toEqual([400, 'desde']);
+    const log = await suite.destino.query(
+      `SELECT accion FROM auditoria WHERE entidad = 'cuenta' AND entidad_id = $1 ORDER BY id`,
+      [cuenta.body.id],
+    );
+    expect(log.rows.map((r) => r.accion)).toEqual(['crear', 'asignar_tarifa', 'asignar_tarifa']);
+    await expect(
+      suite.destino.query(
+        `INSERT INTO cuenta_tarifa (cuenta_id, tarifa_id, desde) VALUES ($1, $2, '2026-01-10')`,
+        [cuenta.body.id, t2.body.id],
+      ),
+    ).rejects.toMatchObject({ code: '23P01' });
+  });
+
   it('404 for an unknown tariff; a page of tariffs', async () => {
     expect((await http(url(), 'GET', `${T}/99999999`)).status).toBe(404);
     expect(

@@ -58,6 +58,7 @@ export const PROXIED_ROUTES = [
   '/api/facturacion/cuentas/:id',
   '/api/facturacion/cuentas/:id/auditoria',
   '/api/facturacion/cuentas/:id/dispositivos/:numeroSerie',
+  '/api/facturacion/cuentas/:id/tarifa',
   '/api/facturacion/dispositivos/:numeroSerie',
   '/api/facturacion/energia',
   '/api/facturacion/energia/calculos',

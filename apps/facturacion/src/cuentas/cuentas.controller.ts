@@ -4,6 +4,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   AsignacionParams,
   AsignarBody,
+  AsignarTarifaBody,
   CuentaBody,
   CuentaParams,
   CuentaPatch,
@@ -48,6 +49,18 @@ export class CuentasController {
   })
   asignar(@Param() p: AsignacionParams, @Body() b: AsignarBody, @CurrentCaller() caller?: Caller) {
     return this.cuentas.asignar(p.id, p.numeroSerie, b.desde, claveDe(caller));
+  }
+
+  @Put(':id/tarifa')
+  @ApiOperation({
+    summary: 'The tariff prices the account from desde (ends the previous one there)',
+  })
+  asignarTarifa(
+    @Param() p: CuentaParams,
+    @Body() b: AsignarTarifaBody,
+    @CurrentCaller() caller?: Caller,
+  ) {
+    return this.cuentas.asignarTarifa(p.id, b.tarifaId, b.desde, claveDe(caller));
   }
 
   @Delete(':id/dispositivos/:numeroSerie')

@@ -12,8 +12,9 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { SerieParams } from '../energia/energia.dto';
+import { FECHA } from '../tarifas/tarifas.dto';
 
-const ID = /^[1-9][0-9]{0,17}$/;
+export const ID = /^[1-9][0-9]{0,17}$/;
 // a name is shown on statements: printable text, no control characters (NUL included)
 const NOMBRE = /^(?=[^]*\S)[^\p{Cc}]+$/u;
 
@@ -84,4 +85,19 @@ export class PaginaQuery {
   @IsString({ message: 'must be a string' })
   @IsOptional()
   despuesDe?: string;
+}
+
+export class AsignarTarifaBody {
+  @ApiProperty({ example: '1' })
+  @Matches(ID, { message: 'must be a tariff id (a positive integer)' })
+  @IsString({ message: 'must be a string' })
+  tarifaId!: string;
+
+  @ApiProperty({
+    example: '2026-03-01',
+    description: 'local date the tariff prices the account from',
+  })
+  @Matches(FECHA, { message: 'must be a date, YYYY-MM-DD' })
+  @IsString({ message: 'must be a string' })
+  desde!: string;
 }

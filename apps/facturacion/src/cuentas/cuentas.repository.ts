@@ -25,6 +25,16 @@ export interface Asignacion {
   hasta: Date | null;
 }
 
+/** The account is priced by a tariff over local dates [desde, hasta); hasta null: until changed. */
+export interface AsignacionTarifa {
+  tarifaId: string;
+  desde: string;
+  hasta: string | null;
+}
+
+const TARIFA = `tarifa_id::text AS "tarifaId", to_char(desde, 'YYYY-MM-DD') AS desde,
+                to_char(hasta, 'YYYY-MM-DD') AS hasta`;
+
 const COLUMNAS = `id::text, nombre, zona, moneda, decimales, dia_ciclo AS "diaCiclo",
                   creada_en AS "creadaEn", actualizada_en AS "actualizadaEn"`;
 const ASIGNACION = `numero_serie AS "numeroSerie", cuenta_id::text AS "cuentaId", desde, hasta`;
@@ -129,5 +139,42 @@ export class CuentasRepository {
       [numeroSerie, desde, hasta],
     );
     return rows[0];
+  }
+
+  async findTarifasDeCuenta(
+    cuentaId: string,
+    q: Queryable = this.pool,
+  ): Promise<AsignacionTarifa[]> {
+    const { rows } = await q.query<AsignacionTarifa>(
+      `SELECT ${TARIFA} FROM cuenta_tarifa WHERE cuenta_id = $1 ORDER BY desde`,
+      [cuentaId],
+    );
+    return rows;
+  }
+
+  async existeTarifa(q: Queryable, tarifaId: string): Promise<boolean> {
+    const { rows } = await q.query(`SELECT 1 FROM tarifa WHERE id = $1`, [tarifaId]);
+    return rows.length > 0;
+  }
+
+  async insertTarifa(
+    q: Queryable,
+    cuentaId: string,
+    tarifaId: string,
+    desde: string,
+  ): Promise<AsignacionTarifa> {
+    const { rows } = await q.query<AsignacionTarifa>(
+      `INSERT INTO cuenta_tarifa (cuenta_id, tarifa_id, desde) VALUES ($1, $2, $3) RETURNING ${TARIFA}`,
+      [cuentaId, tarifaId, desde],
+    );
+    return rows[0];
+  }
+
+  async cerrarTarifa(q: Queryable, cuentaId: string, desde: string, hasta: string): Promise<void> {
+    await q.query(`UPDATE cuenta_tarifa SET hasta = $3 WHERE cuenta_id = $1 AND desde = $2`, [
+      cuentaId,
+      desde,
+      hasta,
+    ]);
   }
 }

@@ -5,7 +5,14 @@ import { Pool } from 'pg';
 import { auditar, AuditoriaRepository, EntradaAuditoria } from '../auditoria/auditoria.repository';
 import { zonaValida } from '../variables/variables.config';
 import { CuentaBody, CuentaPatch } from './cuentas.dto';
-import { Asignacion, Cuenta, CuentasRepository, DatosCuenta } from './cuentas.repository';
+import { fechaValida } from '../tarifas/fecha';
+import {
+  Asignacion,
+  AsignacionTarifa,
+  Cuenta,
+  CuentasRepository,
+  DatosCuenta,
+} from './cuentas.repository';
 import { monedaValida } from './moneda';
 
 export const CUENTAS_CONFIG = Symbol('CUENTAS_CONFIG');
@@ -17,6 +24,7 @@ export interface CuentasConfig {
 
 export interface VistaCuenta extends Cuenta {
   dispositivos: Array<Omit<Asignacion, 'cuentaId'>>;
+  tarifas: AsignacionTarifa[];
 }
 
 class CuentaNoEncontrada extends DomainError {
@@ -68,7 +76,7 @@ export class CuentasService {
       });
       return c;
     });
-    return { ...cuenta, dispositivos: [] };
+    return { ...cuenta, dispositivos: [], tarifas: [] };
   }
 
   async actualizar(id: string, p: CuentaPatch, clave: string): Promise<VistaCuenta> {
@@ -102,6 +110,7 @@ export class CuentasService {
     const asignaciones = await this.repository.findAsignacionesDeCuenta(id);
     return {
       ...cuenta,
+      tarifas: await this.repository.findTarifasDeCuenta(id),
       dispositivos: asignaciones.map(({ numeroSerie, desde, hasta }) => ({
         numeroSerie,
         desde,
@@ -151,6 +160,49 @@ export class CuentasService {
         entidad: 'cuenta',
         entidadId: id,
         accion: 'asignar_dispositivo',
+        antes: actual ?? null,
+        despues: nueva,
+      });
+    });
+    return this.ver(id);
+  }
+
+  /**
+   * The tariff prices the account from the local date `desde`; the one in
+   * force then ends that day. One that starts on or after `desde` is a 409
+   * (history is not rewritten); the same assignment again changes nothing.
+   */
+  async asignarTarifa(
+    id: string,
+    tarifaId: string,
+    desde: string,
+    clave: string,
+  ): Promise<VistaCuenta> {
+    fechaValida(desde);
+    await inTransaction(this.pool, async (tx) => {
+      if (!(await this.repository.findForUpdate(tx, id))) throw new CuentaNoEncontrada(id);
+      if (!(await this.repository.existeTarifa(tx, tarifaId))) {
+        throw new DomainError('not_found', `no tariff ${tarifaId}`, { tarifaId });
+      }
+      const tarifas = await this.repository.findTarifasDeCuenta(id, tx);
+      const posterior = tarifas.find((a) => a.desde >= desde);
+      if (posterior) {
+        if (posterior.tarifaId === tarifaId && posterior.desde === desde) return;
+        throw new DomainError(
+          'conflict',
+          `account ${id} has tariff ${posterior.tarifaId} from ${posterior.desde}: end that first`,
+          { tarifaId: posterior.tarifaId, desde: posterior.desde },
+        );
+      }
+      const actual = tarifas.find((a) => a.hasta === null || a.hasta > desde);
+      if (actual?.tarifaId === tarifaId && actual.hasta === null) return;
+      if (actual) await this.repository.cerrarTarifa(tx, id, actual.desde, desde);
+      const nueva = await this.repository.insertTarifa(tx, id, tarifaId, desde);
+      await auditar(tx, {
+        clave,
+        entidad: 'cuenta',
+        entidadId: id,
+        accion: 'asignar_tarifa',
         antes: actual ?? null,
         despues: nueva,
       });

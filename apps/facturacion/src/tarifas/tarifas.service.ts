@@ -1,8 +1,9 @@
-import { DomainError, InvalidInputError } from '@iot/common';
+import { DomainError } from '@iot/common';
 import { inTransaction } from '@iot/database';
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import { auditar } from '../auditoria/auditoria.repository';
+import { fechaValida } from './fecha';
 import { validarVersion } from './tarifa';
 import { TarifaBody, VersionBody } from './tarifas.dto';
 import { Tarifa, TarifasRepository, Version } from './tarifas.repository';
@@ -15,15 +16,6 @@ class TarifaNoEncontrada extends DomainError {
   constructor(id: string) {
     super('not_found', `no tariff ${id}`, { tarifaId: id });
   }
-}
-
-/** A real calendar date (2026-02-30 is not). */
-function fechaValida(desde: string): string {
-  const t = Date.parse(`${desde}T00:00:00Z`);
-  if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== desde) {
-    throw new InvalidInputError([{ field: 'desde', reason: 'must be a calendar date' }]);
-  }
-  return desde;
 }
 
 /**

@@ -4,6 +4,7 @@ import { Energia1733443200000 } from './1733443200000-Energia';
 import { IndiceCubierto1733529600000 } from './1733529600000-IndiceCubierto';
 import { Cuentas1733616000000 } from './1733616000000-Cuentas';
 import { Tarifas1733702400000 } from './1733702400000-Tarifas';
+import { CuentaTarifa1733788800000 } from './1733788800000-CuentaTarifa';
 
 export const migrations: Array<new () => MigrationInterface> = [
   CreateFacturacion1733184000000,
@@ -11,4 +12,5 @@ export const migrations: Array<new () => MigrationInterface> = [
   IndiceCubierto1733529600000,
   Cuentas1733616000000,
   Tarifas1733702400000,
+  CuentaTarifa1733788800000,
 ];
