@@ -1,24 +1,15 @@
 import { http } from '../support/http';
 import { useSuite } from '../support/facturacion';
+import { tarifaEjemplo } from '../support/tarifa-ejemplo';
 
 const T = '/api/facturacion/tarifas';
-const horas = (desde: number, hasta: number): number[][] =>
-  Array.from({ length: 12 }, () =>
-    Array.from({ length: 24 }, (_, h) => (h >= desde && h < hasta ? 1 : 0)),
-  );
-const definicion = (precioPunta: string) => ({
-  unidad: 'kWh',
-  cargoFijo: '12345.665',
-  periodos: [
-    { nombre: 'Valle', bloques: [{ hasta: '100', precio: '500' }, { precio: '700' }] },
-    { nombre: 'Punta', bloques: [{ precio: precioPunta }] },
-  ],
-  semana: horas(18, 22),
-  finDeSemana: horas(0, 0),
-  festivos: 'finDeSemana',
-  impuestos: [{ nombre: 'IVA', tipo: 'porcentaje', valor: '19' }],
-  redondeo: 'half_up',
-});
+const definicion = (precioPunta: string) =>
+  tarifaEjemplo({
+    periodos: [
+      { nombre: 'Valle', bloques: [{ hasta: '100', precio: '500' }, { precio: '700' }] },
+      { nombre: 'Punta', bloques: [{ precio: precioPunta }] },
+    ],
+  });
 
 /** Tariffs as versioned data: created, versioned, never edited, refused by field. */
 describe('facturacion tariffs', () => {

@@ -7,6 +7,7 @@ import { SincronizacionModule } from './sincronizacion/sincronizacion.module';
 import { SincronizacionService } from './sincronizacion/sincronizacion.service';
 import { CuentasModule } from './cuentas/cuentas.module';
 import { EnergiaModule } from './energia/energia.module';
+import { FacturasModule } from './facturas/facturas.module';
 import { TarifasModule } from './tarifas/tarifas.module';
 import { VariablesModule } from './variables/variables.module';
 
@@ -14,15 +15,18 @@ import { VariablesModule } from './variables/variables.module';
 export class AppModule {
   static forRoot(config: FacturacionConfig): DynamicModule {
     const sync = SincronizacionModule.forRoot(config.sync, config.registry);
+    const energia = EnergiaModule.forRoot(config.energia);
+    const cuentas = CuentasModule.forRoot({ zonaPorDefecto: config.consultas.defaultZone });
     return {
       module: AppModule,
       imports: [
         DatabaseModule.forRoot(typeOrmOptions(config.database, config.log.service, migrations)),
         sync,
         VariablesModule.forRoot(config.consultas),
-        EnergiaModule.forRoot(config.energia),
-        CuentasModule.forRoot({ zonaPorDefecto: config.consultas.defaultZone }),
+        energia,
+        cuentas,
         TarifasModule,
+        FacturasModule.forRoot([energia, cuentas]),
         RegistrationModule.forRoot({ name: 'facturacion', registry: config.registry }),
         // dispositivo being down degrades the pull, not facturacion's readiness: staff queries still work
         HealthModule.forRoot({

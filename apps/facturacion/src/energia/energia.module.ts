@@ -29,7 +29,7 @@ export class EnergiaModule {
         CambiosService,
         CalidadService,
       ],
-      exports: [EnergiaService],
+      exports: [EnergiaService, EnergiaRepository],
     };
   }
 }

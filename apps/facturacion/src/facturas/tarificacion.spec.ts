@@ -1,29 +1,11 @@
 import { InvalidInputError } from '@iot/common';
 import { validarVersion, VersionTarifa } from '../tarifas/tarifa';
+import { horas, tarifaEjemplo } from '../../../../test/support/tarifa-ejemplo';
 import { IntervaloFacturable, tarificar } from './tarificacion';
 
 const Q = 15 * 60_000;
-const horas = (desde: number, hasta: number): number[][] =>
-  Array.from({ length: 12 }, () =>
-    Array.from({ length: 24 }, (_, h) => (h >= desde && h < hasta ? 1 : 0)),
-  );
-
-/** Valle (0) with two blocks, Punta (1) from 18:00 to 21:59 on weekdays; IVA 19 %. */
 const tarifa = (cambios: Partial<VersionTarifa> = {}): VersionTarifa =>
-  validarVersion({
-    unidad: 'kWh',
-    cargoFijo: '12345.665',
-    periodos: [
-      { nombre: 'Valle', bloques: [{ hasta: '100', precio: '500' }, { precio: '700' }] },
-      { nombre: 'Punta', bloques: [{ precio: '900' }] },
-    ],
-    semana: horas(18, 22),
-    finDeSemana: horas(0, 0),
-    festivos: 'finDeSemana',
-    impuestos: [{ nombre: 'IVA', tipo: 'porcentaje', valor: '19' }],
-    redondeo: 'half_up',
-    ...cambios,
-  });
+  validarVersion(tarifaEjemplo(cambios));
 
 /** Quarter-hours of `kwh` each from `desde` (an instant with its offset) for `n` quarters. */
 const cuartos = (desde: string, n: number, kwh: string, extra: Partial<IntervaloFacturable> = {}) =>
@@ -115,6 +97,17 @@ describe('tarificar', () => {
     expect(l.energia).toBe('0');
     expect(l.problemas).toEqual([
       '4 intervals are in kVAh and the tariff prices kWh: they are not priced',
+    ]);
+  });
+
+  it('a segment of the period scales the fixed charge, the minimum and the block limits', () => {
+    // a quarter of the period: Valle's first block holds 25 kWh, the fixed charge is a quarter
+    const l = tarificar(lunes, tarifa({ impuestos: [] }), { ...BOGOTA, fraccion: '0.25' });
+    expect(l.lineas.map((x) => [x.concepto, x.cantidad, x.importe])).toEqual([
+      ['Valle, bloque 1', '25', '12500.00'],
+      ['Valle, bloque 2', '95', '66500.00'],
+      ['Punta', '120', '108000.00'],
+      ['Cargo fijo', '0.25', '3086.42'], // 12345.665 x 0.25 = 3086.41625
     ]);
   });
 

@@ -43,6 +43,12 @@ export interface Contexto {
   decimales: number;
   /** Local dates (YYYY-MM-DD) that are holidays in the account's calendar. */
   festivos: ReadonlySet<string>;
+  /**
+   * The share of the billing period these intervals span (a period split by
+   * a tariff change): the fixed charge, the minimum and the block limits are
+   * scaled by it. Absent: 1.
+   */
+  fraccion?: string;
 }
 
 const D = Decimal.clone({ precision: 50 });
@@ -75,6 +81,8 @@ export function tarificar(
   const redondear = (x: Decimal): Decimal => x.toDecimalPlaces(c.decimales, modo);
   const dinero = (x: Decimal): string => x.toFixed(c.decimales);
   const problemas: string[] = [];
+  const f = new D(c.fraccion ?? 1);
+  const parte = (x: string): Decimal => new D(x).times(f);
   const porPeriodo = v.periodos.map(() => new D(0));
   let energia = new D(0);
   let estimada = new D(0);
@@ -107,7 +115,7 @@ export function tarificar(
     let resto = porPeriodo[k];
     let desde = new D(0);
     p.bloques.forEach((b, j) => {
-      const tope = b.hasta === undefined ? undefined : new D(b.hasta);
+      const tope = b.hasta === undefined ? undefined : parte(b.hasta);
       const cantidad = tope === undefined ? resto : D.min(resto, tope.minus(desde));
       if (cantidad.gt(0)) {
         linea(
@@ -131,11 +139,11 @@ export function tarificar(
     {
       tipo: 'cargo_fijo',
       concepto: 'Cargo fijo',
-      cantidad: '1',
+      cantidad: f.toFixed(),
       unidad: 'periodo',
       precioUnitario: v.cargoFijo,
     },
-    new D(v.cargoFijo),
+    parte(v.cargoFijo),
   );
   if (v.demanda) {
     linea(
@@ -151,16 +159,17 @@ export function tarificar(
   }
   const suma = (xs: Linea[]): Decimal => xs.reduce((s, l) => s.plus(l.importe), new D(0));
   const subtotal = suma(lineas);
-  if (v.minimo !== undefined && subtotal.lt(v.minimo)) {
+  const minimo = v.minimo === undefined ? undefined : parte(v.minimo);
+  if (minimo !== undefined && subtotal.lt(minimo)) {
     linea(
       {
         tipo: 'minimo',
         concepto: 'Hasta el cargo mínimo',
         cantidad: '1',
         unidad: 'periodo',
-        precioUnitario: new D(v.minimo).minus(subtotal).toFixed(),
+        precioUnitario: minimo.minus(subtotal).toFixed(),
       },
-      new D(v.minimo).minus(subtotal),
+      minimo.minus(subtotal),
     );
   }
   const base = suma(lineas);

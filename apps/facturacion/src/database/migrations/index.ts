@@ -5,6 +5,7 @@ import { IndiceCubierto1733529600000 } from './1733529600000-IndiceCubierto';
 import { Cuentas1733616000000 } from './1733616000000-Cuentas';
 import { Tarifas1733702400000 } from './1733702400000-Tarifas';
 import { CuentaTarifa1733788800000 } from './1733788800000-CuentaTarifa';
+import { Facturas1733875200000 } from './1733875200000-Facturas';
 
 export const migrations: Array<new () => MigrationInterface> = [
   CreateFacturacion1733184000000,
@@ -13,4 +14,5 @@ export const migrations: Array<new () => MigrationInterface> = [
   Cuentas1733616000000,
   Tarifas1733702400000,
   CuentaTarifa1733788800000,
+  Facturas1733875200000,
 ];

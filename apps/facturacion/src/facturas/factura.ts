@@ -1,0 +1,106 @@
+import Decimal from 'decimal.js';
+import type { VersionTarifa } from '../tarifas/tarifa';
+import { IntervaloFacturable, Linea, tarificar } from './tarificacion';
+
+/** A tariff version in force over [desde, hasta) instants of the period. */
+export interface Tramo {
+  versionId: string;
+  tarifa: string;
+  desde: number;
+  hasta: number;
+  definicion: VersionTarifa;
+}
+
+/** A device's intervals while it was in the account (already cut to that span). */
+export interface Consumo {
+  numeroSerie: string;
+  desde: number;
+  hasta: number;
+  intervalos: Array<IntervaloFacturable & { cobertura: string }>;
+}
+
+export interface LineaFactura extends Linea {
+  versionId: string;
+  tarifa: string;
+  desde: string;
+  hasta: string;
+}
+
+export interface Borrador {
+  lineas: LineaFactura[];
+  total: string;
+  energia: string;
+  /** Covered share of the devices' time in the account during the period, 0 to 1. */
+  cobertura: string;
+  estimada: string;
+  problemas: string[];
+}
+
+export interface EntradaFactura {
+  desde: number;
+  hasta: number;
+  zona: string;
+  decimales: number;
+  festivos: ReadonlySet<string>;
+  consumos: Consumo[];
+  tramos: Tramo[];
+}
+
+const D = Decimal.clone({ precision: 50 });
+
+/**
+ * A statement of one account and period: the period is cut where its tariff
+ * or tariff version changes, and each piece is priced with the version in
+ * force (its fixed charge, minimum and block limits scaled by the piece's
+ * share of the period's length). Energy outside any tariff is not priced and
+ * is named in `problemas`.
+ */
+export function construirFactura(e: EntradaFactura): Borrador {
+  const largo = e.hasta - e.desde;
+  const intervalos = e.consumos.flatMap((c) => c.intervalos);
+  const lineas: LineaFactura[] = [];
+  const problemas: string[] = [];
+  let energia = new D(0);
+  let estimada = new D(0);
+  const tramos = [...e.tramos].sort((a, b) => a.desde - b.desde);
+  let cubierto = e.desde;
+  for (const t of tramos) {
+    if (t.desde > cubierto) problemas.push(sinTarifa(cubierto, t.desde));
+    cubierto = Math.max(cubierto, t.hasta);
+    const suyos = intervalos.filter((i) => i.inicio >= t.desde && i.inicio < t.hasta);
+    const l = tarificar(suyos, t.definicion, {
+      zona: e.zona,
+      decimales: e.decimales,
+      festivos: e.festivos,
+      fraccion: new D(t.hasta - t.desde).div(largo).toDecimalPlaces(12).toFixed(),
+    });
+    const marca = {
+      versionId: t.versionId,
+      tarifa: t.tarifa,
+      desde: new Date(t.desde).toISOString(),
+      hasta: new Date(t.hasta).toISOString(),
+    };
+    lineas.push(...l.lineas.map((x) => ({ ...x, ...marca })));
+    problemas.push(...l.problemas);
+    energia = energia.plus(l.energia);
+    estimada = estimada.plus(new D(l.energia).times(l.estimada));
+  }
+  if (cubierto < e.hasta) problemas.push(sinTarifa(cubierto, e.hasta));
+  const tiempo = e.consumos.reduce((s, c) => s + (c.hasta - c.desde), 0);
+  const cubiertoMs = intervalos.reduce(
+    (s, i) => s.plus(new D(i.cobertura).times(i.fin - i.inicio)),
+    new D(0),
+  );
+  return {
+    lineas,
+    total: lineas.reduce((s, x) => s.plus(x.importe), new D(0)).toFixed(e.decimales),
+    energia: energia.toFixed(),
+    cobertura: tiempo === 0 ? '0' : cubiertoMs.div(tiempo).toDecimalPlaces(6).toFixed(),
+    estimada: energia.isZero() ? '0' : estimada.div(energia).toDecimalPlaces(6).toFixed(),
+    problemas,
+  };
+}
+
+function sinTarifa(desde: number, hasta: number): string {
+  return `no tariff from ${new Date(desde).toISOString()} to ${new Date(hasta).toISOString()}: its energy is not priced`;
+}

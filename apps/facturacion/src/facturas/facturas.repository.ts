@@ -1,0 +1,175 @@
+import { inTransaction } from '@iot/database';
+import { Inject, Injectable } from '@nestjs/common';
+import { Pool } from 'pg';
+import type { VersionTarifa } from '../tarifas/tarifa';
+import type { Borrador, LineaFactura } from './factura';
+
+export interface Factura {
+  id: string;
+  cuentaId: string;
+  periodo: string;
+  desde: Date;
+  hasta: Date;
+  estado: 'borrador' | 'final' | 'anulada';
+  moneda: string;
+  total: string;
+  energia: string;
+  cobertura: string;
+  estimada: string;
+  problemas: string[];
+  calculadaEn: Date;
+}
+
+const FACTURA = `id::text, cuenta_id::text AS "cuentaId", periodo, desde, hasta, estado, moneda,
+  total::text, energia::text, cobertura::text, estimada::text, problemas, calculada_en AS "calculadaEn"`;
+
+/** Statements and their lines; the account's devices and tariffs over a period. */
+@Injectable()
+export class FacturasRepository {
+  constructor(@Inject(Pool) private readonly pool: Pool) {}
+
+  /** A billing period's instants: local date `dia` of the month to the same day a month later, in `zona`. */
+  async findPeriodo(
+    zona: string,
+    anio: number,
+    mes: number,
+    dia: number,
+  ): Promise<{ desde: Date; hasta: Date }> {
+    const { rows } = await this.pool.query<{ desde: Date; hasta: Date }>(
+      `SELECT make_date($1, $2, $3)::timestamp AT TIME ZONE $4 AS desde,
+              (make_date($1, $2, $3) + interval '1 month')::timestamp AT TIME ZONE $4 AS hasta`,
+      [anio, mes, dia, zona],
+    );
+    return rows[0];
+  }
+
+  /** The account's devices in the period, each with the span it was in the account. */
+  async findDispositivos(
+    cuentaId: string,
+    desde: Date,
+    hasta: Date,
+  ): Promise<Array<{ numeroSerie: string; desde: Date; hasta: Date }>> {
+    const { rows } = await this.pool.query<{ numeroSerie: string; desde: Date; hasta: Date }>(
+      `SELECT numero_serie AS "numeroSerie", greatest(desde, $2) AS desde,
+              least(coalesce(hasta, 'infinity'), $3) AS hasta
+       FROM cuenta_dispositivo
+       WHERE cuenta_id = $1 AND desde < $3 AND (hasta IS NULL OR hasta > $2)
+       ORDER BY numero_serie, desde`,
+      [cuentaId, desde, hasta],
+    );
+    return rows;
+  }
+
+  /**
+   * The tariff versions pricing the account within the period: where its
+   * tariff assignment and a version of that tariff are both in force (local
+   * dates, turned into instants in the account's zone).
+   */
+  async findTramos(
+    cuentaId: string,
+    desde: Date,
+    hasta: Date,
+    zona: string,
+  ): Promise<
+    Array<{
+      versionId: string;
+      tarifa: string;
+      desde: Date;
+      hasta: Date;
+      definicion: VersionTarifa;
+    }>
+  > {
+    const { rows } = await this.pool.query(
+      `SELECT * FROM (
+         SELECT tv.id::text AS "versionId", t.nombre AS tarifa, tv.definicion,
+                greatest(greatest(ct.desde, tv.desde)::timestamp AT TIME ZONE $4, $2) AS desde,
+                least(least(coalesce(ct.hasta, 'infinity'), coalesce(tv.hasta, 'infinity'))::timestamp
+                      AT TIME ZONE $4, $3) AS hasta
+         FROM cuenta_tarifa ct
+         JOIN tarifa_version tv ON tv.tarifa_id = ct.tarifa_id
+                               AND daterange(tv.desde, tv.hasta) && daterange(ct.desde, ct.hasta)
+         JOIN tarifa t ON t.id = ct.tarifa_id
+         WHERE ct.cuenta_id = $1) x
+       WHERE desde < hasta ORDER BY desde`,
+      [cuentaId, desde, hasta, zona],
+    );
+    return rows as Array<{
+      versionId: string;
+      tarifa: string;
+      desde: Date;
+      hasta: Date;
+      definicion: VersionTarifa;
+    }>;
+  }
+
+  /**
+   * Writes the period's draft, replacing the previous draft and its lines;
+   * undefined if the period's statement is already final (never touched).
+   */
+  async saveBorrador(
+    cuentaId: string,
+    periodo: string,
+    desde: Date,
+    hasta: Date,
+    moneda: string,
+    b: Borrador,
+  ): Promise<string | undefined> {
+    return inTransaction(this.pool, async (tx) => {
+      const { rows } = await tx.query<{ id: string }>(
+        `INSERT INTO factura (cuenta_id, periodo, desde, hasta, moneda, total, energia, cobertura, estimada, problemas)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (cuenta_id, periodo) DO UPDATE
+           SET desde = $3, hasta = $4, moneda = $5, total = $6, energia = $7, cobertura = $8,
+               estimada = $9, problemas = $10, calculada_en = clock_timestamp()
+           WHERE factura.estado = 'borrador'
+         RETURNING id::text`,
+        [
+          cuentaId,
+          periodo,
+          desde,
+          hasta,
+          moneda,
+          b.total,
+          b.energia,
+          b.cobertura,
+          b.estimada,
+          JSON.stringify(b.problemas),
+        ],
+      );
+      if (rows.length === 0) return undefined;
+      const id = rows[0].id;
+      await tx.query(`DELETE FROM factura_linea WHERE factura_id = $1`, [id]);
+      await tx.query(
+        `INSERT INTO factura_linea (factura_id, orden, tipo, concepto, periodo_tou, bloque, cantidad, unidad,
+                                    precio_unitario, importe, tarifa_version_id, desde, hasta)
+         SELECT $1, orden, tipo, concepto, periodo, bloque, cantidad, unidad, "precioUnitario", importe,
+                "versionId", desde, hasta
+         FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (tipo text, concepto text, periodo text,
+              bloque smallint, cantidad numeric, unidad text, "precioUnitario" numeric, importe numeric,
+              "versionId" bigint, desde timestamptz, hasta timestamptz)) WITH ORDINALITY
+              AS l(tipo, concepto, periodo, bloque, cantidad, unidad, "precioUnitario", importe,
+                   "versionId", desde, hasta, orden)`,
+        [id, JSON.stringify(b.lineas)],
+      );
+      return id;
+    });
+  }
+
+  async findById(id: string): Promise<(Factura & { lineas: LineaFactura[] }) | undefined> {
+    const { rows } = await this.pool.query<Factura>(
+      `SELECT ${FACTURA} FROM factura WHERE id = $1`,
+      [id],
+    );
+    if (rows.length === 0) return undefined;
+    const lineas = await this.pool.query<LineaFactura>(
+      `SELECT l.tipo, l.concepto, l.periodo_tou AS periodo, l.bloque, l.cantidad::text, l.unidad,
+              l.precio_unitario::text AS "precioUnitario", l.importe::text,
+              l.tarifa_version_id::text AS "versionId", t.nombre AS tarifa, l.desde, l.hasta
+       FROM factura_linea l JOIN tarifa_version v ON v.id = l.tarifa_version_id
+       JOIN tarifa t ON t.id = v.tarifa_id
+       WHERE l.factura_id = $1 ORDER BY l.orden`,
+      [id],
+    );
+    return { ...rows[0], lineas: lineas.rows };
+  }
+}

@@ -1,0 +1,92 @@
+import { DomainError, InvalidInputError } from '@iot/common';
+import { Injectable } from '@nestjs/common';
+import { CuentasService } from '../cuentas/cuentas.service';
+import { EnergiaRepository } from '../energia/energia.repository';
+import { construirFactura, Consumo } from './factura';
+import { Factura, FacturasRepository } from './facturas.repository';
+import type { LineaFactura } from './factura';
+
+const PERIODO = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+/**
+ * Statements: a period's draft is built from the account's devices (while
+ * they were in it), their energy (the metering context's intervals) and the
+ * tariff versions in force, and rebuilt on request while it is a draft.
+ */
+@Injectable()
+export class FacturasService {
+  constructor(
+    private readonly repository: FacturasRepository,
+    private readonly cuentas: CuentasService,
+    private readonly energia: EnergiaRepository,
+  ) {}
+
+  async borrador(cuentaId: string, periodo: string): Promise<Factura & { lineas: LineaFactura[] }> {
+    const m = PERIODO.exec(periodo);
+    if (!m) throw new InvalidInputError([{ field: 'periodo', reason: 'must be a month, YYYY-MM' }]);
+    const cuenta = await this.cuentas.ver(cuentaId);
+    const { desde, hasta } = await this.repository.findPeriodo(
+      cuenta.zona,
+      Number(m[1]),
+      Number(m[2]),
+      cuenta.diaCiclo ?? 1,
+    );
+    const consumos: Consumo[] = [];
+    for (const d of await this.repository.findDispositivos(cuentaId, desde, hasta)) {
+      const filas = await this.energia.findIntervalos(d.numeroSerie, d.desde, d.hasta);
+      consumos.push({
+        numeroSerie: d.numeroSerie,
+        desde: d.desde.getTime(),
+        hasta: d.hasta.getTime(),
+        intervalos: filas.map((f) => ({
+          inicio: f.inicio.getTime(),
+          fin: f.fin.getTime(),
+          energia: f.energia,
+          unidad: f.unidad as 'kWh' | 'kVAh' | null,
+          calidad: f.calidad as 'real' | 'estimado' | 'faltante',
+          cobertura: f.cobertura,
+        })),
+      });
+    }
+    const tramos = (await this.repository.findTramos(cuentaId, desde, hasta, cuenta.zona)).map(
+      (t) => ({
+        ...t,
+        desde: t.desde.getTime(),
+        hasta: t.hasta.getTime(),
+      }),
+    );
+    const b = construirFactura({
+      desde: desde.getTime(),
+      hasta: hasta.getTime(),
+      zona: cuenta.zona,
+      decimales: cuenta.decimales,
+      festivos: new Set(), // a holiday calendar per account is not built yet
+      consumos,
+      tramos,
+    });
+    const id = await this.repository.saveBorrador(
+      cuentaId,
+      periodo,
+      desde,
+      hasta,
+      cuenta.moneda,
+      b,
+    );
+    if (!id) {
+      throw new DomainError(
+        'conflict',
+        `the statement of ${periodo} is final: corrections are adjustments`,
+        {
+          periodo,
+        },
+      );
+    }
+    return this.ver(id);
+  }
+
+  async ver(id: string): Promise<Factura & { lineas: LineaFactura[] }> {
+    const f = await this.repository.findById(id);
+    if (!f) throw new DomainError('not_found', `no statement ${id}`, { facturaId: id });
+    return f;
+  }
+}

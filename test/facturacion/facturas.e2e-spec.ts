@@ -1,0 +1,138 @@
+import { http } from '../support/http';
+import { ingest, syncUntilCaughtUp, useSuite } from '../support/facturacion';
+import { tarifaEjemplo as definicion } from '../support/tarifa-ejemplo';
+
+const F = '/api/facturacion';
+const Q = 15 * 60_000;
+/**
+ * A draft statement end to end: register readings into dispositivo, the sync,
+ * the energy job, an account with the device and a tariff; totals by hand
+ * (the worked example of docs/billing.md).
+ */
+describe('facturacion draft statements', () => {
+  const suite = useSuite({ BILLING_VARIABLES: 'energia_kwh', ENERGIA_CRON: 'off' });
+  const url = () => suite.facturacion.url;
+  let cuenta: string;
+
+  beforeAll(async () => {
+    await http(url(), 'PUT', `${F}/catalogo/energia_kwh`, { tipo: 'contador', unidad: 'kWh' });
+    // Monday 2026-03-02, 17:00 to 19:00 in Bogotá: +30 kWh every quarter-hour
+    const t0 = Date.parse('2026-03-02T17:00:00-05:00');
+    await ingest(
+      suite.dispositivo.url,
+      Array.from({ length: 9 }, (_, k) => ({
+        nombreVariable: 'energia_kwh',
+        numeroSerie: 'FAC1',
+        estampaTiempo: new Date(t0 + k * Q).toISOString(),
+        valorVariable: 1000 + 30 * k,
+      })),
+    );
+    await syncUntilCaughtUp(suite.facturacion);
+    expect((await http(url(), 'POST', `${F}/energia/calculos`)).status).toBe(200);
+    const c = await http(url(), 'POST', `${F}/cuentas`, {
+      nombre: 'Panadería',
+      zona: 'America/Bogota',
+      moneda: 'COP',
+    });
+    cuenta = c.body.id;
+    await http(url(), 'PUT', `${F}/cuentas/${cuenta}/dispositivos/FAC1`, {
+      desde: '2026-01-01T00:00:00-05:00',
+    });
+  });
+
+  it('without a tariff: a draft that prices nothing and says why', async () => {
+    const b = await http(url(), 'POST', `${F}/cuentas/${cuenta}/facturas`, { periodo: '2026-03' });
+    expect(b.status).toBe(200);
+    expect(b.body).toMatchObject({ estado: 'borrador', total: '0.00', lineas: [] });
+    expect(b.body.problemas[0]).toMatch(/^no tariff from 2026-03-01T05:00:00.000Z/);
+  });
+
+  it("prices the month with the tariff in force: the worked example's 219,371.35, line by line", async () => {
+    const t = await http(url(), 'POST', `${F}/tarifas`, {
+      nombre: 'TOU',
+      desde: '2026-01-01',
+      definicion: definicion(),
+    });
+    await http(url(), 'PUT', `${F}/cuentas/${cuenta}/tarifa`, {
+      tarifaId: t.body.id,
+      desde: '2026-01-01',
+    });
+    const b = await http(url(), 'POST', `${F}/cuentas/${cuenta}/facturas`, { periodo: '2026-03' });
+    expect(b.body).toMatchObject({
+      periodo: '2026-03',
+      desde: '2026-03-01T05:00:00.000Z',
+      hasta: '2026-04-01T05:00:00.000Z',
+      moneda: 'COP',
+      total: '219371.35',
+      energia: '240',
+      estimada: '0.000000',
+      cobertura: '0.002688', // 2 covered hours of March's 744
+      problemas: [],
+    });
+    expect(b.body.lineas.map((l: any) => [l.concepto, l.cantidad, l.importe, l.tarifa])).toEqual([
+      ['Valle, bloque 1', '100', '50000.00', 'TOU'],
+      ['Valle, bloque 2', '20', '14000.00', 'TOU'],
+      ['Punta', '120', '108000.00', 'TOU'],
+      ['Cargo fijo', '1', '12345.67', 'TOU'],
+      ['IVA', '184345.67', '35025.68', 'TOU'],
+    ]);
+    // rebuilding the draft gives the same statement (same id)
+    const otra = await http(url(), 'POST', `${F}/cuentas/${cuenta}/facturas`, {
+      periodo: '2026-03',
+    });
+    expect([otra.body.id, otra.body.total]).toEqual([b.body.id, '219371.35']);
+  });
+
+  it('a tariff change on the 16th: two pieces, each with its share of the fixed charge', async () => {
+    const t2 = await http(url(), 'POST', `${F}/tarifas`, {
+      nombre: 'TOU bis',
+      desde: '2026-01-01',
+      definicion: definicion(),
+    });
+    await http(url(), 'PUT', `${F}/cuentas/${cuenta}/tarifa`, {
+      tarifaId: t2.body.id,
+      desde: '2026-03-16',
+    });
+    const b = await http(url(), 'POST', `${F}/cuentas/${cuenta}/facturas`, { periodo: '2026-03' });
+    // 1-15 March is 15/31 = 0.483870967742 of the month: the fixed charge and the block limit
+    // scale by it. Valle's first block holds 48.3870967742 kWh (x 500 = 24193.5484 -> 24193.55),
+    // the other 71.6129032258 kWh x 700 = 50129.0323 -> 50129.03; Punta 120 x 900; fixed
+    // 12345.665 x 0.483870967742 = 5973.7089 -> 5973.71; IVA 19 % of 188296.29 = 35776.2951
+    // -> 35776.30. 16-31 March (16/31): fixed 6371.9561 -> 6371.96, IVA 1210.6724 -> 1210.67
+    expect(b.body.lineas.map((l: any) => [l.tarifa, l.concepto, l.importe])).toEqual([
+      ['TOU', 'Valle, bloque 1', '24193.55'],
+      ['TOU', 'Valle, bloque 2', '50129.03'],
+      ['TOU', 'Punta', '108000.00'],
+      ['TOU', 'Cargo fijo', '5973.71'],
+      ['TOU', 'IVA', '35776.30'],
+      ['TOU bis', 'Cargo fijo', '6371.96'],
+      ['TOU bis', 'IVA', '1210.67'],
+    ]);
+    expect(b.body.total).toBe('231655.22');
+  });
+
+  it('a final statement is never rebuilt, and the database refuses to change it', async () => {
+    const b = await http(url(), 'POST', `${F}/cuentas/${cuenta}/facturas`, { periodo: '2026-03' });
+    await suite.destino.query(`UPDATE factura SET estado = 'final' WHERE id = $1`, [b.body.id]);
+    const otra = await http(url(), 'POST', `${F}/cuentas/${cuenta}/facturas`, {
+      periodo: '2026-03',
+    });
+    expect(otra.status).toBe(409);
+    await expect(
+      suite.destino.query(`UPDATE factura SET total = 0 WHERE id = $1`, [b.body.id]),
+    ).rejects.toThrow('a final statement is never changed');
+    await expect(
+      suite.destino.query(`DELETE FROM factura_linea WHERE factura_id = $1`, [b.body.id]),
+    ).rejects.toThrow('a final statement is never changed');
+    expect((await http(url(), 'GET', `${F}/facturas/${b.body.id}`)).body.total).toBe('231655.22');
+  });
+
+  it('refuses a bad period or account by name', async () => {
+    const p = await http(url(), 'POST', `${F}/cuentas/${cuenta}/facturas`, { periodo: '2026-13' });
+    expect([p.status, p.body.errors?.[0]?.field]).toEqual([400, 'periodo']);
+    expect(
+      (await http(url(), 'POST', `${F}/cuentas/9999999/facturas`, { periodo: '2026-03' })).status,
+    ).toBe(404);
+    expect((await http(url(), 'GET', `${F}/facturas/9999999`)).status).toBe(404);
+  });
+});
