@@ -111,9 +111,20 @@ describe('facturacion draft statements', () => {
     expect(b.body.total).toBe('231655.22');
   });
 
-  it('a final statement is never rebuilt, and the database refuses to change it', async () => {
+  it('finalises only the reviewed draft, once, with the next number; then it never changes', async () => {
     const b = await http(url(), 'POST', `${F}/cuentas/${cuenta}/facturas`, { periodo: '2026-03' });
-    await suite.destino.query(`UPDATE factura SET estado = 'final' WHERE id = $1`, [b.body.id]);
+    const fin = `${F}/facturas/${b.body.id}/finalizar`;
+    const sin = await http(url(), 'POST', fin, {});
+    expect([sin.status, sin.body.errors?.[0]?.field]).toEqual([400, 'confirmacion']);
+    const vieja = await http(url(), 'POST', fin, { confirmacion: '2026-01-01T00:00:00Z' });
+    expect([vieja.status, vieja.body.message]).toEqual([
+      409,
+      'the draft was rebuilt after that review: review it again (its calculadaEn)',
+    ]);
+    const ok = await http(url(), 'POST', fin, { confirmacion: b.body.calculadaEn });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ estado: 'final', serie: 'F', numero: '1', total: '231655.22' });
+    expect((await http(url(), 'POST', fin, { confirmacion: b.body.calculadaEn })).status).toBe(409);
     const otra = await http(url(), 'POST', `${F}/cuentas/${cuenta}/facturas`, {
       periodo: '2026-03',
     });
@@ -125,6 +136,66 @@ describe('facturacion draft statements', () => {
       suite.destino.query(`DELETE FROM factura_linea WHERE factura_id = $1`, [b.body.id]),
     ).rejects.toThrow('a final statement is never changed');
     expect((await http(url(), 'GET', `${F}/facturas/${b.body.id}`)).body.total).toBe('231655.22');
+  });
+
+  it('refuses to finalise a draft with problems, and says which', async () => {
+    const c = await http(url(), 'POST', `${F}/cuentas`, { nombre: 'Sin tarifa', moneda: 'COP' });
+    const b = await http(url(), 'POST', `${F}/cuentas/${c.body.id}/facturas`, {
+      periodo: '2026-03',
+    });
+    const r = await http(url(), 'POST', `${F}/facturas/${b.body.id}/finalizar`, {
+      confirmacion: b.body.calculadaEn,
+    });
+    expect(r.status).toBe(409);
+    expect(r.body.problemas[0]).toMatch(/^no tariff from/);
+  });
+
+  it('numbers without gaps or duplicates: concurrent finalisations, and one rolled back', async () => {
+    const tarifa = await http(url(), 'POST', `${F}/tarifas`, {
+      nombre: 'Fija serie',
+      desde: '2026-01-01',
+      definicion: definicion(),
+    });
+    const borradores = [];
+    for (let k = 0; k < 8; k++) {
+      const c = await http(url(), 'POST', `${F}/cuentas`, { nombre: `Serie ${k}`, moneda: 'COP' });
+      await http(url(), 'PUT', `${F}/cuentas/${c.body.id}/tarifa`, {
+        tarifaId: tarifa.body.id,
+        desde: '2026-01-01',
+      });
+      borradores.push(
+        (await http(url(), 'POST', `${F}/cuentas/${c.body.id}/facturas`, { periodo: '2026-03' }))
+          .body,
+      );
+    }
+    // the last one's finalisation fails after taking its number: the rollback gives it back
+    const ultima = borradores.pop();
+    await suite.destino.query(`CREATE FUNCTION falla() RETURNS trigger LANGUAGE plpgsql AS
+      $$ BEGIN RAISE EXCEPTION 'forced failure'; END $$`);
+    await suite.destino.query(`CREATE TRIGGER falla AFTER UPDATE ON factura FOR EACH ROW
+      WHEN (NEW.id = ${Number(ultima.id)}) EXECUTE FUNCTION falla()`);
+    const fallida = await http(url(), 'POST', `${F}/facturas/${ultima.id}/finalizar`, {
+      confirmacion: ultima.calculadaEn,
+    });
+    expect(fallida.status).toBeGreaterThanOrEqual(500);
+    await suite.destino.query(`DROP TRIGGER falla ON factura`);
+    // two staff finalise each of the seven at once
+    const res = await Promise.all(
+      [...borradores, ...borradores].map((b) =>
+        http(url(), 'POST', `${F}/facturas/${b.id}/finalizar`, { confirmacion: b.calculadaEn }),
+      ),
+    );
+    expect(res.filter((r) => r.status === 200)).toHaveLength(7);
+    expect(res.filter((r) => r.status === 409)).toHaveLength(7);
+    const ok = await http(url(), 'POST', `${F}/facturas/${ultima.id}/finalizar`, {
+      confirmacion: ultima.calculadaEn,
+    });
+    expect(ok.status).toBe(200);
+    const { rows } = await suite.destino.query(
+      `SELECT numero::int AS n FROM factura WHERE serie = 'F' ORDER BY numero`,
+    );
+    // statement 1 was finalised above: 2..9 now, none skipped, none twice
+    expect(rows.map((r) => r.n)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
   it('refuses a bad period or account by name', async () => {

@@ -26,7 +26,7 @@ export class AppModule {
         energia,
         cuentas,
         TarifasModule,
-        FacturasModule.forRoot([energia, cuentas]),
+        FacturasModule.forRoot(config.facturas, [energia, cuentas]),
         RegistrationModule.forRoot({ name: 'facturacion', registry: config.registry }),
         // dispositivo being down degrades the pull, not facturacion's readiness: staff queries still work
         HealthModule.forRoot({

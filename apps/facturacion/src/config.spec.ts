@@ -57,6 +57,7 @@ describe('facturacion config', () => {
       /DEFAULT_TIME_ZONE="Mars\/Olympus" is not an IANA time zone/,
     ],
     [{ SYNC_BATCH_ROWS: '0' }, /SYNC_BATCH_ROWS="0" must be an integer between 1 and 50000/],
+    [{ FACTURA_SERIE: 'f 1' }, /FACTURA_SERIE="f 1" must be 1 to 20 capital letters/],
   ])('refuses %p', (env, message) => {
     const found = problems(env);
     expect(found).toHaveLength(1);

@@ -5,6 +5,7 @@ import {
   SincronizacionConfig,
 } from './sincronizacion/sincronizacion.config';
 import { EnergiaConfig, readEnergiaConfig } from './energia/energia.config';
+import { FacturasConfig, readFacturasConfig } from './facturas/facturas.config';
 import { ConsultasConfig, readConsultasConfig } from './variables/variables.config';
 
 export interface FacturacionConfig extends ServiceConfig {
@@ -12,6 +13,7 @@ export interface FacturacionConfig extends ServiceConfig {
   sync: SincronizacionConfig;
   consultas: ConsultasConfig;
   energia: EnergiaConfig;
+  facturas: FacturasConfig;
 }
 
 /** Reads and validates the environment; throws a ConfigError naming every problem. */
@@ -27,6 +29,7 @@ export function loadFacturacionConfig(source: NodeJS.ProcessEnv = process.env): 
     sync: readSincronizacionConfig(env),
     consultas: readConsultasConfig(env),
     energia: readEnergiaConfig(env),
+    facturas: readFacturasConfig(env),
   };
   env.done();
   return config;

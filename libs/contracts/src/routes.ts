@@ -65,6 +65,7 @@ export const PROXIED_ROUTES = [
   '/api/facturacion/energia/calculos',
   '/api/facturacion/energia/cambios',
   '/api/facturacion/facturas/:id',
+  '/api/facturacion/facturas/:id/finalizar',
   '/api/facturacion/sincronizaciones',
   '/api/facturacion/sincronizaciones/:id',
   '/api/facturacion/tarifas',

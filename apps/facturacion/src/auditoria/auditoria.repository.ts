@@ -5,7 +5,7 @@ import { Pool } from 'pg';
 /** One change to billing data: who (key id), what, and the values before and after. */
 export interface Cambio {
   clave: string;
-  entidad: 'cuenta' | 'tarifa';
+  entidad: 'cuenta' | 'tarifa' | 'factura';
   entidadId: string;
   accion: string;
   antes?: unknown;

@@ -1,6 +1,8 @@
+import { Caller, CurrentCaller, RequiredInstant } from '@iot/http';
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Matches } from 'class-validator';
+import { claveDe } from '../auditoria/clave';
 import { CuentaParams } from '../cuentas/cuentas.dto';
 import { FacturasService } from './facturas.service';
 
@@ -14,6 +16,12 @@ export class BorradorBody {
   periodo!: string;
 }
 
+export class FinalizarBody {
+  /** The calculadaEn of the draft that was reviewed. */
+  @RequiredInstant()
+  confirmacion!: Date;
+}
+
 @ApiTags('facturas')
 @Controller('api/facturacion')
 export class FacturasController {
@@ -24,6 +32,17 @@ export class FacturasController {
   @ApiOperation({ summary: "Build (or rebuild) a period's draft statement" })
   borrador(@Param() p: CuentaParams, @Body() b: BorradorBody) {
     return this.facturas.borrador(p.id, b.periodo);
+  }
+
+  @Post('facturas/:id/finalizar')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Make a reviewed draft final: numbered, never changed again',
+    description:
+      'confirmacion: the calculadaEn of the draft that was reviewed (its coverage, estimated share, total)',
+  })
+  finalizar(@Param() p: CuentaParams, @Body() b: FinalizarBody, @CurrentCaller() caller?: Caller) {
+    return this.facturas.finalizar(p.id, b.confirmacion, claveDe(caller));
   }
 
   @Get('facturas/:id')

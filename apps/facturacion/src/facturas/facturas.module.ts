@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { FACTURAS_CONFIG, FacturasConfig } from './facturas.config';
 import { FacturasController } from './facturas.controller';
 import { FacturasRepository } from './facturas.repository';
 import { FacturasService } from './facturas.service';
@@ -6,12 +7,16 @@ import { FacturasService } from './facturas.service';
 /** Statements, built from accounts, tariffs and the metering context's energy. */
 @Module({})
 export class FacturasModule {
-  static forRoot(imports: DynamicModule[]): DynamicModule {
+  static forRoot(config: FacturasConfig, imports: DynamicModule[]): DynamicModule {
     return {
       module: FacturasModule,
       imports,
       controllers: [FacturasController],
-      providers: [FacturasRepository, FacturasService],
+      providers: [
+        { provide: FACTURAS_CONFIG, useValue: config },
+        FacturasRepository,
+        FacturasService,
+      ],
     };
   }
 }

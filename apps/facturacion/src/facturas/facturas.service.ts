@@ -1,5 +1,6 @@
 import { DomainError, InvalidInputError } from '@iot/common';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { FACTURAS_CONFIG, FacturasConfig } from './facturas.config';
 import { CuentasService } from '../cuentas/cuentas.service';
 import { EnergiaRepository } from '../energia/energia.repository';
 import { construirFactura, Consumo } from './factura';
@@ -16,6 +17,7 @@ const PERIODO = /^(\d{4})-(0[1-9]|1[0-2])$/;
 @Injectable()
 export class FacturasService {
   constructor(
+    @Inject(FACTURAS_CONFIG) private readonly config: FacturasConfig,
     private readonly repository: FacturasRepository,
     private readonly cuentas: CuentasService,
     private readonly energia: EnergiaRepository,
@@ -82,6 +84,31 @@ export class FacturasService {
       );
     }
     return this.ver(id);
+  }
+
+  /** Finalises a reviewed draft (`revisada`: the calculadaEn it was reviewed at). */
+  async finalizar(
+    id: string,
+    revisada: Date,
+    clave: string,
+  ): Promise<Factura & { lineas: LineaFactura[] }> {
+    const r = await this.repository.finalizar(id, revisada, this.config.serie, clave);
+    switch (r.resultado) {
+      case 'final':
+        return this.ver(id);
+      case 'no_encontrada':
+        throw new DomainError('not_found', `no statement ${id}`, { facturaId: id });
+      case 'ya_final':
+        throw new DomainError('conflict', `statement ${id} is already final`, { facturaId: id });
+      case 'cambiada':
+        throw new DomainError(
+          'conflict',
+          'the draft was rebuilt after that review: review it again (its calculadaEn)',
+          { facturaId: id },
+        );
+      case 'problemas':
+        throw new DomainError('conflict', 'this draft cannot be final', { problemas: r.problemas });
+    }
   }
 
   async ver(id: string): Promise<Factura & { lineas: LineaFactura[] }> {

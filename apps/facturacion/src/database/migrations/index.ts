@@ -6,6 +6,7 @@ import { Cuentas1733616000000 } from './1733616000000-Cuentas';
 import { Tarifas1733702400000 } from './1733702400000-Tarifas';
 import { CuentaTarifa1733788800000 } from './1733788800000-CuentaTarifa';
 import { Facturas1733875200000 } from './1733875200000-Facturas';
+import { FacturaNumero1733961600000 } from './1733961600000-FacturaNumero';
 
 export const migrations: Array<new () => MigrationInterface> = [
   CreateFacturacion1733184000000,
@@ -15,4 +16,5 @@ export const migrations: Array<new () => MigrationInterface> = [
   Tarifas1733702400000,
   CuentaTarifa1733788800000,
   Facturas1733875200000,
+  FacturaNumero1733961600000,
 ];
