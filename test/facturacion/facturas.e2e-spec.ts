@@ -1,5 +1,7 @@
+import { TEST_API_KEY } from '../support/dispositivo';
 import { http } from '../support/http';
 import { ingest, syncUntilCaughtUp, useSuite } from '../support/facturacion';
+import { pdfTexto } from '../support/pdf';
 import { tarifaEjemplo as definicion } from '../support/tarifa-ejemplo';
 
 const F = '/api/facturacion';
@@ -76,6 +78,24 @@ describe('facturacion draft statements', () => {
       ['Cargo fijo', '1', '12345.67', 'TOU'],
       ['IVA', '184345.67', '35025.68', 'TOU'],
     ]);
+    // as CSV (decimal commas with ;) and as PDF, with the same lines and total
+    const csv = await http(url(), 'GET', `${F}/facturas/${b.body.id}?formato=csv&separador=;`);
+    const filas = String(csv.body).split('\r\n').filter(Boolean);
+    expect(filas).toHaveLength(7); // header, 5 lines, total
+    expect(filas[1]).toMatch(/^energia;Valle, bloque 1;Valle;1;100;kWh;500;50000,00;TOU;/);
+    expect(filas[6]).toBe('total;COP;;;;;;219371,35;;;;');
+    const pdf = await fetch(`${url()}${F}/facturas/${b.body.id}?formato=pdf`, {
+      headers: { 'x-api-key': TEST_API_KEY },
+    });
+    expect([pdf.status, pdf.headers.get('content-type')]).toEqual([200, 'application/pdf']);
+    const { paginas, texto } = await pdfTexto(Buffer.from(await pdf.arrayBuffer()));
+    expect(paginas).toBe(1);
+    expect(texto).toContain('BORRADOR');
+    expect(texto).toContain('Periodo: 2026-03-01 a 2026-03-31 (America/Bogota)');
+    expect(texto).toContain('219,371.35');
+    for (const concepto of ['Valle, bloque 1', 'Valle, bloque 2', 'Punta', 'Cargo fijo', 'IVA']) {
+      expect(texto.split('\n').filter((x) => x === concepto)).toHaveLength(1);
+    }
     // rebuilding the draft gives the same statement (same id)
     const otra = await http(url(), 'POST', `${F}/cuentas/${cuenta}/facturas`, {
       periodo: '2026-03',
@@ -129,6 +149,14 @@ describe('facturacion draft statements', () => {
       periodo: '2026-03',
     });
     expect(otra.status).toBe(409);
+    const pdf = await fetch(`${url()}${F}/facturas/${b.body.id}`, {
+      headers: { 'x-api-key': TEST_API_KEY, accept: 'application/pdf' },
+    });
+    const { texto } = await pdfTexto(Buffer.from(await pdf.arrayBuffer()));
+    expect(texto).toContain('Factura F-000001');
+    expect(texto).not.toContain('BORRADOR');
+    expect(texto).toContain('231,655.22');
+
     await expect(
       suite.destino.query(`UPDATE factura SET total = 0 WHERE id = $1`, [b.body.id]),
     ).rejects.toThrow('a final statement is never changed');

@@ -1,5 +1,6 @@
 import Decimal from 'decimal.js';
 import type { VersionTarifa } from '../tarifas/tarifa';
+import { horaLocal } from './hora-local';
 import { IntervaloFacturable, Linea, tarificar } from './tarificacion';
 
 /** A tariff version in force over [desde, hasta) instants of the period. */
@@ -34,6 +35,8 @@ export interface Borrador {
   cobertura: string;
   estimada: string;
   problemas: string[];
+  /** Energy priced per local day, for the statement's chart. */
+  diario: Array<{ fecha: string; energia: string }>;
 }
 
 export interface EntradaFactura {
@@ -62,12 +65,18 @@ export function construirFactura(e: EntradaFactura): Borrador {
   const problemas: string[] = [];
   let energia = new D(0);
   let estimada = new D(0);
+  const diario = new Map<string, Decimal>();
   const tramos = [...e.tramos].sort((a, b) => a.desde - b.desde);
   let cubierto = e.desde;
   for (const t of tramos) {
     if (t.desde > cubierto) problemas.push(sinTarifa(cubierto, t.desde));
     cubierto = Math.max(cubierto, t.hasta);
     const suyos = intervalos.filter((i) => i.inicio >= t.desde && i.inicio < t.hasta);
+    for (const i of suyos) {
+      if (i.unidad !== t.definicion.unidad) continue;
+      const fecha = horaLocal(i.inicio, e.zona).fecha;
+      diario.set(fecha, (diario.get(fecha) ?? new D(0)).plus(i.energia));
+    }
     const l = tarificar(suyos, t.definicion, {
       zona: e.zona,
       decimales: e.decimales,
@@ -98,6 +107,9 @@ export function construirFactura(e: EntradaFactura): Borrador {
     cobertura: tiempo === 0 ? '0' : cubiertoMs.div(tiempo).toDecimalPlaces(6).toFixed(),
     estimada: energia.isZero() ? '0' : estimada.div(energia).toDecimalPlaces(6).toFixed(),
     problemas,
+    diario: [...diario]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([fecha, x]) => ({ fecha, energia: x.toFixed() })),
   };
 }
 

@@ -1,9 +1,19 @@
 import { Caller, CurrentCaller, RequiredInstant } from '@iot/http';
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsString, Matches } from 'class-validator';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiOperation,
+  ApiProduces,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import type { FastifyReply } from 'fastify';
 import { claveDe } from '../auditoria/clave';
 import { CuentaParams } from '../cuentas/cuentas.dto';
+import { csvReply, Separador, wantsCsv } from '../variables/csv';
+import { facturaCsv } from './factura-csv';
+import { facturaPdf } from './factura-pdf';
 import { FacturasService } from './facturas.service';
 
 export class BorradorBody {
@@ -14,6 +24,18 @@ export class BorradorBody {
   @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'must be a month, YYYY-MM' })
   @IsString({ message: 'must be a string' })
   periodo!: string;
+}
+
+export class FormatoFacturaDto {
+  @ApiPropertyOptional({ enum: ['json', 'csv', 'pdf'] })
+  @IsIn(['json', 'csv', 'pdf'], { message: 'must be json, csv or pdf' })
+  @IsOptional()
+  formato?: 'json' | 'csv' | 'pdf';
+
+  @ApiPropertyOptional({ enum: [',', ';'], description: '; writes decimal commas' })
+  @IsIn([',', ';'], { message: 'must be , or ;' })
+  @IsOptional()
+  separador?: Separador;
 }
 
 export class FinalizarBody {
@@ -46,8 +68,24 @@ export class FacturasController {
   }
 
   @Get('facturas/:id')
-  @ApiOperation({ summary: 'A statement with every line explained' })
-  ver(@Param() p: CuentaParams) {
-    return this.facturas.ver(p.id);
+  @ApiOperation({ summary: 'A statement with every line explained: JSON, CSV or PDF' })
+  @ApiProduces('application/json', 'text/csv', 'application/pdf')
+  async ver(
+    @Param() p: CuentaParams,
+    @Query() q: FormatoFacturaDto,
+    @Headers('accept') accept: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<FastifyReply> {
+    const formato = q.formato ?? (accept?.includes('application/pdf') ? 'pdf' : undefined);
+    if (formato === 'pdf') {
+      const doc = facturaPdf(await this.facturas.documento(p.id));
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename="factura-${p.id}.pdf"`)
+        .send(doc);
+    }
+    const f = await this.facturas.ver(p.id);
+    if (!wantsCsv(formato, accept)) return reply.send(f);
+    return csvReply(reply, `factura-${p.id}.csv`).send(facturaCsv(f, q.separador ?? ',').join(''));
   }
 }

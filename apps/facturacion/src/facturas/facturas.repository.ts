@@ -18,6 +18,7 @@ export interface Factura {
   cobertura: string;
   estimada: string;
   problemas: string[];
+  diario: Array<{ fecha: string; energia: string }>;
   calculadaEn: Date;
   serie: string | null;
   numero: string | null;
@@ -25,7 +26,7 @@ export interface Factura {
 }
 
 const FACTURA = `id::text, cuenta_id::text AS "cuentaId", periodo, desde, hasta, estado, moneda,
-  total::text, energia::text, cobertura::text, estimada::text, problemas, calculada_en AS "calculadaEn",
+  total::text, energia::text, cobertura::text, estimada::text, problemas, diario, calculada_en AS "calculadaEn",
   serie, numero::text, finalizada_en AS "finalizadaEn"`;
 
 /** What a finalisation found. */
@@ -127,11 +128,12 @@ export class FacturasRepository {
   ): Promise<string | undefined> {
     return inTransaction(this.pool, async (tx) => {
       const { rows } = await tx.query<{ id: string }>(
-        `INSERT INTO factura (cuenta_id, periodo, desde, hasta, moneda, total, energia, cobertura, estimada, problemas)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+        `INSERT INTO factura (cuenta_id, periodo, desde, hasta, moneda, total, energia, cobertura, estimada,
+                              problemas, diario)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          ON CONFLICT (cuenta_id, periodo) DO UPDATE
            SET desde = $3, hasta = $4, moneda = $5, total = $6, energia = $7, cobertura = $8,
-               estimada = $9, problemas = $10, calculada_en = clock_timestamp()
+               estimada = $9, problemas = $10, diario = $11, calculada_en = clock_timestamp()
            WHERE factura.estado = 'borrador'
          RETURNING id::text`,
         [
@@ -145,6 +147,7 @@ export class FacturasRepository {
           b.cobertura,
           b.estimada,
           JSON.stringify(b.problemas),
+          JSON.stringify(b.diario),
         ],
       );
       if (rows.length === 0) return undefined;

@@ -4,6 +4,8 @@ import { FACTURAS_CONFIG, FacturasConfig } from './facturas.config';
 import { CuentasService } from '../cuentas/cuentas.service';
 import { EnergiaRepository } from '../energia/energia.repository';
 import { construirFactura, Consumo } from './factura';
+import type { DatosPdf } from './factura-pdf';
+import { horaLocal } from './hora-local';
 import { Factura, FacturasRepository } from './facturas.repository';
 import type { LineaFactura } from './factura';
 
@@ -109,6 +111,20 @@ export class FacturasService {
       case 'problemas':
         throw new DomainError('conflict', 'this draft cannot be final', { problemas: r.problemas });
     }
+  }
+
+  /** What the PDF shows besides the statement: the account and the period's local days. */
+  async documento(id: string): Promise<DatosPdf> {
+    const factura = await this.ver(id);
+    const cuenta = await this.cuentas.ver(factura.cuentaId);
+    return {
+      factura,
+      cuenta: { id: cuenta.id, nombre: cuenta.nombre, zona: cuenta.zona },
+      dias: {
+        primero: horaLocal(factura.desde.getTime(), cuenta.zona).fecha,
+        ultimo: horaLocal(factura.hasta.getTime() - 1, cuenta.zona).fecha,
+      },
+    };
   }
 
   async ver(id: string): Promise<Factura & { lineas: LineaFactura[] }> {

@@ -24,6 +24,7 @@ export class Facturas1733875200000 implements MigrationInterface {
         cobertura    numeric(7,6) NOT NULL,
         estimada     numeric(7,6) NOT NULL,
         problemas    jsonb        NOT NULL DEFAULT '[]',
+        diario       jsonb        NOT NULL DEFAULT '[]', -- energy per local day, for the chart
         calculada_en timestamptz  NOT NULL DEFAULT clock_timestamp(),
         UNIQUE (cuenta_id, periodo)
       )`);
