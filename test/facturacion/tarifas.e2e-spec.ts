@@ -160,6 +160,47 @@ describe('facturacion tariffs', () => {
     ).rejects.toMatchObject({ code: '23P01' });
   });
 
+  it('imports a URDB record, exports it back, and refuses what it does not support by name', async () => {
+    const matriz = (h0: number, h1: number) =>
+      Array.from({ length: 12 }, () =>
+        Array.from({ length: 24 }, (_, h) => (h >= h0 && h < h1 ? 1 : 0)),
+      );
+    const registro = {
+      label: '5a1b2c3d4e5f',
+      utility: 'Example Electric Co',
+      name: 'Residential TOU (URDB)',
+      startdate: 1767225600,
+      energyweekdayschedule: matriz(16, 21),
+      energyweekendschedule: matriz(0, 0),
+      energyratestructure: [[{ max: 500, rate: 0.1223 }, { rate: 0.14 }], [{ rate: 0.28 }]],
+      fixedchargefirstmeter: 10.5,
+      fixedchargeunits: '$/month',
+    };
+    const creada = await http(url(), 'POST', `${T}/urdb`, { registro });
+    expect(creada.status).toBe(201);
+    expect(creada.body).toMatchObject({
+      nombre: 'Residential TOU (URDB)',
+      versiones: [{ desde: '2026-01-01', hasta: null, definicion: { cargoFijo: '10.5' } }],
+    });
+    const fuera = await http(url(), 'GET', `${T}/${creada.body.id}/urdb`);
+    expect(fuera.status).toBe(200);
+    const { label: _label, utility: _utility, ...precios } = registro;
+    expect(fuera.body).toEqual(precios);
+    const malo = await http(url(), 'POST', `${T}/urdb`, {
+      registro: {
+        ...registro,
+        name: 'otra',
+        demandratestructure: [[{ rate: 3 }]],
+        fixedchargeunits: '$/day',
+      },
+    });
+    expect(malo.status).toBe(400);
+    expect(malo.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'demandratestructure',
+      'fixedchargeunits',
+    ]);
+  });
+
   it('404 for an unknown tariff; a page of tariffs', async () => {
     expect((await http(url(), 'GET', `${T}/99999999`)).status).toBe(404);
     expect(

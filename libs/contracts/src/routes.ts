@@ -69,7 +69,10 @@ export const PROXIED_ROUTES = [
   '/api/facturacion/sincronizaciones',
   '/api/facturacion/sincronizaciones/:id',
   '/api/facturacion/tarifas',
+  // before :id, so its metrics label is its own
+  '/api/facturacion/tarifas/urdb',
   '/api/facturacion/tarifas/:id',
+  '/api/facturacion/tarifas/:id/urdb',
   '/api/facturacion/tarifas/:id/versiones',
   '/api/facturacion/variables',
   '/api/facturacion/variables/:nombre/lecturas',

@@ -3,7 +3,7 @@ import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { claveDe } from '../auditoria/clave';
 import { CuentaParams, PaginaQuery } from '../cuentas/cuentas.dto';
-import { TarifaBody, VersionBody } from './tarifas.dto';
+import { TarifaBody, UrdbBody, UrdbQuery, VersionBody } from './tarifas.dto';
 import { TarifasService } from './tarifas.service';
 
 @ApiTags('tarifas')
@@ -15,6 +15,20 @@ export class TarifasController {
   @ApiOperation({ summary: 'Create a tariff with its first version' })
   crear(@Body() b: TarifaBody, @CurrentCaller() caller?: Caller) {
     return this.tarifas.crear(b, claveDe(caller));
+  }
+
+  @Post('urdb')
+  @ApiOperation({
+    summary: 'Create a tariff from an OpenEI URDB record (unsupported fields refused by name)',
+  })
+  crearDesdeUrdb(@Body() b: UrdbBody, @CurrentCaller() caller?: Caller) {
+    return this.tarifas.crearDesdeUrdb(b.nombre, b.registro, claveDe(caller));
+  }
+
+  @Get(':id/urdb')
+  @ApiOperation({ summary: 'A version as an OpenEI URDB record' })
+  urdb(@Param() p: CuentaParams, @Query() q: UrdbQuery) {
+    return this.tarifas.urdb(p.id, q.version);
   }
 
   @Get()

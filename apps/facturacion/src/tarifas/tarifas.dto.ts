@@ -1,6 +1,7 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsObject, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsObject, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import type { VersionTarifa } from './tarifa';
+import type { RegistroUrdb } from './urdb';
 
 export const FECHA = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
@@ -22,4 +23,25 @@ export class TarifaBody extends VersionBody {
   @MinLength(1, { message: 'must not be empty' })
   @IsString({ message: 'must be a string' })
   nombre!: string;
+}
+
+export class UrdbBody {
+  @ApiPropertyOptional({ description: "the tariff's name; the record's name if absent" })
+  @Matches(/^(?=[^]*\S)[^\p{Cc}]+$/u, { message: 'must be printable text, not blank' })
+  @MaxLength(200, { message: 'must be at most 200 characters' })
+  @IsString({ message: 'must be a string' })
+  @IsOptional()
+  nombre?: string;
+
+  @ApiProperty({ description: 'an OpenEI URDB rate record (see docs/billing.md, URDB)' })
+  @IsObject({ message: 'must be an object' })
+  registro!: RegistroUrdb;
+}
+
+export class UrdbQuery {
+  @ApiPropertyOptional({ description: 'the version to export; the latest if absent' })
+  @Matches(/^[1-9][0-9]{0,17}$/, { message: 'must be a version id' })
+  @IsString({ message: 'must be a string' })
+  @IsOptional()
+  version?: string;
 }

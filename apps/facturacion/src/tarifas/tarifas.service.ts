@@ -1,10 +1,11 @@
-import { DomainError } from '@iot/common';
+import { DomainError, InvalidInputError } from '@iot/common';
 import { inTransaction } from '@iot/database';
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import { auditar } from '../auditoria/auditoria.repository';
 import { fechaValida } from './fecha';
 import { validarVersion } from './tarifa';
+import { desdeUrdb, haciaUrdb, RegistroUrdb } from './urdb';
 import { TarifaBody, VersionBody } from './tarifas.dto';
 import { Tarifa, TarifasRepository, Version } from './tarifas.repository';
 
@@ -82,6 +83,38 @@ export class TarifasService {
       });
     });
     return this.ver(id);
+  }
+
+  /** A tariff from a URDB record: its name (or `nombre`) and its first version from `startdate`. */
+  async crearDesdeUrdb(
+    nombre: string | undefined,
+    r: RegistroUrdb,
+    clave: string,
+  ): Promise<VistaTarifa> {
+    const { version, desde } = desdeUrdb(r);
+    const elegido = nombre ?? (typeof r.name === 'string' ? r.name : undefined);
+    if (!elegido || !desde) {
+      throw new InvalidInputError([
+        ...(elegido
+          ? []
+          : [{ field: 'nombre', reason: 'is required when the record has no name' }]),
+        ...(desde
+          ? []
+          : [{ field: 'startdate', reason: 'is required to know when the version starts' }]),
+      ]);
+    }
+    return this.crear({ nombre: elegido, desde, definicion: version }, clave);
+  }
+
+  /** A version as a URDB record (the latest, or `versionId`). */
+  async urdb(id: string, versionId?: string): Promise<RegistroUrdb> {
+    const t = await this.ver(id);
+    const v = versionId ? t.versiones.find((x) => x.id === versionId) : t.versiones.at(-1);
+    if (!v)
+      throw new DomainError('not_found', `tariff ${id} has no version ${versionId ?? ''}`.trim(), {
+        tarifaId: id,
+      });
+    return haciaUrdb(v.definicion, t.nombre, v.desde);
   }
 
   async ver(id: string): Promise<VistaTarifa> {
