@@ -226,6 +226,54 @@ describe('facturacion draft statements', () => {
     expect(rows.map((r) => r.n)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
+  it('a reading after March is final: March unchanged byte for byte, an adjustment on April', async () => {
+    const marzo = await suite.destino.query(
+      `SELECT id::text FROM factura WHERE cuenta_id = $1 AND periodo = '2026-03'`,
+      [cuenta],
+    );
+    const id = marzo.rows[0].id as string;
+    const antes = await http(url(), 'GET', `${F}/facturas/${id}`);
+    // a late reading: 30 kWh more on the Monday from 19:00 to 19:15 (Punta)
+    await ingest(suite.dispositivo.url, [
+      {
+        nombreVariable: 'energia_kwh',
+        numeroSerie: 'FAC1',
+        estampaTiempo: '2026-03-03T00:15:00.000Z',
+        valorVariable: 1270,
+      },
+    ]);
+    await syncUntilCaughtUp(suite.facturacion);
+    expect((await http(url(), 'POST', `${F}/energia/calculos`)).status).toBe(200);
+    expect((await http(url(), 'GET', `${F}/facturas/${id}`)).body).toEqual(antes.body);
+    const abril = await http(url(), 'POST', `${F}/cuentas/${cuenta}/facturas`, {
+      periodo: '2026-04',
+    });
+    // March now: Punta 150 kWh (+27000.00), its piece's IVA 19 % of 215296.29 = 40906.30
+    // (+5130.00): 32130.00 more than its final total
+    expect(abril.body.lineas.filter((l: any) => l.tipo === 'ajuste')).toEqual([
+      expect.objectContaining({
+        concepto: 'Ajuste de F-000001 (2026-03): +30 de energía',
+        importe: '32130.00',
+        ajustaFacturaId: id,
+      }),
+    ]);
+    // April's own fixed charge 12345.67 and IVA 2345.68, plus the adjustment
+    expect(abril.body.total).toBe('46821.35');
+    const otra = await http(url(), 'POST', `${F}/cuentas/${cuenta}/facturas`, {
+      periodo: '2026-04',
+    });
+    expect(otra.body.lineas.filter((l: any) => l.tipo === 'ajuste')).toHaveLength(1);
+    expect(otra.body.total).toBe('46821.35');
+    // once April is final, May owes nothing more for March
+    await http(url(), 'POST', `${F}/facturas/${otra.body.id}/finalizar`, {
+      confirmacion: otra.body.calculadaEn,
+    });
+    const mayo = await http(url(), 'POST', `${F}/cuentas/${cuenta}/facturas`, {
+      periodo: '2026-05',
+    });
+    expect(mayo.body.lineas.filter((l: any) => l.tipo === 'ajuste')).toEqual([]);
+  });
+
   it('refuses a bad period or account by name', async () => {
     const p = await http(url(), 'POST', `${F}/cuentas/${cuenta}/facturas`, { periodo: '2026-13' });
     expect([p.status, p.body.errors?.[0]?.field]).toEqual([400, 'periodo']);

@@ -200,6 +200,21 @@ export class EnergiaRepository {
     return rows;
   }
 
+  /** Whether any interval of these devices in [desde, hasta) was (re)computed after `despuesDe`. */
+  async existsCambiosDesde(
+    series: string[],
+    desde: Date,
+    hasta: Date,
+    despuesDe: Date,
+  ): Promise<boolean> {
+    const { rows } = await this.pool.query(
+      `SELECT 1 FROM energia_intervalo
+       WHERE numero_serie = ANY($1) AND inicio >= $2 AND inicio < $3 AND calculado_en > $4 LIMIT 1`,
+      [series, desde, hasta, despuesDe],
+    );
+    return rows.length > 0;
+  }
+
   /** Intervals recomputed after `desde` (or changed since), keyset on (calculado_en, serie, inicio). */
   async findCambios(
     desde: Date,

@@ -62,7 +62,10 @@ export function facturaPdf(d: DatosPdf): PDFKit.PDFDocument {
   let grupo = '';
   fila(['Concepto', 'Cantidad', 'Precio unitario', 'Importe'], true);
   for (const l of f.lineas) {
-    const g = `${l.tarifa} (versión ${l.versionId}), ${local(l.desde)} a ${local(new Date(l.hasta).getTime() - 1)}`;
+    const g =
+      l.tipo === 'ajuste'
+        ? 'Ajustes de facturas anteriores'
+        : `${l.tarifa ?? ''} (versión ${l.versionId ?? ''}), ${local(l.desde)} a ${local(new Date(l.hasta).getTime() - 1)}`;
     if (g !== grupo) {
       grupo = g;
       doc.moveDown(0.3).font('Helvetica-Oblique').text(g, MARGEN, doc.y);

@@ -21,8 +21,11 @@ export interface Consumo {
 }
 
 export interface LineaFactura extends Linea {
-  versionId: string;
-  tarifa: string;
+  /** The tariff version that priced it (null on an adjustment). */
+  versionId: string | null;
+  tarifa: string | null;
+  /** An adjustment's final statement. */
+  ajustaFacturaId?: string | null;
   desde: string;
   hasta: string;
 }

@@ -155,14 +155,16 @@ export class FacturasRepository {
       await tx.query(`DELETE FROM factura_linea WHERE factura_id = $1`, [id]);
       await tx.query(
         `INSERT INTO factura_linea (factura_id, orden, tipo, concepto, periodo_tou, bloque, cantidad, unidad,
-                                    precio_unitario, importe, tarifa_version_id, desde, hasta)
+                                    precio_unitario, importe, tarifa_version_id, ajusta_factura_id,
+                                    desde, hasta)
          SELECT $1, orden, tipo, concepto, periodo, bloque, cantidad, unidad, "precioUnitario", importe,
-                "versionId", desde, hasta
+                "versionId", "ajustaFacturaId", desde, hasta
          FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (tipo text, concepto text, periodo text,
               bloque smallint, cantidad numeric, unidad text, "precioUnitario" numeric, importe numeric,
-              "versionId" bigint, desde timestamptz, hasta timestamptz)) WITH ORDINALITY
+              "versionId" bigint, "ajustaFacturaId" bigint, desde timestamptz, hasta timestamptz))
+              WITH ORDINALITY
               AS l(tipo, concepto, periodo, bloque, cantidad, unidad, "precioUnitario", importe,
-                   "versionId", desde, hasta, orden)`,
+                   "versionId", "ajustaFacturaId", desde, hasta, orden)`,
         [id, JSON.stringify(b.lineas)],
       );
       return id;
@@ -178,9 +180,10 @@ export class FacturasRepository {
     const lineas = await this.pool.query<LineaFactura>(
       `SELECT l.tipo, l.concepto, l.periodo_tou AS periodo, l.bloque, l.cantidad::text, l.unidad,
               l.precio_unitario::text AS "precioUnitario", l.importe::text,
-              l.tarifa_version_id::text AS "versionId", t.nombre AS tarifa, l.desde, l.hasta
-       FROM factura_linea l JOIN tarifa_version v ON v.id = l.tarifa_version_id
-       JOIN tarifa t ON t.id = v.tarifa_id
+              l.tarifa_version_id::text AS "versionId", t.nombre AS tarifa,
+              l.ajusta_factura_id::text AS "ajustaFacturaId", l.desde, l.hasta
+       FROM factura_linea l LEFT JOIN tarifa_version v ON v.id = l.tarifa_version_id
+       LEFT JOIN tarifa t ON t.id = v.tarifa_id
        WHERE l.factura_id = $1 ORDER BY l.orden`,
       [id],
     );
@@ -228,5 +231,26 @@ export class FacturasRepository {
       });
       return { resultado: 'final', serie, numero };
     });
+  }
+
+  /** The account's final statements of periods that end by `hasta`, oldest first. */
+  async findFinalesAnteriores(cuentaId: string, hasta: Date): Promise<Factura[]> {
+    const { rows } = await this.pool.query<Factura>(
+      `SELECT ${FACTURA} FROM factura
+       WHERE cuenta_id = $1 AND estado = 'final' AND hasta <= $2 ORDER BY desde`,
+      [cuentaId, hasta],
+    );
+    return rows;
+  }
+
+  /** What final statements have already adjusted statement `id` by. */
+  async sumAjustesFinales(id: string): Promise<string> {
+    const { rows } = await this.pool.query<{ suma: string }>(
+      `SELECT coalesce(sum(l.importe), 0)::text AS suma
+       FROM factura_linea l JOIN factura f ON f.id = l.factura_id
+       WHERE l.ajusta_factura_id = $1 AND f.estado = 'final'`,
+      [id],
+    );
+    return rows[0].suma;
   }
 }

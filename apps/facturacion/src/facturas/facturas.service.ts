@@ -3,7 +3,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { FACTURAS_CONFIG, FacturasConfig } from './facturas.config';
 import { CuentasService } from '../cuentas/cuentas.service';
 import { EnergiaRepository } from '../energia/energia.repository';
-import { construirFactura, Consumo } from './factura';
+import Decimal from 'decimal.js';
+import { VistaCuenta } from '../cuentas/cuentas.service';
+import { Borrador, construirFactura, Consumo } from './factura';
 import type { DatosPdf } from './factura-pdf';
 import { horaLocal } from './hora-local';
 import { Factura, FacturasRepository } from './facturas.repository';
@@ -25,6 +27,12 @@ export class FacturasService {
     private readonly energia: EnergiaRepository,
   ) {}
 
+  /**
+   * Builds (or rebuilds) the period's draft: its own lines, then an
+   * adjustment for each earlier final statement whose energy changed after
+   * it was final (what it would be now, less what it was and what final
+   * statements already adjusted it by). A final statement never changes.
+   */
   async borrador(cuentaId: string, periodo: string): Promise<Factura & { lineas: LineaFactura[] }> {
     const m = PERIODO.exec(periodo);
     if (!m) throw new InvalidInputError([{ field: 'periodo', reason: 'must be a month, YYYY-MM' }]);
@@ -35,39 +43,11 @@ export class FacturasService {
       Number(m[2]),
       cuenta.diaCiclo ?? 1,
     );
-    const consumos: Consumo[] = [];
-    for (const d of await this.repository.findDispositivos(cuentaId, desde, hasta)) {
-      const filas = await this.energia.findIntervalos(d.numeroSerie, d.desde, d.hasta);
-      consumos.push({
-        numeroSerie: d.numeroSerie,
-        desde: d.desde.getTime(),
-        hasta: d.hasta.getTime(),
-        intervalos: filas.map((f) => ({
-          inicio: f.inicio.getTime(),
-          fin: f.fin.getTime(),
-          energia: f.energia,
-          unidad: f.unidad as 'kWh' | 'kVAh' | null,
-          calidad: f.calidad as 'real' | 'estimado' | 'faltante',
-          cobertura: f.cobertura,
-        })),
-      });
-    }
-    const tramos = (await this.repository.findTramos(cuentaId, desde, hasta, cuenta.zona)).map(
-      (t) => ({
-        ...t,
-        desde: t.desde.getTime(),
-        hasta: t.hasta.getTime(),
-      }),
-    );
-    const b = construirFactura({
-      desde: desde.getTime(),
-      hasta: hasta.getTime(),
-      zona: cuenta.zona,
-      decimales: cuenta.decimales,
-      festivos: new Set(), // a holiday calendar per account is not built yet
-      consumos,
-      tramos,
-    });
+    const b = await this.calcular(cuenta, desde, hasta);
+    for (const ajuste of await this.ajustes(cuenta, desde)) b.lineas.push(ajuste);
+    b.total = b.lineas
+      .reduce((t, l) => t.plus(l.importe), new Decimal(0))
+      .toFixed(cuenta.decimales);
     const id = await this.repository.saveBorrador(
       cuentaId,
       periodo,
@@ -86,6 +66,77 @@ export class FacturasService {
       );
     }
     return this.ver(id);
+  }
+
+  /** A period of the account priced from the energy as it is now. */
+  private async calcular(cuenta: VistaCuenta, desde: Date, hasta: Date): Promise<Borrador> {
+    const consumos: Consumo[] = [];
+    for (const d of await this.repository.findDispositivos(cuenta.id, desde, hasta)) {
+      const filas = await this.energia.findIntervalos(d.numeroSerie, d.desde, d.hasta);
+      consumos.push({
+        numeroSerie: d.numeroSerie,
+        desde: d.desde.getTime(),
+        hasta: d.hasta.getTime(),
+        intervalos: filas.map((f) => ({
+          inicio: f.inicio.getTime(),
+          fin: f.fin.getTime(),
+          energia: f.energia,
+          unidad: f.unidad as 'kWh' | 'kVAh' | null,
+          calidad: f.calidad as 'real' | 'estimado' | 'faltante',
+          cobertura: f.cobertura,
+        })),
+      });
+    }
+    const tramos = (await this.repository.findTramos(cuenta.id, desde, hasta, cuenta.zona)).map(
+      (t) => ({
+        ...t,
+        desde: t.desde.getTime(),
+        hasta: t.hasta.getTime(),
+      }),
+    );
+    return construirFactura({
+      desde: desde.getTime(),
+      hasta: hasta.getTime(),
+      zona: cuenta.zona,
+      decimales: cuenta.decimales,
+      festivos: new Set(), // a holiday calendar per account is not built yet
+      consumos,
+      tramos,
+    });
+  }
+
+  /** Adjustment lines for final statements of periods before `desde` whose energy changed since. */
+  private async ajustes(cuenta: VistaCuenta, desde: Date): Promise<LineaFactura[]> {
+    const lineas: LineaFactura[] = [];
+    for (const f of await this.repository.findFinalesAnteriores(cuenta.id, desde)) {
+      const series = (await this.repository.findDispositivos(cuenta.id, f.desde, f.hasta)).map(
+        (d) => d.numeroSerie,
+      );
+      if (
+        !f.finalizadaEn ||
+        !(await this.energia.existsCambiosDesde(series, f.desde, f.hasta, f.finalizadaEn))
+      )
+        continue;
+      const ahora = await this.calcular(cuenta, f.desde, f.hasta);
+      const ya = await this.repository.sumAjustesFinales(f.id);
+      const delta = new Decimal(ahora.total).minus(f.total).minus(ya);
+      if (delta.isZero()) continue;
+      const energia = new Decimal(ahora.energia).minus(f.energia);
+      lineas.push({
+        tipo: 'ajuste',
+        concepto: `Ajuste de ${f.serie}-${(f.numero ?? '').padStart(6, '0')} (${f.periodo}): ${energia.isNeg() ? '' : '+'}${energia.toFixed()} de energía`,
+        cantidad: '1',
+        unidad: 'ajuste',
+        precioUnitario: delta.toFixed(cuenta.decimales),
+        importe: delta.toFixed(cuenta.decimales),
+        versionId: null,
+        tarifa: null,
+        ajustaFacturaId: f.id,
+        desde: f.desde.toISOString(),
+        hasta: f.hasta.toISOString(),
+      });
+    }
+    return lineas;
   }
 
   /** Finalises a reviewed draft (`revisada`: the calculadaEn it was reviewed at). */

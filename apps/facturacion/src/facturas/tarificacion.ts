@@ -11,7 +11,7 @@ export interface IntervaloFacturable {
   calidad: 'real' | 'estimado' | 'faltante';
 }
 
-export type TipoLinea = 'energia' | 'cargo_fijo' | 'demanda' | 'minimo' | 'impuesto';
+export type TipoLinea = 'energia' | 'cargo_fijo' | 'demanda' | 'minimo' | 'impuesto' | 'ajuste';
 
 /** A line that explains itself: what, how much of it, at what unit price, for how much. */
 export interface Linea {

@@ -40,11 +40,17 @@ export class Facturas1733875200000 implements MigrationInterface {
         unidad            varchar(10)  NOT NULL,
         precio_unitario   numeric      NOT NULL,
         importe           numeric      NOT NULL,
-        tarifa_version_id bigint       NOT NULL REFERENCES tarifa_version (id),
+        tarifa_version_id bigint       REFERENCES tarifa_version (id),
+        -- an adjustment line: the final statement whose period changed after it was final
+        ajusta_factura_id bigint       REFERENCES factura (id),
         desde             timestamptz  NOT NULL,
         hasta             timestamptz  NOT NULL,
-        PRIMARY KEY (factura_id, orden)
+        PRIMARY KEY (factura_id, orden),
+        CHECK ((tipo = 'ajuste') = (ajusta_factura_id IS NOT NULL)),
+        CHECK (tipo = 'ajuste' OR tarifa_version_id IS NOT NULL)
       )`);
+    await q.query(`CREATE INDEX factura_linea_ajusta ON factura_linea (ajusta_factura_id)
+                   WHERE ajusta_factura_id IS NOT NULL`);
     await q.query(`
       CREATE FUNCTION factura_final_inmutable() RETURNS trigger LANGUAGE plpgsql AS $$
       DECLARE
