@@ -274,6 +274,74 @@ describe('facturacion draft statements', () => {
     expect(mayo.body.lineas.filter((l: any) => l.tipo === 'ajuste')).toEqual([]);
   });
 
+  it('the statements job: a draft for the current period, rebuilt on new energy, final after the grace days', async () => {
+    const c = await http(url(), 'POST', `${F}/cuentas`, {
+      nombre: 'Programada',
+      zona: 'America/Bogota',
+      moneda: 'COP',
+    });
+    const tarifa = await http(url(), 'POST', `${F}/tarifas`, {
+      nombre: 'Programada',
+      desde: '2026-01-01',
+      definicion: definicion(),
+    });
+    await http(url(), 'PUT', `${F}/cuentas/${c.body.id}/tarifa`, {
+      tarifaId: tarifa.body.id,
+      desde: '2026-01-01',
+    });
+    await http(url(), 'PUT', `${F}/cuentas/${c.body.id}/dispositivos/FAC2`, {
+      desde: '2026-01-01T00:00:00-05:00',
+    });
+    const marzo = await http(url(), 'POST', `${F}/cuentas/${c.body.id}/facturas`, {
+      periodo: '2026-03',
+    });
+    expect(marzo.body.estado).toBe('borrador');
+
+    const primera = await http(url(), 'POST', `${F}/facturas/programado`);
+    expect(primera.status).toBe(200);
+    // March ended long ago (plus GRACIA_DIAS, 5): final by schedule
+    const marzoFinal = await http(url(), 'GET', `${F}/facturas/${marzo.body.id}`);
+    expect(marzoFinal.body).toMatchObject({ estado: 'final', serie: 'F' });
+    const { rows } = await suite.destino.query(`SELECT finalizada_por FROM factura WHERE id = $1`, [
+      marzo.body.id,
+    ]);
+    expect(rows[0].finalizada_por).toBe('programado');
+    // the current period's draft exists, with no energy yet
+    const ahora = await suite.destino.query(
+      `SELECT id::text, periodo, desde, energia::text FROM factura WHERE cuenta_id = $1 AND estado = 'borrador'`,
+      [c.body.id],
+    );
+    expect(ahora.rows).toHaveLength(1);
+    expect(ahora.rows[0].energia).toBe('0');
+
+    // energy in the current period, in the past: from two hours ago (or the period's start,
+    // in its first two hours), 2 kWh per quarter-hour
+    const t0 = Math.max(
+      new Date(ahora.rows[0].desde).getTime(),
+      Math.floor((Date.now() - 2 * 3_600_000) / Q) * Q,
+    );
+    await ingest(
+      suite.dispositivo.url,
+      [0, 1, 2].map((k) => ({
+        nombreVariable: 'energia_kwh',
+        numeroSerie: 'FAC2',
+        estampaTiempo: new Date(t0 + k * Q).toISOString(),
+        valorVariable: 50 + 2 * k,
+      })),
+    );
+    await syncUntilCaughtUp(suite.facturacion);
+    await http(url(), 'POST', `${F}/energia/calculos`);
+    const segunda = await http(url(), 'POST', `${F}/facturas/programado`);
+    expect(segunda.body.recalculadas).toBeGreaterThanOrEqual(1);
+    const rehecha = await http(url(), 'GET', `${F}/facturas/${ahora.rows[0].id}`);
+    expect(rehecha.body).toMatchObject({ estado: 'borrador', energia: '4' });
+    // nothing changed since: the next run rebuilds nothing of this account
+    const tercera = await http(url(), 'POST', `${F}/facturas/programado`);
+    const otraVez = await http(url(), 'GET', `${F}/facturas/${ahora.rows[0].id}`);
+    expect(otraVez.body.calculadaEn).toBe(rehecha.body.calculadaEn);
+    expect(tercera.body.finalizadas).toBe(0);
+  });
+
   it('refuses a bad period or account by name', async () => {
     const p = await http(url(), 'POST', `${F}/cuentas/${cuenta}/facturas`, { periodo: '2026-13' });
     expect([p.status, p.body.errors?.[0]?.field]).toEqual([400, 'periodo']);

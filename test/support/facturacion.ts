@@ -28,6 +28,7 @@ export function facturacionEnv(suite: Suite, env: Record<string, string> = {}) {
     DISPOSITIVO_URL: suite.dispositivo.url,
     DISPOSITIVO_API_KEY: TEST_API_KEY,
     SYNC_CRON: 'off',
+    FACTURAS_CRON: 'off',
     SYNC_TIMEOUT_MS: '3000',
     SYNC_RETRIES: '2',
     SYNC_RETRY_DELAY_MS: '100',

@@ -58,6 +58,8 @@ describe('facturacion config', () => {
     ],
     [{ SYNC_BATCH_ROWS: '0' }, /SYNC_BATCH_ROWS="0" must be an integer between 1 and 50000/],
     [{ FACTURA_SERIE: 'f 1' }, /FACTURA_SERIE="f 1" must be 1 to 20 capital letters/],
+    [{ GRACIA_DIAS: '61' }, /GRACIA_DIAS="61" must be an integer between 0 and 60/],
+    [{ FACTURAS_CRON: 'daily' }, /FACTURAS_CRON="daily" must be a cron expression/],
   ])('refuses %p', (env, message) => {
     const found = problems(env);
     expect(found).toHaveLength(1);

@@ -64,6 +64,7 @@ export const PROXIED_ROUTES = [
   '/api/facturacion/energia',
   '/api/facturacion/energia/calculos',
   '/api/facturacion/energia/cambios',
+  '/api/facturacion/facturas/programado',
   '/api/facturacion/facturas/:id',
   '/api/facturacion/facturas/:id/finalizar',
   '/api/facturacion/sincronizaciones',

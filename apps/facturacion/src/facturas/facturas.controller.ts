@@ -56,6 +56,16 @@ export class FacturasController {
     return this.facturas.borrador(p.id, b.periodo);
   }
 
+  @Post('facturas/programado')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Run the statements job now (it also runs on FACTURAS_CRON); null: it is running elsewhere',
+  })
+  async programado() {
+    return (await this.facturas.programado()) ?? null;
+  }
+
   @Post('facturas/:id/finalizar')
   @HttpCode(200)
   @ApiOperation({

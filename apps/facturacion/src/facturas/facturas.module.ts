@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { FACTURAS_CONFIG, FacturasConfig } from './facturas.config';
 import { FacturasController } from './facturas.controller';
 import { FacturasRepository } from './facturas.repository';
+import { FacturasScheduler } from './facturas.scheduler';
 import { FacturasService } from './facturas.service';
 
 /** Statements, built from accounts, tariffs and the metering context's energy. */
@@ -16,6 +17,7 @@ export class FacturasModule {
         { provide: FACTURAS_CONFIG, useValue: config },
         FacturasRepository,
         FacturasService,
+        FacturasScheduler,
       ],
     };
   }

@@ -253,4 +253,29 @@ export class FacturasRepository {
     );
     return rows[0].suma;
   }
+
+  /** Drafts, oldest period first (the statements job looks at each). */
+  async findBorradores(): Promise<Factura[]> {
+    const { rows } = await this.pool.query<Factura>(
+      `SELECT ${FACTURA} FROM factura WHERE estado = 'borrador' ORDER BY desde, id`,
+    );
+    return rows;
+  }
+
+  /** Accounts with a device now or in the last two months (those the job keeps a draft for). */
+  async findCuentasConDispositivos(): Promise<string[]> {
+    const { rows } = await this.pool.query<{ id: string }>(
+      `SELECT DISTINCT c.id::text FROM cuenta c JOIN cuenta_dispositivo d ON d.cuenta_id = c.id
+       WHERE d.hasta IS NULL OR d.hasta > now() - interval '62 days' ORDER BY 1`,
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async existsFactura(cuentaId: string, periodo: string): Promise<boolean> {
+    const { rows } = await this.pool.query(
+      `SELECT 1 FROM factura WHERE cuenta_id = $1 AND periodo = $2`,
+      [cuentaId, periodo],
+    );
+    return rows.length > 0;
+  }
 }

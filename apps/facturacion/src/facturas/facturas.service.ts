@@ -1,4 +1,6 @@
-import { DomainError, InvalidInputError } from '@iot/common';
+import { createLogger, DomainError, InvalidInputError } from '@iot/common';
+import { tryAdvisoryLock } from '@iot/database';
+import { Pool } from 'pg';
 import { Inject, Injectable } from '@nestjs/common';
 import { FACTURAS_CONFIG, FacturasConfig } from './facturas.config';
 import { CuentasService } from '../cuentas/cuentas.service';
@@ -13,6 +15,17 @@ import type { LineaFactura } from './factura';
 
 const PERIODO = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
+/** Another lock key than the sync's and the energy job's. */
+export const FACTURAS_LOCK_KEY = 7_318_004_213;
+const DIA_MS = 86_400_000;
+
+/** The billing period (YYYY-MM) holding `t` for an account: from its cycle day, in its zone. */
+export function periodoDe(t: Date, zona: string, diaCiclo: number): string {
+  const [y, m, d] = horaLocal(t.getTime(), zona).fecha.split('-').map(Number);
+  const [anio, mes] = d >= diaCiclo ? [y, m] : m === 1 ? [y - 1, 12] : [y, m - 1];
+  return `${anio}-${String(mes).padStart(2, '0')}`;
+}
+
 /**
  * Statements: a period's draft is built from the account's devices (while
  * they were in it), their energy (the metering context's intervals) and the
@@ -20,8 +33,11 @@ const PERIODO = /^(\d{4})-(0[1-9]|1[0-2])$/;
  */
 @Injectable()
 export class FacturasService {
+  private readonly log = createLogger('facturas');
+
   constructor(
     @Inject(FACTURAS_CONFIG) private readonly config: FacturasConfig,
+    @Inject(Pool) private readonly pool: Pool,
     private readonly repository: FacturasRepository,
     private readonly cuentas: CuentasService,
     private readonly energia: EnergiaRepository,
@@ -137,6 +153,76 @@ export class FacturasService {
       });
     }
     return lineas;
+  }
+
+  /**
+   * The statements job: a draft of the current period for every account with
+   * devices; drafts rebuilt when their energy (or an earlier final
+   * statement's, for adjustments) changed; drafts whose period ended more
+   * than GRACIA_DIAS ago rebuilt one last time and made final, unless they
+   * have problems. One runner at a time; undefined if another has the lock.
+   */
+  async programado(
+    ahora = new Date(),
+  ): Promise<{ creadas: number; recalculadas: number; finalizadas: number } | undefined> {
+    const lock = await tryAdvisoryLock(this.pool, FACTURAS_LOCK_KEY);
+    if (!lock) return undefined;
+    try {
+      const cuenta = { creadas: 0, recalculadas: 0, finalizadas: 0 };
+      for (const id of await this.repository.findCuentasConDispositivos()) {
+        const c = await this.cuentas.ver(id);
+        const periodo = periodoDe(ahora, c.zona, c.diaCiclo ?? 1);
+        if (!(await this.repository.existsFactura(id, periodo))) {
+          await this.borrador(id, periodo);
+          cuenta.creadas++;
+        }
+      }
+      for (const f of await this.repository.findBorradores()) {
+        const vencida = f.hasta.getTime() + this.config.graciaDias * DIA_MS <= ahora.getTime();
+        let actual = f;
+        if (vencida || (await this.cambio(f))) {
+          actual = await this.borrador(f.cuentaId, f.periodo);
+          cuenta.recalculadas++;
+        }
+        if (vencida && actual.problemas.length === 0) {
+          const r = await this.repository.finalizar(
+            actual.id,
+            actual.calculadaEn,
+            this.config.serie,
+            'programado',
+          );
+          if (r.resultado === 'final') cuenta.finalizadas++;
+        }
+      }
+      if (cuenta.creadas + cuenta.recalculadas + cuenta.finalizadas > 0) {
+        this.log.info(cuenta, 'statements job');
+      }
+      return cuenta;
+    } finally {
+      await lock.release();
+    }
+  }
+
+  /** Whether the draft's energy, or an earlier final statement's, was recomputed after the draft. */
+  private async cambio(f: Factura): Promise<boolean> {
+    const series = async (desde: Date, hasta: Date) =>
+      (await this.repository.findDispositivos(f.cuentaId, desde, hasta)).map((d) => d.numeroSerie);
+    if (
+      await this.energia.existsCambiosDesde(
+        await series(f.desde, f.hasta),
+        f.desde,
+        f.hasta,
+        f.calculadaEn,
+      )
+    ) {
+      return true;
+    }
+    for (const final of await this.repository.findFinalesAnteriores(f.cuentaId, f.desde)) {
+      const s = await series(final.desde, final.hasta);
+      if (await this.energia.existsCambiosDesde(s, final.desde, final.hasta, f.calculadaEn))
+        return true;
+    }
+    return false;
   }
 
   /** Finalises a reviewed draft (`revisada`: the calculadaEn it was reviewed at). */
