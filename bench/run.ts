@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { postgresServer } from '../scripts/services';
 import { bindFix } from './scenarios/bind-fix';
 import { energiaBench } from './scenarios/energia';
+import { facturasBench } from './scenarios/facturas';
 import { facturacionSync } from './scenarios/facturacion-sync';
 import { fleet } from './scenarios/fleet';
 import { gatewayOverhead } from './scenarios/gateway';
@@ -21,6 +22,7 @@ const SCENARIOS: Record<string, typeof httpIngestion> = {
   bind: bindFix,
   facturacion: facturacionSync,
   energia: energiaBench,
+  facturas: facturasBench,
   gateway: gatewayOverhead,
   metrics: metricsCost,
   fleet,
