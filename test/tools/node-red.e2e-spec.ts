@@ -170,7 +170,12 @@ if (!nodeRedRuns) {
       30_000,
       `voltaje (MQTT, iot/sensors4387t5), corriente (MQTT, dispositivos/${serie}/lecturas) and temperatura (HTTP) for ${serie}`,
     );
-    expect(red!.output()).toMatch(/\[debug:answer\][^\n]*\n?\s*201/);
+    // the reading is committed (and read back) before Node-RED logs the answer it got: wait for it
+    await waitFor(
+      () => Promise.resolve(/\[debug:answer\][^\n]*\n?\s*201/.test(red!.output())),
+      10_000,
+      "the HTTP sender's 201 in Node-RED's debug output",
+    );
 
     const inject = await fetch(`http://127.0.0.1:${redPort}/inject/${READ_BACK_INJECT}`, {
       method: 'POST',
