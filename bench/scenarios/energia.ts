@@ -5,7 +5,7 @@ import {
 } from '../../apps/facturacion/src/variables/tabla-variable';
 import type { BenchContext } from '../lib/context';
 import { BenchDatabase, freshDatabase } from '../lib/database';
-import { freePort, runNode, waitHttp } from '../lib/processes';
+import { startFacturacion } from '../lib/facturacion';
 import { median, ratio, saveResult } from '../lib/report';
 
 const DEVICES = Number(process.env.BENCH_ENERGIA_DEVICES ?? 10);
@@ -96,22 +96,11 @@ interface Round {
 
 async function round(ctx: BenchContext): Promise<Round> {
   const db = await freshDatabase(ctx.serverUrl, facturacionMigrations);
-  const port = await freePort();
   try {
     const rows = await load(db);
     const aggregateS = await aggregate(db);
-    const child = runNode('apps/facturacion/src/main.js', {
-      FACTURACION_PORT: String(port),
-      DATABASE_URL: db.url,
-      API_KEYS: ctx.apiKey,
-      DISPOSITIVO_URL: 'http://127.0.0.1:1',
-      DISPOSITIVO_API_KEY: ctx.apiKey,
-      SYNC_CRON: 'off',
-      ENERGIA_CRON: 'off',
-    });
-    const url = `http://127.0.0.1:${port}`;
+    const { child, url } = await startFacturacion(ctx, db.url);
     try {
-      await waitHttp(`${url}/health`);
       await markAll(db);
       const fullS = await calcular(url, ctx.apiKey);
       const lateRows = await arriveLate(db);

@@ -2,7 +2,7 @@ import { migrations as facturacionMigrations } from '../../apps/facturacion/src/
 import { tarifaEjemplo } from '../../test/support/tarifa-ejemplo';
 import type { BenchContext } from '../lib/context';
 import { BenchDatabase, freshDatabase } from '../lib/database';
-import { freePort, runNode, waitHttp } from '../lib/processes';
+import { startFacturacion } from '../lib/facturacion';
 import { median, saveResult } from '../lib/report';
 
 const CUENTAS = Number(process.env.BENCH_FACTURAS_CUENTAS ?? 1000);
@@ -81,21 +81,12 @@ interface Round {
 
 async function round(ctx: BenchContext): Promise<Round> {
   const db = await freshDatabase(ctx.serverUrl, facturacionMigrations);
-  const port = await freePort();
   try {
     const intervalos = await load(db);
     const baselineS = await baseline(db);
-    const child = runNode('apps/facturacion/src/main.js', {
-      FACTURACION_PORT: String(port),
-      DATABASE_URL: db.url,
-      API_KEYS: ctx.apiKey,
-      DISPOSITIVO_URL: 'http://127.0.0.1:1',
-      DISPOSITIVO_API_KEY: ctx.apiKey,
-      SYNC_CRON: 'off',
-      ENERGIA_CRON: 'off',
-      FACTURAS_CRON: 'off',
-    });
-    const url = `http://127.0.0.1:${port}/api/facturacion`;
+    const facturacion = await startFacturacion(ctx, db.url);
+    const { child } = facturacion;
+    const url = `${facturacion.url}/api/facturacion`;
     const post = async (path: string, body: object) => {
       const res = await fetch(`${url}${path}`, {
         method: 'POST',
@@ -106,7 +97,6 @@ async function round(ctx: BenchContext): Promise<Round> {
       return (await res.json()) as { id: string; calculadaEn: string; total: string };
     };
     try {
-      await waitHttp(`http://127.0.0.1:${port}/health`);
       const borradores = new Map<number, { id: string; calculadaEn: string }>();
       const borradoresS = await todas(async (id) => {
         borradores.set(id, await post(`/cuentas/${id}/facturas`, { periodo: '2026-03' }));

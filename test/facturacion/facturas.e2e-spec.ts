@@ -349,5 +349,10 @@ describe('facturacion draft statements', () => {
       (await http(url(), 'POST', `${F}/cuentas/9999999/facturas`, { periodo: '2026-03' })).status,
     ).toBe(404);
     expect((await http(url(), 'GET', `${F}/facturas/9999999`)).status).toBe(404);
+    const malId = await http(url(), 'GET', `${F}/facturas/abc`);
+    expect([malId.status, malId.body.errors]).toEqual([
+      400,
+      [{ field: 'id', reason: 'must be an id (a positive integer)' }],
+    ]);
   });
 });

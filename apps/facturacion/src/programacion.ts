@@ -1,4 +1,5 @@
 import { EnvReader } from '@iot/common';
+import type { Logger } from 'pino';
 import type { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob, validateCronExpression } from 'cron';
 
@@ -18,16 +19,25 @@ export function readCron(env: EnvReader, name: string, fallback: string): string
 }
 
 /**
- * Registers a job on `cron` (the registry stops it on shutdown). `tick`
- * reports its own failures; a tick while the job still runs is its to skip.
+ * Registers a job on `cron` (the registry stops it on shutdown). A tick while
+ * the job still runs is the job's to skip; a failure is logged as `fallo`
+ * and the next tick tries again.
  */
 export function programar(
   scheduler: SchedulerRegistry,
   name: string,
   cron: string,
-  tick: () => void,
+  trabajo: () => Promise<unknown>,
+  log: Logger,
+  fallo: string,
 ): void {
-  const job = CronJob.from({ cronTime: cron, onTick: tick, start: false });
+  const job = CronJob.from({
+    cronTime: cron,
+    onTick: () => {
+      trabajo().catch((error: unknown) => log.warn({ err: error }, fallo));
+    },
+    start: false,
+  });
   scheduler.addCronJob(name, job);
   job.start();
 }

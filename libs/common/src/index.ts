@@ -9,6 +9,7 @@ export * from './json/depth';
 export * from './runtime/async-resource-bind';
 export * from './registry/service-registry';
 export * from './paging/keyset-cursor';
+export * from './paging/pagina';
 export * from './registry/consul-registry';
 export * from './registry/registry-config';
 export * from './runtime/run-workers';

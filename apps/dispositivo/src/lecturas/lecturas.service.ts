@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { decodeCursor, encodeCursor, InvalidInputError, PayloadTooLargeError } from '@iot/common';
+import {
+  decodeCursor,
+  encodeCursor,
+  InvalidInputError,
+  PayloadTooLargeError,
+  ultimaDePagina,
+} from '@iot/common';
 import {
   LecturaRespuesta,
   BATCH_MAX_ITEMS,
@@ -197,7 +203,7 @@ export class LecturasService {
       despuesDe: q.despuesDe ? decodeCursor(q.despuesDe) : undefined,
       limite,
     });
-    const ultima = filas.length === limite ? filas[filas.length - 1] : undefined;
+    const ultima = ultimaDePagina(filas, limite);
     return { lecturas: filas.map(toRespuesta), siguiente: ultima ? encodeCursor(ultima) : null };
   }
 }

@@ -1,3 +1,4 @@
+import { ultimaDePagina } from '@iot/common';
 import { Injectable } from '@nestjs/common';
 import { Rechazada } from './rechazada';
 import { RechazadaGuardada, RechazadasRepository } from './rechazadas.repository';
@@ -18,7 +19,7 @@ export class RechazadasService {
 
   async list(antesDe: number | undefined, limite: number): Promise<PaginaRechazadas> {
     const rechazadas = await this.repository.findPageBefore(antesDe, limite);
-    const ultima = rechazadas.length === limite ? rechazadas[rechazadas.length - 1] : undefined;
+    const ultima = ultimaDePagina(rechazadas, limite);
     return { rechazadas, siguiente: ultima ? ultima.id : null };
   }
 }

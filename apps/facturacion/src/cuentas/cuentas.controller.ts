@@ -6,12 +6,11 @@ import {
   AsignarBody,
   AsignarTarifaBody,
   CuentaBody,
-  CuentaParams,
   CuentaPatch,
-  PaginaQuery,
   RetirarQuery,
 } from './cuentas.dto';
 import { claveDe } from '../auditoria/clave';
+import { IdParams, PaginaQuery } from '../formatos';
 import { CuentasService } from './cuentas.service';
 
 @ApiTags('cuentas')
@@ -33,13 +32,13 @@ export class CuentasController {
 
   @Get(':id')
   @ApiOperation({ summary: 'An account with every device it has had, and when' })
-  ver(@Param() p: CuentaParams) {
+  ver(@Param() p: IdParams) {
     return this.cuentas.ver(p.id);
   }
 
   @Patch(':id')
   @ApiOperation({ summary: 'Change an account; the fields given replace its own' })
-  actualizar(@Param() p: CuentaParams, @Body() b: CuentaPatch, @CurrentCaller() caller?: Caller) {
+  actualizar(@Param() p: IdParams, @Body() b: CuentaPatch, @CurrentCaller() caller?: Caller) {
     return this.cuentas.actualizar(p.id, b, claveDe(caller));
   }
 
@@ -56,7 +55,7 @@ export class CuentasController {
     summary: 'The tariff prices the account from desde (ends the previous one there)',
   })
   asignarTarifa(
-    @Param() p: CuentaParams,
+    @Param() p: IdParams,
     @Body() b: AsignarTarifaBody,
     @CurrentCaller() caller?: Caller,
   ) {
@@ -75,7 +74,7 @@ export class CuentasController {
 
   @Get(':id/auditoria')
   @ApiOperation({ summary: 'Who changed the account or its devices, when, from what to what' })
-  historial(@Param() p: CuentaParams, @Query() q: PaginaQuery) {
+  historial(@Param() p: IdParams, @Query() q: PaginaQuery) {
     return this.cuentas.historial(p.id, q.limite ?? 100, q.despuesDe);
   }
 }

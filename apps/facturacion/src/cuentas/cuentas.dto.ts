@@ -1,4 +1,4 @@
-import { OptionalInt, RequiredInstant } from '@iot/http';
+import { RequiredInstant } from '@iot/http';
 import { ApiProperty, ApiPropertyOptional, IntersectionType, PartialType } from '@nestjs/swagger';
 import {
   IsInt,
@@ -12,11 +12,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { SerieParams } from '../energia/energia.dto';
-import { FECHA } from '../tarifas/tarifas.dto';
-
-export const ID = /^[1-9][0-9]{0,17}$/;
-// a name is shown on statements: printable text, no control characters (NUL included)
-const NOMBRE = /^(?=[^]*\S)[^\p{Cc}]+$/u;
+import { FECHA, ID, IdParams, NOMBRE } from '../formatos';
 
 export class CuentaBody {
   @ApiProperty({ example: 'Panadería La Espiga' })
@@ -55,14 +51,7 @@ export class CuentaBody {
 /** A partial change: the fields given replace the account's (null keeps nombre, zona, moneda). */
 export class CuentaPatch extends PartialType(CuentaBody) {}
 
-export class CuentaParams {
-  @ApiProperty({ example: '1' })
-  @Matches(ID, { message: 'must be an account id (a positive integer)' })
-  @IsString({ message: 'must be a string' })
-  id!: string;
-}
-
-export class AsignacionParams extends IntersectionType(CuentaParams, SerieParams) {}
+export class AsignacionParams extends IntersectionType(IdParams, SerieParams) {}
 
 export class AsignarBody {
   /** From this instant the device's energy bills to this account (local midnight with its offset, typically). */
@@ -74,17 +63,6 @@ export class RetirarQuery {
   /** The device leaves the account at this instant. */
   @RequiredInstant()
   hasta!: Date;
-}
-
-export class PaginaQuery {
-  @OptionalInt(1000)
-  limite?: number;
-
-  @ApiPropertyOptional({ description: 'the siguiente of the previous page' })
-  @Matches(ID, { message: 'must be the siguiente value of a previous page' })
-  @IsString({ message: 'must be a string' })
-  @IsOptional()
-  despuesDe?: string;
 }
 
 export class AsignarTarifaBody {

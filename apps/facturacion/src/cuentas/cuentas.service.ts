@@ -1,11 +1,11 @@
-import { DomainError } from '@iot/common';
+import { DomainError, ultimaDePagina } from '@iot/common';
 import { inTransaction } from '@iot/database';
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
+import { fechaValida } from '../formatos';
 import { auditar, AuditoriaRepository, EntradaAuditoria } from '../auditoria/auditoria.repository';
 import { zonaValida } from '../variables/variables.config';
 import { CuentaBody, CuentaPatch } from './cuentas.dto';
-import { fechaValida } from '../tarifas/fecha';
 import {
   Asignacion,
   AsignacionTarifa,
@@ -124,7 +124,7 @@ export class CuentasService {
     despuesDe?: string,
   ): Promise<{ cuentas: Cuenta[]; siguiente: string | null }> {
     const cuentas = await this.repository.findPage(limite, despuesDe);
-    return { cuentas, siguiente: cuentas.length === limite ? cuentas[limite - 1].id : null };
+    return { cuentas, siguiente: ultimaDePagina(cuentas, limite)?.id ?? null };
   }
 
   /**
@@ -245,6 +245,6 @@ export class CuentasService {
   ): Promise<{ auditoria: EntradaAuditoria[]; siguiente: string | null }> {
     if (!(await this.repository.findById(id))) throw new CuentaNoEncontrada(id);
     const auditoria = await this.auditoria.findDe('cuenta', id, limite, despuesDe);
-    return { auditoria, siguiente: auditoria.length === limite ? auditoria[limite - 1].id : null };
+    return { auditoria, siguiente: ultimaDePagina(auditoria, limite)?.id ?? null };
   }
 }

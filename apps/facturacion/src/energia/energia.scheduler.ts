@@ -18,13 +18,13 @@ export class EnergiaScheduler implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     if (!this.config.cron) return;
-    programar(this.scheduler, 'energia', this.config.cron, () => {
-      this.energia.calcularPendientes().catch((error: unknown) => {
-        this.log.warn(
-          { err: error },
-          'energy recomputation failed; the marks stay for the next tick',
-        );
-      });
-    });
+    programar(
+      this.scheduler,
+      'energia',
+      this.config.cron,
+      () => this.energia.calcularPendientes(),
+      this.log,
+      'energy recomputation failed; the marks stay for the next tick',
+    );
   }
 }

@@ -110,7 +110,7 @@ export const inicioDelDia = (t: number): number => Math.floor(t / DIA_MS) * DIA_
  * either a register's delta `e` (kWh, spread uniformly) or, `e` NaN, power
  * `pa` to `pb` (kW, linear: a trapezoid).
  */
-export class Tramos {
+class Tramos {
   n = 0;
   a: Float64Array;
   b: Float64Array;
@@ -152,7 +152,7 @@ export class Tramos {
 }
 
 /** Finite samples in time order (usually already so: then no copy). */
-export function ordenada(s: Serie): Serie {
+function ordenada(s: Serie): Serie {
   const n = s.t.length;
   let finitas = true;
   let enOrden = true;
@@ -175,7 +175,7 @@ export function ordenada(s: Serie): Serie {
  * the jitter is a reset (the register restarted from 0: the energy since is
  * the new value), a smaller drop is no consumption. Never negative.
  */
-export function tramosContador(
+function tramosContador(
   muestras: Serie,
   aKwh: number,
   p: Pick<Parametros, 'maxGapMs' | 'jitter' | 'estimarContador'>,
@@ -198,7 +198,7 @@ export function tramosContador(
 }
 
 /** Power pieces (kW, trapezoidal) between consecutive samples, gaps left out. */
-export function tramosPotencia(muestras: Serie, aKw: number, maxGapMs: number): Tramos {
+function tramosPotencia(muestras: Serie, aKw: number, maxGapMs: number): Tramos {
   const { t, v } = ordenada(muestras);
   const tramos = new Tramos(Math.max(0, t.length - 1));
   for (let i = 1; i < t.length; i++) {
@@ -238,7 +238,7 @@ function masCercanaEn(ts: Float64Array, t: number, tolerancia: number, lo: numbe
  * then only has an apparent power (PF = 1). Walks V, I and PF together (all
  * sorted), so pairing is linear in the samples.
  */
-export function tramosTensionCorriente(
+function tramosTensionCorriente(
   f: Pick<Fuentes, 'tension' | 'corriente' | 'factorPotencia' | 'factorPotenciaConfigurado'>,
   p: Pick<Parametros, 'maxGapMs' | 'toleranciaPareoMs'>,
 ): { activa: Tramos; aparente: Tramos; todasActivas: boolean } {
@@ -304,7 +304,7 @@ function sumar(tramos: Tramos, a: number, b: number, cursor: { i: number }): Sum
 }
 
 /** Interval starts from `desde` (aligned down to the interval) up to `hasta`. */
-export function intervalosEntre(desde: number, hasta: number, intervaloMs: number): number[] {
+function intervalosEntre(desde: number, hasta: number, intervaloMs: number): number[] {
   const inicios: number[] = [];
   for (let t = Math.floor(desde / intervaloMs) * intervaloMs; t < hasta; t += intervaloMs) {
     inicios.push(t);

@@ -10,7 +10,7 @@ import {
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { claveDe } from '../auditoria/clave';
-import { CuentaParams } from '../cuentas/cuentas.dto';
+import { IdParams, PERIODO } from '../formatos';
 import { csvReply, Separador, wantsCsv } from '../variables/csv';
 import { facturaCsv } from './factura-csv';
 import { facturaPdf } from './factura-pdf';
@@ -21,7 +21,7 @@ export class BorradorBody {
     example: '2026-03',
     description: 'the billing month (from the account cycle day)',
   })
-  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'must be a month, YYYY-MM' })
+  @Matches(PERIODO, { message: 'must be a month, YYYY-MM' })
   @IsString({ message: 'must be a string' })
   periodo!: string;
 }
@@ -52,7 +52,7 @@ export class FacturasController {
   @Post('cuentas/:id/facturas')
   @HttpCode(200)
   @ApiOperation({ summary: "Build (or rebuild) a period's draft statement" })
-  borrador(@Param() p: CuentaParams, @Body() b: BorradorBody) {
+  borrador(@Param() p: IdParams, @Body() b: BorradorBody) {
     return this.facturas.borrador(p.id, b.periodo);
   }
 
@@ -73,7 +73,7 @@ export class FacturasController {
     description:
       'confirmacion: the calculadaEn of the draft that was reviewed (its coverage, estimated share, total)',
   })
-  finalizar(@Param() p: CuentaParams, @Body() b: FinalizarBody, @CurrentCaller() caller?: Caller) {
+  finalizar(@Param() p: IdParams, @Body() b: FinalizarBody, @CurrentCaller() caller?: Caller) {
     return this.facturas.finalizar(p.id, b.confirmacion, claveDe(caller));
   }
 
@@ -81,7 +81,7 @@ export class FacturasController {
   @ApiOperation({ summary: 'A statement with every line explained: JSON, CSV or PDF' })
   @ApiProduces('application/json', 'text/csv', 'application/pdf')
   async ver(
-    @Param() p: CuentaParams,
+    @Param() p: IdParams,
     @Query() q: FormatoFacturaDto,
     @Headers('accept') accept: string | undefined,
     @Res() reply: FastifyReply,

@@ -5,7 +5,8 @@ import { Pool } from 'pg';
 import type { VersionTarifa } from '../tarifas/tarifa';
 import type { Borrador, LineaFactura } from './factura';
 
-export interface Factura {
+/** A stored statement: the draft's totals (its lines apart), and what storing it adds. */
+export interface Factura extends Omit<Borrador, 'lineas'> {
   id: string;
   cuentaId: string;
   periodo: string;
@@ -13,12 +14,6 @@ export interface Factura {
   hasta: Date;
   estado: 'borrador' | 'final' | 'anulada';
   moneda: string;
-  total: string;
-  energia: string;
-  cobertura: string;
-  estimada: string;
-  problemas: string[];
-  diario: Array<{ fecha: string; energia: string }>;
   calculadaEn: Date;
   serie: string | null;
   numero: string | null;

@@ -18,10 +18,13 @@ export class FacturasScheduler implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     if (!this.config.cron) return;
-    programar(this.scheduler, 'facturas', this.config.cron, () => {
-      this.facturas.programado().catch((error: unknown) => {
-        this.log.warn({ err: error }, 'statements job failed; the next tick tries again');
-      });
-    });
+    programar(
+      this.scheduler,
+      'facturas',
+      this.config.cron,
+      () => this.facturas.programado(),
+      this.log,
+      'statements job failed; the next tick tries again',
+    );
   }
 }

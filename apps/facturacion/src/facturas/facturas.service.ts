@@ -7,16 +7,15 @@ import { CuentasService } from '../cuentas/cuentas.service';
 import { EnergiaRepository } from '../energia/energia.repository';
 import Decimal from 'decimal.js';
 import { VistaCuenta } from '../cuentas/cuentas.service';
+import { PERIODO } from '../formatos';
 import { Borrador, construirFactura, Consumo } from './factura';
 import type { DatosPdf } from './factura-pdf';
 import { horaLocal } from './hora-local';
 import { Factura, FacturasRepository } from './facturas.repository';
 import type { LineaFactura } from './factura';
 
-const PERIODO = /^(\d{4})-(0[1-9]|1[0-2])$/;
-
 /** Another lock key than the sync's and the energy job's. */
-export const FACTURAS_LOCK_KEY = 7_318_004_213;
+const FACTURAS_LOCK_KEY = 7_318_004_213;
 const DIA_MS = 86_400_000;
 
 /** The billing period (YYYY-MM) holding `t` for an account: from its cycle day, in its zone. */

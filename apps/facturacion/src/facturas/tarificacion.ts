@@ -55,7 +55,7 @@ const D = Decimal.clone({ precision: 50 });
 const HORA_MS = 3_600_000;
 
 /** Which time-of-use period prices an interval: the local hour, month and day type it starts in. */
-export function periodoDe(inicio: number, v: VersionTarifa, c: Contexto): number {
+function periodoHorarioDe(inicio: number, v: VersionTarifa, c: Contexto): number {
   const h = horaLocal(inicio, c.zona);
   const festivo = c.festivos.has(h.fecha);
   if (festivo && typeof v.festivos === 'number') return v.festivos;
@@ -95,7 +95,7 @@ export function tarificar(
       if (!e.isZero()) otraUnidad++;
       continue;
     }
-    const k = periodoDe(i.inicio, v, c);
+    const k = periodoHorarioDe(i.inicio, v, c);
     porPeriodo[k] = porPeriodo[k].plus(e);
     energia = energia.plus(e);
     if (i.calidad === 'estimado') estimada = estimada.plus(e);

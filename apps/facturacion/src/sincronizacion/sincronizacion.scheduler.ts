@@ -22,11 +22,14 @@ export class SincronizacionScheduler implements OnApplicationBootstrap {
       this.log.info('sync schedule off (SYNC_CRON=off); runs start only on request');
       return;
     }
-    programar(this.scheduler, 'sincronizacion', cron, () => {
-      this.sync.start('cron').catch((error: unknown) => {
-        this.log.warn({ err: error }, 'scheduled sync run could not start');
-      });
-    });
+    programar(
+      this.scheduler,
+      'sincronizacion',
+      cron,
+      () => this.sync.start('cron'),
+      this.log,
+      'scheduled sync run could not start',
+    );
     this.log.debug({ cron }, 'sync scheduled');
   }
 }

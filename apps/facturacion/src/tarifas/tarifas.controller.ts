@@ -2,7 +2,7 @@ import { Caller, CurrentCaller } from '@iot/http';
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { claveDe } from '../auditoria/clave';
-import { CuentaParams, PaginaQuery } from '../cuentas/cuentas.dto';
+import { IdParams, PaginaQuery } from '../formatos';
 import { TarifaBody, UrdbBody, UrdbQuery, VersionBody } from './tarifas.dto';
 import { TarifasService } from './tarifas.service';
 
@@ -27,7 +27,7 @@ export class TarifasController {
 
   @Get(':id/urdb')
   @ApiOperation({ summary: 'A version as an OpenEI URDB record' })
-  urdb(@Param() p: CuentaParams, @Query() q: UrdbQuery) {
+  urdb(@Param() p: IdParams, @Query() q: UrdbQuery) {
     return this.tarifas.urdb(p.id, q.version);
   }
 
@@ -39,13 +39,13 @@ export class TarifasController {
 
   @Get(':id')
   @ApiOperation({ summary: 'A tariff with every version and the dates each is in force' })
-  ver(@Param() p: CuentaParams) {
+  ver(@Param() p: IdParams) {
     return this.tarifas.ver(p.id);
   }
 
   @Post(':id/versiones')
   @ApiOperation({ summary: 'A new version from a later date (versions are never edited)' })
-  nuevaVersion(@Param() p: CuentaParams, @Body() b: VersionBody, @CurrentCaller() caller?: Caller) {
+  nuevaVersion(@Param() p: IdParams, @Body() b: VersionBody, @CurrentCaller() caller?: Caller) {
     return this.tarifas.nuevaVersion(p.id, b, claveDe(caller));
   }
 }

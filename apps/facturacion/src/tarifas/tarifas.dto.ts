@@ -1,9 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsObject, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { FECHA, ID, NOMBRE } from '../formatos';
 import type { VersionTarifa } from './tarifa';
 import type { RegistroUrdb } from './urdb';
-
-export const FECHA = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 export class VersionBody {
   @ApiProperty({ example: '2026-01-01', description: 'local date the version is in force from' })
@@ -18,7 +17,7 @@ export class VersionBody {
 
 export class TarifaBody extends VersionBody {
   @ApiProperty({ example: 'Residencial TOU 2026' })
-  @Matches(/^(?=[^]*\S)[^\p{Cc}]+$/u, { message: 'must be printable text, not blank' })
+  @Matches(NOMBRE, { message: 'must be printable text, not blank' })
   @MaxLength(200, { message: 'must be at most 200 characters' })
   @MinLength(1, { message: 'must not be empty' })
   @IsString({ message: 'must be a string' })
@@ -27,7 +26,7 @@ export class TarifaBody extends VersionBody {
 
 export class UrdbBody {
   @ApiPropertyOptional({ description: "the tariff's name; the record's name if absent" })
-  @Matches(/^(?=[^]*\S)[^\p{Cc}]+$/u, { message: 'must be printable text, not blank' })
+  @Matches(NOMBRE, { message: 'must be printable text, not blank' })
   @MaxLength(200, { message: 'must be at most 200 characters' })
   @IsString({ message: 'must be a string' })
   @IsOptional()
@@ -40,7 +39,7 @@ export class UrdbBody {
 
 export class UrdbQuery {
   @ApiPropertyOptional({ description: 'the version to export; the latest if absent' })
-  @Matches(/^[1-9][0-9]{0,17}$/, { message: 'must be a version id' })
+  @Matches(ID, { message: 'must be a version id' })
   @IsString({ message: 'must be a string' })
   @IsOptional()
   version?: string;

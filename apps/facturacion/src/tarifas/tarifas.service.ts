@@ -1,9 +1,9 @@
-import { DomainError, InvalidInputError } from '@iot/common';
+import { DomainError, InvalidInputError, ultimaDePagina } from '@iot/common';
 import { inTransaction } from '@iot/database';
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
+import { fechaValida } from '../formatos';
 import { auditar } from '../auditoria/auditoria.repository';
-import { fechaValida } from './fecha';
 import { validarVersion } from './tarifa';
 import { desdeUrdb, haciaUrdb, RegistroUrdb } from './urdb';
 import { TarifaBody, VersionBody } from './tarifas.dto';
@@ -128,6 +128,6 @@ export class TarifasService {
     despuesDe?: string,
   ): Promise<{ tarifas: Tarifa[]; siguiente: string | null }> {
     const tarifas = await this.repository.findPage(limite, despuesDe);
-    return { tarifas, siguiente: tarifas.length === limite ? tarifas[limite - 1].id : null };
+    return { tarifas, siguiente: ultimaDePagina(tarifas, limite)?.id ?? null };
   }
 }
