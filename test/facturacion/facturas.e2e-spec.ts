@@ -103,6 +103,49 @@ describe('facturacion draft statements', () => {
     expect([otra.body.id, otra.body.total]).toEqual([b.body.id, '219371.35']);
   });
 
+  it("a holiday in the account's calendar is priced as the tariff says (as a weekend here)", async () => {
+    const festivo = `${F}/calendarios/CO/festivos/2026-03-02`;
+    const nada = await http(url(), 'PATCH', `${F}/cuentas/${cuenta}`, { calendario: 'CO' });
+    expect([nada.status, nada.body.errors]).toEqual([
+      400,
+      [{ field: 'calendario', reason: 'no calendar CO: add its holidays first' }],
+    ]);
+    const mal = await http(url(), 'PUT', `${F}/calendarios/CO/festivos/2026-02-30`, {
+      nombre: 'x',
+    });
+    expect([mal.status, mal.body.errors]).toEqual([
+      400,
+      [{ field: 'fecha', reason: 'must be a calendar date' }],
+    ]);
+    expect((await http(url(), 'PUT', festivo, { nombre: 'Festivo de prueba' })).status).toBe(200);
+    expect((await http(url(), 'GET', `${F}/calendarios/CO/festivos?anio=2026`)).body).toEqual({
+      calendario: 'CO',
+      festivos: [{ fecha: '2026-03-02', nombre: 'Festivo de prueba' }],
+    });
+    const c = await http(url(), 'PATCH', `${F}/cuentas/${cuenta}`, { calendario: 'CO' });
+    expect([c.status, c.body.calendario]).toEqual([200, 'CO']);
+    // Monday the 2nd is a holiday: its 240 kWh are all Valle (the weekend's 17:00-19:00):
+    // 100 x 500 + 140 x 700 = 148000; fixed 12345.67; IVA 19 % of 160345.67 = 30465.6773
+    const b = await http(url(), 'POST', `${F}/cuentas/${cuenta}/facturas`, { periodo: '2026-03' });
+    expect(b.body.lineas.map((l: any) => [l.concepto, l.cantidad, l.importe])).toEqual([
+      ['Valle, bloque 1', '100', '50000.00'],
+      ['Valle, bloque 2', '140', '98000.00'],
+      ['Cargo fijo', '1', '12345.67'],
+      ['IVA', '160345.67', '30465.68'],
+    ]);
+    expect(b.body.total).toBe('190811.35');
+    expect((await http(url(), 'DELETE', festivo)).status).toBe(200);
+    expect((await http(url(), 'DELETE', festivo)).status).toBe(404);
+    const sin = await http(url(), 'POST', `${F}/cuentas/${cuenta}/facturas`, {
+      periodo: '2026-03',
+    });
+    expect(sin.body.total).toBe('219371.35');
+    const { rows } = await suite.destino.query(
+      `SELECT accion FROM auditoria WHERE entidad = 'calendario' AND entidad_id = 'CO' ORDER BY id`,
+    );
+    expect(rows.map((r) => r.accion)).toEqual(['agregar_festivo', 'quitar_festivo']);
+  });
+
   it('a tariff change on the 16th: two pieces, each with its share of the fixed charge', async () => {
     const t2 = await http(url(), 'POST', `${F}/tarifas`, {
       nombre: 'TOU bis',
@@ -340,6 +383,20 @@ describe('facturacion draft statements', () => {
     const otraVez = await http(url(), 'GET', `${F}/facturas/${ahora.rows[0].id}`);
     expect(otraVez.body.calculadaEn).toBe(rehecha.body.calculadaEn);
     expect(tercera.body.finalizadas).toBe(0);
+    // a change to the account (its calendar), then a holiday added to that calendar: the next
+    // run after each rebuilds the draft
+    const calculada = async () =>
+      (await http(url(), 'GET', `${F}/facturas/${ahora.rows[0].id}`)).body.calculadaEn;
+    await http(url(), 'PUT', `${F}/calendarios/PROG/festivos/2026-01-01`, { nombre: 'Año nuevo' });
+    await http(url(), 'PATCH', `${F}/cuentas/${c.body.id}`, { calendario: 'PROG' });
+    await http(url(), 'POST', `${F}/facturas/programado`);
+    const trasCuenta = await calculada();
+    expect(trasCuenta).not.toBe(rehecha.body.calculadaEn);
+    await http(url(), 'POST', `${F}/facturas/programado`);
+    expect(await calculada()).toBe(trasCuenta);
+    await http(url(), 'PUT', `${F}/calendarios/PROG/festivos/2026-01-06`, { nombre: 'Reyes' });
+    await http(url(), 'POST', `${F}/facturas/programado`);
+    expect(await calculada()).not.toBe(trasCuenta);
   });
 
   it('refuses a bad period or account by name', async () => {

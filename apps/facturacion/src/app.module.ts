@@ -5,6 +5,7 @@ import { FacturacionConfig } from './config';
 import { migrations } from './database/migrations';
 import { SincronizacionModule } from './sincronizacion/sincronizacion.module';
 import { SincronizacionService } from './sincronizacion/sincronizacion.service';
+import { CalendariosModule } from './calendarios/calendarios.module';
 import { CuentasModule } from './cuentas/cuentas.module';
 import { EnergiaModule } from './energia/energia.module';
 import { FacturasModule } from './facturas/facturas.module';
@@ -24,6 +25,7 @@ export class AppModule {
         sync,
         VariablesModule.forRoot(config.consultas),
         energia,
+        CalendariosModule,
         cuentas,
         TarifasModule,
         FacturasModule.forRoot(config.facturas, [energia, cuentas]),

@@ -51,6 +51,8 @@ export const PROXIED_ROUTES = [
   '/api/dispositivo/lecturas',
   '/api/dispositivo/rechazadas',
   '/api/dispositivo/solicitud',
+  '/api/facturacion/calendarios/:calendario/festivos',
+  '/api/facturacion/calendarios/:calendario/festivos/:fecha',
   '/api/facturacion/calidad',
   '/api/facturacion/catalogo',
   '/api/facturacion/catalogo/:nombre',

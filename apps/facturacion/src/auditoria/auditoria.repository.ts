@@ -5,7 +5,7 @@ import { Pool } from 'pg';
 /** One change to billing data: who (key id), what, and the values before and after. */
 export interface Cambio {
   clave: string;
-  entidad: 'cuenta' | 'tarifa' | 'factura';
+  entidad: 'cuenta' | 'tarifa' | 'factura' | 'calendario';
   entidadId: string;
   accion: string;
   antes?: unknown;

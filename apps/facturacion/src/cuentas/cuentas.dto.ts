@@ -11,6 +11,7 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
+import { CALENDARIO, NOMBRE_CALENDARIO } from '../calendarios/calendarios.dto';
 import { SerieParams } from '../energia/energia.dto';
 import { FECHA, ID, IdParams, NOMBRE } from '../formatos';
 
@@ -46,6 +47,16 @@ export class CuentaBody {
   @IsInt({ message: 'must be an integer' })
   @ValidateIf((_o, v) => v !== null && v !== undefined)
   diaCiclo?: number | null;
+
+  @ApiPropertyOptional({
+    example: 'CO',
+    description: 'holiday calendar its tariff prices holidays from; null or absent: none',
+    nullable: true,
+  })
+  @Matches(CALENDARIO, { message: NOMBRE_CALENDARIO })
+  @IsString({ message: 'must be a string' })
+  @ValidateIf((_o, v) => v !== null && v !== undefined)
+  calendario?: string | null;
 }
 
 /** A partial change: the fields given replace the account's (null keeps nombre, zona, moneda). */

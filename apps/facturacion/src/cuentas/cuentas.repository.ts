@@ -9,6 +9,8 @@ export interface DatosCuenta {
   decimales: number;
   /** Day of the month a cycle starts; null: the calendar month. */
   diaCiclo: number | null;
+  /** Holiday calendar; null: none. */
+  calendario: string | null;
 }
 
 export interface Cuenta extends DatosCuenta {
@@ -36,7 +38,7 @@ const TARIFA = `tarifa_id::text AS "tarifaId", to_char(desde, 'YYYY-MM-DD') AS d
                 to_char(hasta, 'YYYY-MM-DD') AS hasta`;
 
 const COLUMNAS = `id::text, nombre, zona, moneda, decimales, dia_ciclo AS "diaCiclo",
-                  creada_en AS "creadaEn", actualizada_en AS "actualizadaEn"`;
+                  calendario, creada_en AS "creadaEn", actualizada_en AS "actualizadaEn"`;
 const ASIGNACION = `numero_serie AS "numeroSerie", cuenta_id::text AS "cuentaId", desde, hasta`;
 
 /** Accounts and which devices belong to them when. Writes take the caller's transaction. */
@@ -46,9 +48,9 @@ export class CuentasRepository {
 
   async insert(q: Queryable, d: DatosCuenta): Promise<Cuenta> {
     const { rows } = await q.query<Cuenta>(
-      `INSERT INTO cuenta (nombre, zona, moneda, decimales, dia_ciclo)
-       VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNAS}`,
-      [d.nombre, d.zona, d.moneda, d.decimales, d.diaCiclo],
+      `INSERT INTO cuenta (nombre, zona, moneda, decimales, dia_ciclo, calendario)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNAS}`,
+      [d.nombre, d.zona, d.moneda, d.decimales, d.diaCiclo, d.calendario],
     );
     return rows[0];
   }
@@ -70,9 +72,9 @@ export class CuentasRepository {
   async update(q: Queryable, id: string, d: DatosCuenta): Promise<Cuenta> {
     const { rows } = await q.query<Cuenta>(
       `UPDATE cuenta SET nombre = $2, zona = $3, moneda = $4, decimales = $5, dia_ciclo = $6,
-              actualizada_en = now()
+              calendario = $7, actualizada_en = now()
        WHERE id = $1 RETURNING ${COLUMNAS}`,
-      [id, d.nombre, d.zona, d.moneda, d.decimales, d.diaCiclo],
+      [id, d.nombre, d.zona, d.moneda, d.decimales, d.diaCiclo, d.calendario],
     );
     return rows[0];
   }

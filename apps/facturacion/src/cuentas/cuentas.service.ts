@@ -1,9 +1,10 @@
-import { DomainError, ultimaDePagina } from '@iot/common';
+import { DomainError, InvalidInputError, ultimaDePagina } from '@iot/common';
 import { inTransaction } from '@iot/database';
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import { fechaValida } from '../formatos';
 import { auditar, AuditoriaRepository, EntradaAuditoria } from '../auditoria/auditoria.repository';
+import { CalendariosRepository } from '../calendarios/calendarios.repository';
 import { zonaValida } from '../variables/variables.config';
 import { CuentaBody, CuentaPatch } from './cuentas.dto';
 import {
@@ -39,6 +40,7 @@ const datosDe = (c: Cuenta): DatosCuenta => ({
   moneda: c.moneda,
   decimales: c.decimales,
   diaCiclo: c.diaCiclo,
+  calendario: c.calendario,
 });
 
 /**
@@ -51,20 +53,28 @@ export class CuentasService {
     @Inject(CUENTAS_CONFIG) private readonly config: CuentasConfig,
     private readonly repository: CuentasRepository,
     private readonly auditoria: AuditoriaRepository,
+    private readonly calendarios: CalendariosRepository,
     @Inject(Pool) private readonly pool: Pool,
   ) {}
 
-  private validar(b: CuentaBody): DatosCuenta {
+  private async validar(b: CuentaBody): Promise<DatosCuenta> {
+    const calendario = b.calendario ?? null;
+    if (calendario !== null && !(await this.calendarios.exists(calendario))) {
+      throw new InvalidInputError([
+        { field: 'calendario', reason: `no calendar ${calendario}: add its holidays first` },
+      ]);
+    }
     return {
       nombre: b.nombre.trim(),
       zona: zonaValida(b.zona, this.config.zonaPorDefecto),
       ...monedaValida(b.moneda),
       diaCiclo: b.diaCiclo ?? null,
+      calendario,
     };
   }
 
   async crear(b: CuentaBody, clave: string): Promise<VistaCuenta> {
-    const datos = this.validar(b);
+    const datos = await this.validar(b);
     const cuenta = await inTransaction(this.pool, async (tx) => {
       const c = await this.repository.insert(tx, datos);
       await auditar(tx, {
@@ -84,11 +94,12 @@ export class CuentasService {
       const actual = await this.repository.findForUpdate(tx, id);
       if (!actual) throw new CuentaNoEncontrada(id);
       const antes = datosDe(actual);
-      const despues = this.validar({
+      const despues = await this.validar({
         nombre: p.nombre ?? actual.nombre,
         zona: p.zona ?? actual.zona,
         moneda: p.moneda ?? actual.moneda,
         diaCiclo: p.diaCiclo === undefined ? actual.diaCiclo : p.diaCiclo,
+        calendario: p.calendario === undefined ? actual.calendario : p.calendario,
       });
       if (JSON.stringify(antes) === JSON.stringify(despues)) return;
       await this.repository.update(tx, id, despues);

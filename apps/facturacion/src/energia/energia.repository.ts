@@ -4,6 +4,7 @@ import { escapeLiteral } from 'pg';
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import { tablaVariable } from '../variables/tabla-variable';
+import type { ConsumoHorario } from './consumo-horario';
 import { Intervalo, Reinicio, Serie, SERIE_VACIA } from './integracion';
 
 export type Tipo = 'instantaneo' | 'contador';
@@ -196,6 +197,32 @@ export class EnergiaRepository {
        FROM energia_intervalo WHERE numero_serie = $1 AND inicio >= $2 AND inicio < $3
        ORDER BY inicio`,
       [numeroSerie, desde, hasta],
+    );
+    return rows;
+  }
+
+  /**
+   * One device's intervals in [desde, hasta), added up per local hour of
+   * `zona`, unit and interval length (see ConsumoHorario), by hour.
+   */
+  async findConsumoHorario(
+    numeroSerie: string,
+    desde: Date,
+    hasta: Date,
+    zona: string,
+  ): Promise<ConsumoHorario[]> {
+    const { rows } = await this.pool.query<ConsumoHorario>(
+      `SELECT to_char(inicio AT TIME ZONE $4, 'YYYY-MM-DD HH24') AS hora,
+              (extract(epoch FROM min(inicio)) * 1000)::float8 AS inicio,
+              (extract(epoch FROM fin - inicio) * 1000)::float8 AS ms, unidad,
+              sum(energia)::text AS energia,
+              coalesce(sum(energia) FILTER (WHERE calidad = 'estimado'), 0)::text AS estimada,
+              max(energia)::text AS maximo,
+              (count(*) FILTER (WHERE energia <> 0))::int AS "conEnergia",
+              sum(cobertura * extract(epoch FROM fin - inicio) * 1000)::text AS "cubiertoMs"
+       FROM energia_intervalo WHERE numero_serie = $1 AND inicio >= $2 AND inicio < $3
+       GROUP BY 1, 3, 4 ORDER BY 1`,
+      [numeroSerie, desde, hasta, zona],
     );
     return rows;
   }

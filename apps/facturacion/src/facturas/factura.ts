@@ -1,7 +1,7 @@
 import Decimal from 'decimal.js';
 import type { VersionTarifa } from '../tarifas/tarifa';
-import { horaLocal } from './hora-local';
-import { IntervaloFacturable, Linea, tarificar } from './tarificacion';
+import type { ConsumoHorario } from '../energia/consumo-horario';
+import { Linea, tarificar } from './tarificacion';
 
 /** A tariff version in force over [desde, hasta) instants of the period. */
 export interface Tramo {
@@ -12,12 +12,12 @@ export interface Tramo {
   definicion: VersionTarifa;
 }
 
-/** A device's intervals while it was in the account (already cut to that span). */
+/** A device's energy while it was in the account (already cut to that span), per local hour. */
 export interface Consumo {
   numeroSerie: string;
   desde: number;
   hasta: number;
-  intervalos: Array<IntervaloFacturable & { cobertura: string }>;
+  horas: ConsumoHorario[];
 }
 
 export interface LineaFactura extends Linea {
@@ -63,7 +63,7 @@ const D = Decimal.clone({ precision: 50 });
  */
 export function construirFactura(e: EntradaFactura): Borrador {
   const largo = e.hasta - e.desde;
-  const intervalos = e.consumos.flatMap((c) => c.intervalos);
+  const horas = e.consumos.flatMap((c) => c.horas);
   const lineas: LineaFactura[] = [];
   const problemas: string[] = [];
   let energia = new D(0);
@@ -74,13 +74,13 @@ export function construirFactura(e: EntradaFactura): Borrador {
   for (const t of tramos) {
     if (t.desde > cubierto) problemas.push(sinTarifa(cubierto, t.desde));
     cubierto = Math.max(cubierto, t.hasta);
-    const suyos = intervalos.filter((i) => i.inicio >= t.desde && i.inicio < t.hasta);
-    for (const i of suyos) {
-      if (i.unidad !== t.definicion.unidad) continue;
-      const fecha = horaLocal(i.inicio, e.zona).fecha;
-      diario.set(fecha, (diario.get(fecha) ?? new D(0)).plus(i.energia));
+    const suyas = horas.filter((h) => h.inicio >= t.desde && h.inicio < t.hasta);
+    for (const h of suyas) {
+      if (h.unidad !== t.definicion.unidad) continue;
+      const fecha = h.hora.slice(0, 10);
+      diario.set(fecha, (diario.get(fecha) ?? new D(0)).plus(h.energia));
     }
-    const l = tarificar(suyos, t.definicion, {
+    const l = tarificar(suyas, t.definicion, {
       zona: e.zona,
       decimales: e.decimales,
       festivos: e.festivos,
@@ -99,10 +99,7 @@ export function construirFactura(e: EntradaFactura): Borrador {
   }
   if (cubierto < e.hasta) problemas.push(sinTarifa(cubierto, e.hasta));
   const tiempo = e.consumos.reduce((s, c) => s + (c.hasta - c.desde), 0);
-  const cubiertoMs = intervalos.reduce(
-    (s, i) => s.plus(new D(i.cobertura).times(i.fin - i.inicio)),
-    new D(0),
-  );
+  const cubiertoMs = horas.reduce((s, h) => s.plus(h.cubiertoMs), new D(0));
   return {
     lineas,
     total: lineas.reduce((s, x) => s.plus(x.importe), new D(0)).toFixed(e.decimales),

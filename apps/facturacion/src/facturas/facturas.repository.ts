@@ -109,6 +109,34 @@ export class FacturasRepository {
     }>;
   }
 
+  /** Local dates in [desde, hasta) that are holidays in the account's calendar. */
+  async findFestivos(cuentaId: string, desde: Date, hasta: Date, zona: string): Promise<string[]> {
+    const { rows } = await this.pool.query<{ fecha: string }>(
+      `SELECT to_char(f.fecha, 'YYYY-MM-DD') AS fecha
+       FROM cuenta c JOIN festivo f ON f.calendario = c.calendario
+       WHERE c.id = $1 AND f.fecha >= ($2::timestamptz AT TIME ZONE $4)::date
+         AND f.fecha <= ($3::timestamptz AT TIME ZONE $4)::date`,
+      [cuentaId, desde, hasta, zona],
+    );
+    return rows.map((r) => r.fecha);
+  }
+
+  /**
+   * Whether the account changed after `despuesDe` (its settings, devices or
+   * tariff: every such change is audited), or its holiday calendar did.
+   */
+  async existsCambiosDeCuenta(cuentaId: string, despuesDe: Date): Promise<boolean> {
+    const { rows } = await this.pool.query(
+      `SELECT 1 FROM auditoria WHERE entidad = 'cuenta' AND entidad_id = $1::text AND en > $2
+       UNION ALL
+       SELECT 1 FROM cuenta c JOIN calendario k ON k.nombre = c.calendario
+       WHERE c.id = $1::bigint AND k.cambiado_en > $2
+       LIMIT 1`,
+      [cuentaId, despuesDe],
+    );
+    return rows.length > 0;
+  }
+
   /**
    * Writes the period's draft, replacing the previous draft and its lines;
    * undefined if the period's statement is already final (never touched).

@@ -87,19 +87,11 @@ export class FacturasService {
   private async calcular(cuenta: VistaCuenta, desde: Date, hasta: Date): Promise<Borrador> {
     const consumos: Consumo[] = [];
     for (const d of await this.repository.findDispositivos(cuenta.id, desde, hasta)) {
-      const filas = await this.energia.findIntervalos(d.numeroSerie, d.desde, d.hasta);
       consumos.push({
         numeroSerie: d.numeroSerie,
         desde: d.desde.getTime(),
         hasta: d.hasta.getTime(),
-        intervalos: filas.map((f) => ({
-          inicio: f.inicio.getTime(),
-          fin: f.fin.getTime(),
-          energia: f.energia,
-          unidad: f.unidad as 'kWh' | 'kVAh' | null,
-          calidad: f.calidad as 'real' | 'estimado' | 'faltante',
-          cobertura: f.cobertura,
-        })),
+        horas: await this.energia.findConsumoHorario(d.numeroSerie, d.desde, d.hasta, cuenta.zona),
       });
     }
     const tramos = (await this.repository.findTramos(cuenta.id, desde, hasta, cuenta.zona)).map(
@@ -114,7 +106,7 @@ export class FacturasService {
       hasta: hasta.getTime(),
       zona: cuenta.zona,
       decimales: cuenta.decimales,
-      festivos: new Set(), // a holiday calendar per account is not built yet
+      festivos: new Set(await this.repository.findFestivos(cuenta.id, desde, hasta, cuenta.zona)),
       consumos,
       tramos,
     });
@@ -202,8 +194,13 @@ export class FacturasService {
     }
   }
 
-  /** Whether the draft's energy, or an earlier final statement's, was recomputed after the draft. */
+  /**
+   * Whether the draft's energy, or an earlier final statement's, was
+   * recomputed after the draft, or its account (devices, tariff, settings,
+   * holidays) changed.
+   */
   private async cambio(f: Factura): Promise<boolean> {
+    if (await this.repository.existsCambiosDeCuenta(f.cuentaId, f.calculadaEn)) return true;
     const series = async (desde: Date, hasta: Date) =>
       (await this.repository.findDispositivos(f.cuentaId, desde, hasta)).map((d) => d.numeroSerie);
     if (

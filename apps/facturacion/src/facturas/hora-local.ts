@@ -11,8 +11,6 @@ export interface HoraLocal {
 }
 
 const formatos = new Map<string, Intl.DateTimeFormat>();
-const memo = new Map<string, HoraLocal>();
-const MEMO_MAX = 200_000;
 
 function formato(zona: string): Intl.DateTimeFormat {
   let f = formatos.get(zona);
@@ -31,20 +29,14 @@ function formato(zona: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** The local date, month, hour and weekday of `t` (epoch ms) in an IANA zone. Memoised: statements ask for the same quarter-hours over and over. */
+/** The local date, month, hour and weekday of `t` (epoch ms) in an IANA zone. */
 export function horaLocal(t: number, zona: string): HoraLocal {
-  const clave = `${zona}|${t}`;
-  const hecho = memo.get(clave);
-  if (hecho) return hecho;
   const partes: Record<string, string> = {};
   for (const p of formato(zona).formatToParts(t)) partes[p.type] = p.value;
-  const h: HoraLocal = {
+  return {
     fecha: `${partes.year}-${partes.month}-${partes.day}`,
     mes: Number(partes.month) - 1,
     hora: Number(partes.hour),
     finDeSemana: partes.weekday === 'Sat' || partes.weekday === 'Sun',
   };
-  if (memo.size >= MEMO_MAX) memo.clear();
-  memo.set(clave, h);
-  return h;
 }

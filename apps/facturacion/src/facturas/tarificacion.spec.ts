@@ -1,15 +1,22 @@
 import { InvalidInputError } from '@iot/common';
 import { validarVersion, VersionTarifa } from '../tarifas/tarifa';
 import { horas, tarifaEjemplo } from '../../../../test/support/tarifa-ejemplo';
-import { IntervaloFacturable, tarificar } from './tarificacion';
+import type { IntervaloConsumo } from '../energia/consumo-horario';
+import { porHora } from '../../../../test/support/por-hora';
+import { Contexto, tarificar as porHoras } from './tarificacion';
+
+type Intervalo = Omit<IntervaloConsumo, 'cobertura'>;
+/** Prices intervals as a statement does: added up per local hour first. */
+const tarificar = (intervalos: Intervalo[], v: VersionTarifa, c: Contexto) =>
+  porHoras(porHora(intervalos, c.zona), v, c);
 
 const Q = 15 * 60_000;
 const tarifa = (cambios: Partial<VersionTarifa> = {}): VersionTarifa =>
   validarVersion(tarifaEjemplo(cambios));
 
 /** Quarter-hours of `kwh` each from `desde` (an instant with its offset) for `n` quarters. */
-const cuartos = (desde: string, n: number, kwh: string, extra: Partial<IntervaloFacturable> = {}) =>
-  Array.from({ length: n }, (_, k): IntervaloFacturable => {
+const cuartos = (desde: string, n: number, kwh: string, extra: Partial<Intervalo> = {}) =>
+  Array.from({ length: n }, (_, k): Intervalo => {
     const inicio = Date.parse(desde) + k * Q;
     return { inicio, fin: inicio + Q, energia: kwh, unidad: 'kWh', calidad: 'real', ...extra };
   });

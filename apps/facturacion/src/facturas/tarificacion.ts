@@ -1,15 +1,6 @@
 import Decimal from 'decimal.js';
 import type { VersionTarifa } from '../tarifas/tarifa';
-import { horaLocal } from './hora-local';
-
-/** An energy interval as a statement reads it (decimal strings as PostgreSQL's numeric gives them). */
-export interface IntervaloFacturable {
-  inicio: number;
-  fin: number;
-  energia: string;
-  unidad: 'kWh' | 'kVAh' | null;
-  calidad: 'real' | 'estimado' | 'faltante';
-}
+import type { ConsumoHorario } from '../energia/consumo-horario';
 
 export type TipoLinea = 'energia' | 'cargo_fijo' | 'demanda' | 'minimo' | 'impuesto' | 'ajuste';
 
@@ -54,9 +45,26 @@ export interface Contexto {
 const D = Decimal.clone({ precision: 50 });
 const HORA_MS = 3_600_000;
 
-/** Which time-of-use period prices an interval: the local hour, month and day type it starts in. */
-function periodoHorarioDe(inicio: number, v: VersionTarifa, c: Contexto): number {
-  const h = horaLocal(inicio, c.zona);
+/** A local hour (`YYYY-MM-DD HH`) as a tariff looks at it. */
+export function diaHora(hora: string): {
+  fecha: string;
+  mes: number;
+  hora: number;
+  finDeSemana: boolean;
+} {
+  const fecha = hora.slice(0, 10);
+  const dia = new Date(`${fecha}T00:00:00Z`).getUTCDay();
+  return {
+    fecha,
+    mes: Number(hora.slice(5, 7)) - 1,
+    hora: Number(hora.slice(11, 13)),
+    finDeSemana: dia === 0 || dia === 6,
+  };
+}
+
+/** Which time-of-use period prices a local hour: its month, hour and day type. */
+function periodoHorarioDe(hora: string, v: VersionTarifa, c: Contexto): number {
+  const h = diaHora(hora);
   const festivo = c.festivos.has(h.fecha);
   if (festivo && typeof v.festivos === 'number') return v.festivos;
   const matriz =
@@ -72,11 +80,7 @@ function periodoHorarioDe(inicio: number, v: VersionTarifa, c: Contexto): number
  * lines. Intervals in another unit than the tariff's are not priced: they
  * are named in `problemas`.
  */
-export function tarificar(
-  intervalos: IntervaloFacturable[],
-  v: VersionTarifa,
-  c: Contexto,
-): Liquidacion {
+export function tarificar(horas: ConsumoHorario[], v: VersionTarifa, c: Contexto): Liquidacion {
   const modo = v.redondeo === 'half_even' ? Decimal.ROUND_HALF_EVEN : Decimal.ROUND_HALF_UP;
   const redondear = (x: Decimal): Decimal => x.toDecimalPlaces(c.decimales, modo);
   const dinero = (x: Decimal): string => x.toFixed(c.decimales);
@@ -88,18 +92,19 @@ export function tarificar(
   let estimada = new D(0);
   let demanda = new D(0);
   let otraUnidad = 0;
-  for (const i of intervalos) {
-    if (i.unidad === null) continue;
-    const e = new D(i.energia);
-    if (i.unidad !== v.unidad) {
-      if (!e.isZero()) otraUnidad++;
+  for (const h of horas) {
+    if (h.unidad === null) continue;
+    if (h.unidad !== v.unidad) {
+      otraUnidad += h.conEnergia;
       continue;
     }
-    const k = periodoHorarioDe(i.inicio, v, c);
+    const e = new D(h.energia);
+    const k = periodoHorarioDe(h.hora, v, c);
     porPeriodo[k] = porPeriodo[k].plus(e);
     energia = energia.plus(e);
-    if (i.calidad === 'estimado') estimada = estimada.plus(e);
-    const kw = e.div((i.fin - i.inicio) / HORA_MS);
+    if (h.estimada !== '0') estimada = estimada.plus(h.estimada);
+    // intervals of one length: the largest energy is the highest average power
+    const kw = new D(h.maximo).div(h.ms / HORA_MS);
     if (kw.gt(demanda)) demanda = kw;
   }
   if (otraUnidad > 0) {

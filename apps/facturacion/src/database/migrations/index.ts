@@ -7,6 +7,7 @@ import { Tarifas1733702400000 } from './1733702400000-Tarifas';
 import { CuentaTarifa1733788800000 } from './1733788800000-CuentaTarifa';
 import { Facturas1733875200000 } from './1733875200000-Facturas';
 import { FacturaNumero1733961600000 } from './1733961600000-FacturaNumero';
+import { Festivos1734048000000 } from './1734048000000-Festivos';
 
 export const migrations: Array<new () => MigrationInterface> = [
   CreateFacturacion1733184000000,
@@ -17,4 +18,5 @@ export const migrations: Array<new () => MigrationInterface> = [
   CuentaTarifa1733788800000,
   Facturas1733875200000,
   FacturaNumero1733961600000,
+  Festivos1734048000000,
 ];
