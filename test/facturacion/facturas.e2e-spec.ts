@@ -317,6 +317,130 @@ describe('facturacion draft statements', () => {
     expect(mayo.body.lineas.filter((l: any) => l.tipo === 'ajuste')).toEqual([]);
   });
 
+  it('re-rates a period with another version: a diff, then an adjustment (final) or a rebuilt draft', async () => {
+    // a corrected tariff: Punta at 1000, fixed charge 20000
+    const t = await http(url(), 'POST', `${F}/tarifas`, {
+      nombre: 'TOU 2026b',
+      desde: '2026-01-01',
+      definicion: definicion({
+        cargoFijo: '20000',
+        periodos: [
+          { nombre: 'Valle', bloques: [{ hasta: '100', precio: '500' }, { precio: '700' }] },
+          { nombre: 'Punta', bloques: [{ precio: '1000' }] },
+        ],
+      }),
+    });
+    const versionId = t.body.versiones[0].id;
+    const ruta = `${F}/cuentas/${cuenta}/facturas/refacturar`;
+    const marzo = await http(
+      url(),
+      'GET',
+      `${F}/facturas/${
+        (
+          await suite.destino.query(
+            `SELECT id::text FROM factura WHERE cuenta_id = $1 AND periodo = '2026-03'`,
+            [cuenta],
+          )
+        ).rows[0].id
+      }`,
+    );
+    const mayo = await suite.destino.query(
+      `SELECT id::text, calculada_en FROM factura WHERE cuenta_id = $1 AND periodo = '2026-05'`,
+      [cuenta],
+    );
+
+    // March (final, 231,655.22) with the late 30 kWh, all of it by the new version: Valle
+    // 50000 + 14000, Punta 150 x 1000, fixed 20000, IVA 19 % of 234000 = 44460: 278,460.00
+    const prueba = await http(url(), 'POST', ruta, { periodo: '2026-03', versionId });
+    expect(prueba.status).toBe(200);
+    expect(prueba.body).toMatchObject({
+      estado: 'final',
+      antes: '231655.22',
+      despues: '278460.00',
+      diferencia: '46804.78',
+      aplicada: false,
+      problemas: [],
+    });
+    expect(
+      prueba.body.lineas.map((l: any) => [
+        l.concepto,
+        l.antes?.importe,
+        l.despues?.importe,
+        l.diferencia,
+      ]),
+    ).toEqual([
+      ['Valle, bloque 1', '24193.55', '50000.00', '25806.45'],
+      ['Valle, bloque 2', '50129.03', '14000.00', '-36129.03'],
+      ['Punta', '108000.00', '150000.00', '42000.00'],
+      ['Cargo fijo', '12345.67', '20000.00', '7654.33'], // the two pieces' 5973.71 + 6371.96
+      ['IVA', '36986.97', '44460.00', '7473.03'],
+    ]);
+    // a dry run changes nothing
+    const mayoAhora = await suite.destino.query(`SELECT calculada_en FROM factura WHERE id = $1`, [
+      mayo.rows[0].id,
+    ]);
+    expect(mayoAhora.rows[0].calculada_en).toEqual(mayo.rows[0].calculada_en);
+
+    // applied: March stays as it was; April is final, so May (the next draft) gets
+    // 278460.00 - 231655.22 - the 32130.00 April already adjusted = 14,674.78
+    const hecha = await http(url(), 'POST', ruta, { periodo: '2026-03', versionId, aplicar: true });
+    expect(hecha.status).toBe(200);
+    expect(hecha.body.aplicada).toBe(true);
+    expect(hecha.body.factura).toMatchObject({ id: mayo.rows[0].id, periodo: '2026-05' });
+    expect(hecha.body.factura.lineas.filter((l: any) => l.tipo === 'ajuste')).toEqual([
+      expect.objectContaining({
+        concepto: `Ajuste de F-000001 (2026-03): +30 de energía, refacturada con TOU 2026b (versión ${versionId})`,
+        importe: '14674.78',
+      }),
+    ]);
+    // May's own fixed charge 12345.67 and IVA 2345.68, plus the adjustment
+    expect(hecha.body.factura.total).toBe('29366.13');
+    expect((await http(url(), 'GET', `${F}/facturas/${marzo.body.id}`)).body).toEqual(marzo.body);
+
+    // May is a draft: re-rated, it is rebuilt with the version (fixed 20000, IVA 3800), the
+    // adjustment for March unchanged (applying again never adds it twice)
+    const mayoPrueba = await http(url(), 'POST', ruta, { periodo: '2026-05', versionId });
+    expect(mayoPrueba.body).toMatchObject({
+      antes: '14691.35',
+      despues: '23800.00',
+      diferencia: '9108.65',
+    });
+    const mayoHecha = await http(url(), 'POST', ruta, {
+      periodo: '2026-05',
+      versionId,
+      aplicar: true,
+    });
+    expect(mayoHecha.body.factura.total).toBe('38474.78'); // 23800.00 + 14674.78
+    expect(mayoHecha.body.factura.lineas.map((l: any) => [l.tarifa, l.concepto])).toEqual([
+      ['TOU 2026b', 'Cargo fijo'],
+      ['TOU 2026b', 'IVA'],
+      [null, expect.stringMatching(/^Ajuste de F-000001/)],
+    ]);
+    const otraVez = await http(url(), 'POST', `${F}/cuentas/${cuenta}/facturas`, {
+      periodo: '2026-05',
+    });
+    expect(otraVez.body.total).toBe('38474.78');
+    const { rows } = await suite.destino.query(
+      `SELECT accion FROM auditoria WHERE entidad = 'factura' AND accion = 'refacturar'`,
+    );
+    expect(rows).toHaveLength(2);
+
+    // bad input, by name
+    const mal = await http(url(), 'POST', ruta, {
+      periodo: '2026-03',
+      versionId: 'x',
+      aplicar: 'si',
+    });
+    expect([mal.status, mal.body.errors.map((e: any) => e.field).sort()]).toEqual([
+      400,
+      ['aplicar', 'versionId'],
+    ]);
+    expect(
+      (await http(url(), 'POST', ruta, { periodo: '2026-03', versionId: '999999' })).status,
+    ).toBe(404);
+    expect((await http(url(), 'POST', ruta, { periodo: '2030-01', versionId })).status).toBe(404);
+  });
+
   it('the statements job: a draft for the current period, rebuilt on new energy, final after the grace days', async () => {
     const c = await http(url(), 'POST', `${F}/cuentas`, {
       nombre: 'Programada',

@@ -37,6 +37,8 @@ const ENV = {
   IOT_DEVICE_KEY: 'device-key-from-env',
   IOT_ADMIN_KEY: 'admin-key-from-env',
   IOT_SERIE: 'MTR-7',
+  IOT_STAFF_KEY: 'staff-key-from-env',
+  IOT_CUENTA: '42',
 };
 
 const next = (node: FlowNode): FlowNode => byId.get(node.wires![0][0])!;
@@ -86,6 +88,34 @@ describe('Node-RED flows (node-red/iot-backend-flows.json)', () => {
       'http://gw.example:8080/api/dispositivo/lecturas?numeroSerie=MTR-7&limite=20',
     );
     expect(msg.headers['x-api-key']).toBe('admin-key-from-env');
+  });
+
+  it("builds this month's draft statement of IOT_CUENTA with the staff key, and sums it up", () => {
+    const node = fn('POST /facturas (borrador)');
+    expect(next(node)).toMatchObject({ type: 'http request', method: 'use', url: '' });
+    const msg = run(node, ENV);
+    expect(msg).toMatchObject({
+      url: 'http://gw.example:8080/api/facturacion/cuentas/42/facturas',
+      method: 'POST',
+      payload: { periodo: new Date().toISOString().slice(0, 7) },
+    });
+    expect(msg.headers['x-api-key']).toBe('staff-key-from-env');
+    const resumen = next(next(node));
+    expect(resumen.name).toBe('resumen');
+    const body = runInNewContext(`(function (msg) {\n${resumen.func}\n})`, {}) as (m: object) => {
+      payload: Record<string, unknown>;
+    };
+    const out = body({
+      statusCode: 200,
+      payload: { id: '7', estado: 'borrador', total: '14691.35', lineas: [{}, {}], problemas: [] },
+    });
+    expect(JSON.parse(JSON.stringify(out.payload))).toMatchObject({
+      status: 200,
+      id: '7',
+      estado: 'borrador',
+      total: '14691.35',
+      lineas: 2,
+    });
   });
 
   it('embeds no secret: no key, no broker password, no credentials', () => {

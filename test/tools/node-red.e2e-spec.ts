@@ -9,6 +9,7 @@ import { waitFor } from '../support/wait';
 const ROOT = join(__dirname, '..', '..');
 const BROKER_NODE = 'b10c0de000000001';
 const READ_BACK_INJECT = 'a00000000000000b';
+const BORRADOR_INJECT = 'a00000000000000f';
 
 interface Running {
   child: ChildProcess;
@@ -60,6 +61,7 @@ if (!nodeRedRuns) {
   let red: Running | undefined;
   let gateway: string;
   let adminKey: string;
+  let staffKey: string;
   let redPort: number;
 
   const readBack = async (): Promise<{ nombreVariable: string }[]> => {
@@ -101,6 +103,8 @@ if (!nodeRedRuns) {
       )?.[1];
     const deviceKey = key('dispositivo');
     adminKey = key('admin')!;
+    // the first start makes a device key and an admin key; admin may do what billing staff do
+    staffKey = adminKey;
     expect(deviceKey && adminKey).toBeTruthy();
 
     const userDir = join(work, 'node-red');
@@ -143,6 +147,8 @@ if (!nodeRedRuns) {
         IOT_GATEWAY_URL: gateway,
         IOT_DEVICE_KEY: deviceKey,
         IOT_ADMIN_KEY: adminKey,
+        IOT_STAFF_KEY: staffKey,
+        IOT_CUENTA: '1', // the first account of a fresh npm start
         IOT_SERIE: serie,
       },
     );
@@ -193,6 +199,57 @@ if (!nodeRedRuns) {
     expect(after).toContain(serie);
     // the keys never reach Node-RED's own files or log
     expect(red!.output()).not.toContain(adminKey);
+  }, 60_000);
+
+  it("builds the account's draft statement of the month through the gateway", async () => {
+    const post = async (path: string, body: object, method = 'POST') => {
+      const res = await fetch(`${gateway}/api/facturacion${path}`, {
+        method,
+        headers: { 'x-api-key': staffKey, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, any> };
+    };
+    const cuenta = await post('/cuentas', { nombre: 'Node-RED', moneda: 'COP' });
+    expect([cuenta.status, cuenta.body.id]).toEqual([201, '1']);
+    const horas = Array.from({ length: 12 }, () => Array.from({ length: 24 }, () => 0));
+    const tarifa = await post('/tarifas', {
+      nombre: 'Plana',
+      desde: '2026-01-01',
+      definicion: {
+        unidad: 'kVAh',
+        cargoFijo: '1000',
+        periodos: [{ nombre: 'Plana', bloques: [{ precio: '700' }] }],
+        semana: horas,
+        finDeSemana: horas,
+        impuestos: [],
+        redondeo: 'half_up',
+      },
+    });
+    expect(tarifa.status).toBe(201);
+    const hoy = new Date().toISOString().slice(0, 10);
+    expect(
+      (await post('/cuentas/1/tarifa', { tarifaId: tarifa.body.id, desde: '2026-01-01' }, 'PUT'))
+        .status,
+    ).toBe(200);
+    expect(
+      (await post(`/cuentas/1/dispositivos/${serie}`, { desde: `${hoy}T00:00:00Z` }, 'PUT')).status,
+    ).toBe(200);
+
+    const inject = await fetch(`http://127.0.0.1:${redPort}/inject/${BORRADOR_INJECT}`, {
+      method: 'POST',
+    });
+    expect(inject.status).toBe(200);
+    await waitFor(
+      () => Promise.resolve(/\[debug:factura\]/.test(red!.output())),
+      20_000,
+      'the draft statement',
+    );
+    const after = red!.output().slice(red!.output().indexOf('[debug:factura]'));
+    expect(after).toMatch(/status: 200/);
+    expect(after).toMatch(/estado: 'borrador'/);
+    expect(after).toMatch(/moneda: 'COP'/);
+    expect(red!.output()).not.toContain(staffKey);
   }, 60_000);
 
   it('Ctrl-C stops npm start in order: no child restarted on the way out', async () => {

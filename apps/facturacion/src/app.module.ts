@@ -28,7 +28,7 @@ export class AppModule {
         CalendariosModule,
         cuentas,
         TarifasModule,
-        FacturasModule.forRoot(config.facturas, [energia, cuentas]),
+        FacturasModule.forRoot(config.facturas, [energia, cuentas, TarifasModule]),
         RegistrationModule.forRoot({ name: 'facturacion', registry: config.registry }),
         // dispositivo being down degrades the pull, not facturacion's readiness: staff queries still work
         HealthModule.forRoot({

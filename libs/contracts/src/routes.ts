@@ -61,6 +61,7 @@ export const PROXIED_ROUTES = [
   '/api/facturacion/cuentas/:id/auditoria',
   '/api/facturacion/cuentas/:id/dispositivos/:numeroSerie',
   '/api/facturacion/cuentas/:id/facturas',
+  '/api/facturacion/cuentas/:id/facturas/refacturar',
   '/api/facturacion/cuentas/:id/tarifa',
   '/api/facturacion/dispositivos/:numeroSerie',
   '/api/facturacion/energia',

@@ -7,14 +7,15 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { claveDe } from '../auditoria/clave';
-import { IdParams, PERIODO } from '../formatos';
+import { ID, IdParams, PERIODO } from '../formatos';
 import { csvReply, Separador, wantsCsv } from '../variables/csv';
 import { facturaCsv } from './factura-csv';
 import { facturaPdf } from './factura-pdf';
 import { FacturasService } from './facturas.service';
+import { RefacturacionService } from './refacturacion.service';
 
 export class BorradorBody {
   @ApiProperty({
@@ -38,6 +39,21 @@ export class FormatoFacturaDto {
   separador?: Separador;
 }
 
+export class RefacturarBody extends BorradorBody {
+  @ApiProperty({
+    example: '7',
+    description: 'the tariff version (its own id) to price the period with',
+  })
+  @Matches(ID, { message: 'must be a tariff version id (a positive integer)' })
+  @IsString({ message: 'must be a string' })
+  versionId!: string;
+
+  @ApiPropertyOptional({ description: 'false or absent: a dry run (the diff only)' })
+  @IsBoolean({ message: 'must be true or false' })
+  @IsOptional()
+  aplicar?: boolean;
+}
+
 export class FinalizarBody {
   /** The calculadaEn of the draft that was reviewed. */
   @RequiredInstant()
@@ -47,13 +63,33 @@ export class FinalizarBody {
 @ApiTags('facturas')
 @Controller('api/facturacion')
 export class FacturasController {
-  constructor(private readonly facturas: FacturasService) {}
+  constructor(
+    private readonly facturas: FacturasService,
+    private readonly refacturacion: RefacturacionService,
+  ) {}
 
   @Post('cuentas/:id/facturas')
   @HttpCode(200)
   @ApiOperation({ summary: "Build (or rebuild) a period's draft statement" })
   borrador(@Param() p: IdParams, @Body() b: BorradorBody) {
     return this.facturas.borrador(p.id, b.periodo);
+  }
+
+  @Post('cuentas/:id/facturas/refacturar')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Re-rate a period with a tariff version: a diff, or (aplicar) a rebuilt draft',
+    description:
+      'A dry run answers the line-by-line diff. Applied to a draft it rebuilds it with the version; applied to a final statement it stays as it is and the difference is an adjustment on the next draft.',
+  })
+  refacturar(@Param() p: IdParams, @Body() b: RefacturarBody, @CurrentCaller() caller?: Caller) {
+    return this.refacturacion.refacturar(
+      p.id,
+      b.periodo,
+      b.versionId,
+      b.aplicar ?? false,
+      claveDe(caller),
+    );
   }
 
   @Post('facturas/programado')

@@ -1,14 +1,15 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, Type } from '@nestjs/common';
 import { FACTURAS_CONFIG, FacturasConfig } from './facturas.config';
 import { FacturasController } from './facturas.controller';
 import { FacturasRepository } from './facturas.repository';
 import { FacturasScheduler } from './facturas.scheduler';
 import { FacturasService } from './facturas.service';
+import { RefacturacionService } from './refacturacion.service';
 
 /** Statements, built from accounts, tariffs and the metering context's energy. */
 @Module({})
 export class FacturasModule {
-  static forRoot(config: FacturasConfig, imports: DynamicModule[]): DynamicModule {
+  static forRoot(config: FacturasConfig, imports: Array<DynamicModule | Type>): DynamicModule {
     return {
       module: FacturasModule,
       imports,
@@ -17,6 +18,7 @@ export class FacturasModule {
         { provide: FACTURAS_CONFIG, useValue: config },
         FacturasRepository,
         FacturasService,
+        RefacturacionService,
         FacturasScheduler,
       ],
     };

@@ -24,6 +24,14 @@ const FACTURA = `id::text, cuenta_id::text AS "cuentaId", periodo, desde, hasta,
   total::text, energia::text, cobertura::text, estimada::text, problemas, diario, calculada_en AS "calculadaEn",
   serie, numero::text, finalizada_en AS "finalizadaEn"`;
 
+/** A tariff version chosen to price a whole period (a re-rating), and when it was chosen. */
+export interface VersionElegida {
+  versionId: string;
+  tarifa: string;
+  definicion: VersionTarifa;
+  en: Date;
+}
+
 /** What a finalisation found. */
 export type Finalizacion =
   | { resultado: 'final'; serie: string; numero: string }
@@ -264,6 +272,56 @@ export class FacturasRepository {
       [cuentaId, hasta],
     );
     return rows;
+  }
+
+  /** The latest re-rating of the account's statement of `periodo`, if any. */
+  async findRefacturacion(cuentaId: string, periodo: string): Promise<VersionElegida | undefined> {
+    const { rows } = await this.pool.query<VersionElegida>(
+      `SELECT v.id::text AS "versionId", t.nombre AS tarifa, v.definicion, r.en
+       FROM factura f JOIN refacturacion r ON r.factura_id = f.id
+       JOIN tarifa_version v ON v.id = r.tarifa_version_id JOIN tarifa t ON t.id = v.tarifa_id
+       WHERE f.cuenta_id = $1 AND f.periodo = $2 ORDER BY r.id DESC LIMIT 1`,
+      [cuentaId, periodo],
+    );
+    return rows[0];
+  }
+
+  /** Records a re-rating of statement `facturaId` with version `versionId`, audited. */
+  async insertRefacturacion(facturaId: string, versionId: string, clave: string): Promise<void> {
+    await inTransaction(this.pool, async (tx) => {
+      await tx.query(
+        `INSERT INTO refacturacion (factura_id, tarifa_version_id, clave) VALUES ($1, $2, $3)`,
+        [facturaId, versionId, clave],
+      );
+      await auditar(tx, {
+        clave,
+        entidad: 'factura',
+        entidadId: facturaId,
+        accion: 'refacturar',
+        despues: { versionId },
+      });
+    });
+  }
+
+  /** The account's statement of `periodo`, if there is one. */
+  async findByPeriodo(
+    cuentaId: string,
+    periodo: string,
+  ): Promise<(Factura & { lineas: LineaFactura[] }) | undefined> {
+    const { rows } = await this.pool.query<{ id: string }>(
+      `SELECT id::text FROM factura WHERE cuenta_id = $1 AND periodo = $2`,
+      [cuentaId, periodo],
+    );
+    return rows.length === 0 ? undefined : this.findById(rows[0].id);
+  }
+
+  /** The account's periods from `desde` (YYYY-MM) on that have a final statement. */
+  async findPeriodosFinales(cuentaId: string, desde: string): Promise<Set<string>> {
+    const { rows } = await this.pool.query<{ periodo: string }>(
+      `SELECT periodo FROM factura WHERE cuenta_id = $1 AND periodo >= $2 AND estado <> 'borrador'`,
+      [cuentaId, desde],
+    );
+    return new Set(rows.map((r) => r.periodo));
   }
 
   /** What final statements have already adjusted statement `id` by. */

@@ -11,7 +11,7 @@ import { PERIODO } from '../formatos';
 import { Borrador, construirFactura, Consumo } from './factura';
 import type { DatosPdf } from './factura-pdf';
 import { horaLocal } from './hora-local';
-import { Factura, FacturasRepository } from './facturas.repository';
+import { Factura, FacturasRepository, VersionElegida } from './facturas.repository';
 import type { LineaFactura } from './factura';
 
 /** Another lock key than the sync's and the energy job's. */
@@ -58,7 +58,8 @@ export class FacturasService {
       Number(m[2]),
       cuenta.diaCiclo ?? 1,
     );
-    const b = await this.calcular(cuenta, desde, hasta);
+    const elegida = await this.repository.findRefacturacion(cuentaId, periodo);
+    const b = await this.calcular(cuenta, desde, hasta, elegida);
     for (const ajuste of await this.ajustes(cuenta, desde)) b.lineas.push(ajuste);
     b.total = b.lineas
       .reduce((t, l) => t.plus(l.importe), new Decimal(0))
@@ -83,8 +84,16 @@ export class FacturasService {
     return this.ver(id);
   }
 
-  /** A period of the account priced from the energy as it is now. */
-  private async calcular(cuenta: VistaCuenta, desde: Date, hasta: Date): Promise<Borrador> {
+  /**
+   * A period of the account priced from the energy as it is now: by the
+   * tariff versions in force, or all of it by `elegida` (a re-rating).
+   */
+  async calcular(
+    cuenta: VistaCuenta,
+    desde: Date,
+    hasta: Date,
+    elegida?: VersionElegida,
+  ): Promise<Borrador> {
     const consumos: Consumo[] = [];
     for (const d of await this.repository.findDispositivos(cuenta.id, desde, hasta)) {
       consumos.push({
@@ -94,13 +103,13 @@ export class FacturasService {
         horas: await this.energia.findConsumoHorario(d.numeroSerie, d.desde, d.hasta, cuenta.zona),
       });
     }
-    const tramos = (await this.repository.findTramos(cuenta.id, desde, hasta, cuenta.zona)).map(
-      (t) => ({
-        ...t,
-        desde: t.desde.getTime(),
-        hasta: t.hasta.getTime(),
-      }),
-    );
+    const tramos = elegida
+      ? [{ ...elegida, desde: desde.getTime(), hasta: hasta.getTime() }]
+      : (await this.repository.findTramos(cuenta.id, desde, hasta, cuenta.zona)).map((t) => ({
+          ...t,
+          desde: t.desde.getTime(),
+          hasta: t.hasta.getTime(),
+        }));
     return construirFactura({
       desde: desde.getTime(),
       hasta: hasta.getTime(),
@@ -112,26 +121,36 @@ export class FacturasService {
     });
   }
 
-  /** Adjustment lines for final statements of periods before `desde` whose energy changed since. */
+  /**
+   * Adjustment lines for final statements of periods before `desde` whose
+   * energy changed since they were final, or that were re-rated since.
+   */
   private async ajustes(cuenta: VistaCuenta, desde: Date): Promise<LineaFactura[]> {
     const lineas: LineaFactura[] = [];
     for (const f of await this.repository.findFinalesAnteriores(cuenta.id, desde)) {
+      if (!f.finalizadaEn) continue;
+      const elegida = await this.repository.findRefacturacion(cuenta.id, f.periodo);
       const series = (await this.repository.findDispositivos(cuenta.id, f.desde, f.hasta)).map(
         (d) => d.numeroSerie,
       );
-      if (
-        !f.finalizadaEn ||
-        !(await this.energia.existsCambiosDesde(series, f.desde, f.hasta, f.finalizadaEn))
-      )
-        continue;
-      const ahora = await this.calcular(cuenta, f.desde, f.hasta);
+      const cambio =
+        (elegida !== undefined && elegida.en > f.finalizadaEn) ||
+        (await this.energia.existsCambiosDesde(series, f.desde, f.hasta, f.finalizadaEn));
+      if (!cambio) continue;
+      const ahora = await this.calcular(cuenta, f.desde, f.hasta, elegida);
       const ya = await this.repository.sumAjustesFinales(f.id);
       const delta = new Decimal(ahora.total).minus(f.total).minus(ya);
       if (delta.isZero()) continue;
       const energia = new Decimal(ahora.energia).minus(f.energia);
+      const motivos = [
+        ...(energia.isZero()
+          ? []
+          : [`${energia.isNeg() ? '' : '+'}${energia.toFixed()} de energía`]),
+        ...(elegida ? [`refacturada con ${elegida.tarifa} (versión ${elegida.versionId})`] : []),
+      ];
       lineas.push({
         tipo: 'ajuste',
-        concepto: `Ajuste de ${f.serie}-${(f.numero ?? '').padStart(6, '0')} (${f.periodo}): ${energia.isNeg() ? '' : '+'}${energia.toFixed()} de energía`,
+        concepto: `Ajuste de ${f.serie}-${(f.numero ?? '').padStart(6, '0')} (${f.periodo}): ${motivos.join(', ')}`,
         cantidad: '1',
         unidad: 'ajuste',
         precioUnitario: delta.toFixed(cuenta.decimales),

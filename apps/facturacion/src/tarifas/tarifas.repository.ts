@@ -53,6 +53,19 @@ export class TarifasRepository {
     return rows;
   }
 
+  /** One version by its id, with its tariff's name. */
+  async findVersion(
+    versionId: string,
+  ): Promise<(Version & { tarifaId: string; tarifa: string }) | undefined> {
+    const { rows } = await this.pool.query<Version & { tarifaId: string; tarifa: string }>(
+      `SELECT v.id::text, to_char(v.desde, 'YYYY-MM-DD') AS desde, to_char(v.hasta, 'YYYY-MM-DD') AS hasta,
+              v.definicion, t.id::text AS "tarifaId", t.nombre AS tarifa
+       FROM tarifa_version v JOIN tarifa t ON t.id = v.tarifa_id WHERE v.id = $1`,
+      [versionId],
+    );
+    return rows[0];
+  }
+
   async findVersiones(tarifaId: string, q: Queryable = this.pool): Promise<Version[]> {
     const { rows } = await q.query<Version>(
       `SELECT ${VERSION} FROM tarifa_version WHERE tarifa_id = $1 ORDER BY desde`,

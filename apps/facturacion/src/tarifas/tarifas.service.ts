@@ -117,6 +117,15 @@ export class TarifasService {
     return haciaUrdb(v.definicion, t.nombre, v.desde);
   }
 
+  /** A version by its own id, with its tariff's id and name. */
+  async version(versionId: string): Promise<Version & { tarifaId: string; tarifa: string }> {
+    const v = await this.repository.findVersion(versionId);
+    if (!v) {
+      throw new DomainError('not_found', `no tariff version ${versionId}`, { versionId });
+    }
+    return v;
+  }
+
   async ver(id: string): Promise<VistaTarifa> {
     const t = await this.repository.findById(id);
     if (!t) throw new TarifaNoEncontrada(id);

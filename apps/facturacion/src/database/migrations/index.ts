@@ -8,6 +8,7 @@ import { CuentaTarifa1733788800000 } from './1733788800000-CuentaTarifa';
 import { Facturas1733875200000 } from './1733875200000-Facturas';
 import { FacturaNumero1733961600000 } from './1733961600000-FacturaNumero';
 import { Festivos1734048000000 } from './1734048000000-Festivos';
+import { Refacturacion1734134400000 } from './1734134400000-Refacturacion';
 
 export const migrations: Array<new () => MigrationInterface> = [
   CreateFacturacion1733184000000,
@@ -19,4 +20,5 @@ export const migrations: Array<new () => MigrationInterface> = [
   Facturas1733875200000,
   FacturaNumero1733961600000,
   Festivos1734048000000,
+  Refacturacion1734134400000,
 ];
