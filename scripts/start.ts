@@ -5,6 +5,7 @@
  * app that cannot start, and stops everything on Ctrl-C / SIGTERM.
  */
 import { randomBytes } from 'node:crypto';
+import { APP_NODE_FLAGS } from './node-flags';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { GATEWAY_DATABASE, openKeyStore } from '@iot/keys';
@@ -138,7 +139,7 @@ async function main(): Promise<void> {
     const supervised = new Supervised({
       name: app.name,
       command: process.execPath,
-      args: [join(__dirname, '..', 'apps', app.name, 'src', 'main.js')],
+      args: [...APP_NODE_FLAGS, join(__dirname, '..', 'apps', app.name, 'src', 'main.js')],
       env,
       say,
     });

@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { APP_NODE_FLAGS } from '../../scripts/node-flags';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -38,7 +39,7 @@ function rssOf(pid: number): number {
 
 /** Runs a compiled script of this repo (path under dist/) as its own process. */
 export function runNode(script: string, env: NodeJS.ProcessEnv): Child {
-  const child = spawn(process.execPath, [join(__dirname, '..', '..', script)], {
+  const child = spawn(process.execPath, [...APP_NODE_FLAGS, join(__dirname, '..', '..', script)], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

@@ -76,6 +76,8 @@ interface Round {
   borradoresS: number;
   finalesS: number;
   rssMb: number;
+  /** Peak RSS up to the end of the drafts. */
+  rssBorradoresMb: number;
   numeros: string;
 }
 
@@ -101,6 +103,7 @@ async function round(ctx: BenchContext): Promise<Round> {
       const borradoresS = await todas(async (id) => {
         borradores.set(id, await post(`/cuentas/${id}/facturas`, { periodo: '2026-03' }));
       });
+      const rssBorradoresMb = Math.round(child.peakRss() / 1024 / 1024);
       const finalesS = await todas(async (id) => {
         const b = borradores.get(id)!;
         await post(`/facturas/${b.id}/finalizar`, { confirmacion: b.calculadaEn });
@@ -122,6 +125,7 @@ async function round(ctx: BenchContext): Promise<Round> {
         borradoresS,
         finalesS,
         rssMb: Math.round(child.peakRss() / 1024 / 1024),
+        rssBorradoresMb,
         numeros,
       };
     } finally {

@@ -78,12 +78,24 @@ describe('facturacion draft statements', () => {
       ['Cargo fijo', '1', '12345.67', 'TOU'],
       ['IVA', '184345.67', '35025.68', 'TOU'],
     ]);
+    // the answer is the statement as stored, field for field
+    expect((await http(url(), 'GET', `${F}/facturas/${b.body.id}`)).body).toEqual(b.body);
     // as CSV (decimal commas with ;) and as PDF, with the same lines and total
     const csv = await http(url(), 'GET', `${F}/facturas/${b.body.id}?formato=csv&separador=;`);
     const filas = String(csv.body).split('\r\n').filter(Boolean);
     expect(filas).toHaveLength(7); // header, 5 lines, total
     expect(filas[1]).toMatch(/^energia;Valle, bloque 1;Valle;1;100;kWh;500;50000,00;TOU;/);
-    expect(filas[6]).toBe('total;COP;;;;;;219371,35;;;;');
+    expect(filas[6]).toBe('total;COP;;;;;;219371,35;;;;;;');
+    // each energy line's coverage and estimated share, of its TOU period: 1 of Punta's 88
+    // weekday hours has data (1/88), 1 of Valle's 656 (1/656)
+    expect(b.body.lineas.map((l: any) => [l.concepto, l.cobertura, l.estimada])).toEqual([
+      ['Valle, bloque 1', '0.001524', '0'],
+      ['Valle, bloque 2', '0.001524', '0'],
+      ['Punta', '0.011364', '0'],
+      ['Cargo fijo', null, null],
+      ['IVA', null, null],
+    ]);
+    expect(filas[3]).toMatch(/;0,011364;0$/);
     const pdf = await fetch(`${url()}${F}/facturas/${b.body.id}?formato=pdf`, {
       headers: { 'x-api-key': TEST_API_KEY },
     });
@@ -134,6 +146,8 @@ describe('facturacion draft statements', () => {
       ['IVA', '160345.67', '30465.68'],
     ]);
     expect(b.body.total).toBe('190811.35');
+    // fewer lines than the draft it replaced: none of the old ones is left behind
+    expect((await http(url(), 'GET', `${F}/facturas/${b.body.id}`)).body).toEqual(b.body);
     expect((await http(url(), 'DELETE', festivo)).status).toBe(200);
     expect((await http(url(), 'DELETE', festivo)).status).toBe(404);
     const sin = await http(url(), 'POST', `${F}/cuentas/${cuenta}/facturas`, {
@@ -172,6 +186,8 @@ describe('facturacion draft statements', () => {
       ['TOU bis', 'IVA', '1210.67'],
     ]);
     expect(b.body.total).toBe('231655.22');
+    // more lines than the draft it replaces, stored as answered
+    expect((await http(url(), 'GET', `${F}/facturas/${b.body.id}`)).body).toEqual(b.body);
   });
 
   it('finalises only the reviewed draft, once, with the next number; then it never changes', async () => {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { APP_NODE_FLAGS } from '../../scripts/node-flags';
 
 /**
  * No Docker engine runs here, so the compose file is checked statically:
@@ -34,7 +35,7 @@ describe('docker-compose.yml', () => {
     'runs %s from its built entry point',
     (app) => {
       const service = compose.services[app];
-      expect(service.command).toEqual(['node', `dist/apps/${app}/src/main.js`]);
+      expect(service.command).toEqual(['node', ...APP_NODE_FLAGS, `dist/apps/${app}/src/main.js`]);
       expect(existsSync(join(root, 'apps', app, 'src', 'main.ts'))).toBe(true);
       expect(service.healthcheck?.test.join(' ')).toContain('/health');
       expect(service.environment?.GATEWAY_SECRET).toBeDefined();
@@ -107,6 +108,10 @@ describe('Dockerfile', () => {
     expect(runtime).toMatch(/COPY --from=build \/app\/dist/);
     // no sources, tests or embedded servers in the image
     expect(runtime).not.toMatch(/COPY \. \./);
+  });
+
+  it('runs the app with the flags every app process runs with', () => {
+    expect(runtime).toContain(`CMD ["node", ${APP_NODE_FLAGS.map((f) => `"${f}"`).join(', ')}, `);
   });
 
   it('matches the engines field', () => {

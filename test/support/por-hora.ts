@@ -1,14 +1,19 @@
+import { Entero, entero } from '@iot/database';
 import DecimalJs from 'decimal.js';
-import type {
+import {
   ConsumoHorario,
   IntervaloConsumo,
+  porHoraEInicio,
 } from '../../apps/facturacion/src/energia/consumo-horario';
 import { horaLocal } from '../../apps/facturacion/src/facturas/hora-local';
 
 const Decimal = DecimalJs.clone({ precision: 50 });
 
+/** A decimal string in 10^-9 units (it must have at most 9 decimals). */
+const nano = (x: string): bigint => BigInt(new Decimal(x).times(1e9).toFixed());
+
 /**
- * What EnergiaRepository.findConsumoHorario computes in SQL, interval by
+ * What EnergiaRepository.findConsumoHorario computes from raw rows, interval by
  * interval in JS: the reference the unit specs price from and the e2e spec
  * compares the SQL with.
  */
@@ -27,20 +32,30 @@ export function porHora(
       inicio: i.inicio,
       ms,
       unidad: i.unidad,
-      energia: '0',
-      estimada: '0',
-      maximo: i.energia,
+      energia: 0n as Entero,
+      estimada: 0n as Entero,
+      maximo: nano(i.energia) as Entero,
       conEnergia: 0,
-      cubiertoMs: '0',
+      cubierto: 0n as Entero,
     };
-    const e = new Decimal(i.energia);
+    const e = nano(i.energia);
     g.inicio = Math.min(g.inicio, i.inicio);
-    g.energia = e.plus(g.energia).toFixed();
-    if (i.calidad === 'estimado') g.estimada = e.plus(g.estimada).toFixed();
-    if (e.gt(g.maximo)) g.maximo = e.toFixed();
-    if (!e.isZero()) g.conEnergia++;
-    g.cubiertoMs = new Decimal(i.cobertura ?? '1').times(ms).plus(g.cubiertoMs).toFixed();
+    g.energia = BigInt(g.energia) + e;
+    if (i.calidad === 'estimado') g.estimada = BigInt(g.estimada) + e;
+    if (e > g.maximo) g.maximo = e;
+    if (e !== 0n) g.conEnergia++;
+    g.cubierto =
+      BigInt(g.cubierto) + BigInt(new Decimal(i.cobertura ?? '1').times(1e6).times(ms).toFixed());
     grupos.set(clave, g);
   }
-  return [...grupos.values()].sort((a, b) => a.hora.localeCompare(b.hora));
+  // as the repository gives them: numbers while safe
+  return [...grupos.values()]
+    .map((g) => ({
+      ...g,
+      energia: entero(BigInt(g.energia)),
+      estimada: entero(BigInt(g.estimada)),
+      maximo: entero(BigInt(g.maximo)),
+      cubierto: entero(BigInt(g.cubierto)),
+    }))
+    .sort(porHoraEInicio);
 }

@@ -13,13 +13,23 @@ const FIRMA = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
  * null: the value was NULL (or there was no row).
  */
 export async function copyOutBytea(pool: Pool, consulta: string): Promise<Buffer | null> {
+  return byteaDeCopia(await copyOut(pool, consulta));
+}
+
+/**
+ * A query's rows as one binary COPY stream (`COPY (…) TO STDOUT (FORMAT
+ * binary)`): read them with `tuplasDeCopia`. COPY takes no bind parameters:
+ * `consulta` must quote what it embeds. The pool's query_timeout covers the
+ * stream too (a frozen server ends it).
+ */
+export async function copyOut(pool: Pool, consulta: string): Promise<Buffer> {
   const client = await pool.connect();
   let fallo: Error | undefined;
   try {
     const partes: Buffer[] = [];
     const stream = client.query(copyTo(`COPY (${consulta}) TO STDOUT (FORMAT binary)`));
     for await (const parte of stream) partes.push(parte as Buffer);
-    return byteaDeCopia(Buffer.concat(partes));
+    return Buffer.concat(partes);
   } catch (error) {
     fallo = error instanceof Error ? error : new Error(String(error));
     throw error;
@@ -28,12 +38,38 @@ export async function copyOutBytea(pool: Pool, consulta: string): Promise<Buffer
   }
 }
 
-/** The first field of the first tuple of a binary COPY, or null (NULL, or no tuple). */
-export function byteaDeCopia(b: Buffer): Buffer | null {
+/** Where a binary COPY's tuples start, after the header. */
+function inicioDeTuplas(b: Buffer): number {
   if (b.length < 19 || !b.subarray(0, 11).equals(FIRMA)) {
     throw new Error('not a binary COPY stream');
   }
-  const o = 19 + b.readInt32BE(15);
+  return 19 + b.readInt32BE(15);
+}
+
+/**
+ * The tuples of a binary COPY stream: for each, the offset of each field's
+ * value in `b` (-1: NULL). One array is reused from tuple to tuple.
+ */
+export function* tuplasDeCopia(b: Buffer): Generator<Int32Array> {
+  let o = inicioDeTuplas(b);
+  let campos = new Int32Array(0);
+  for (;;) {
+    const n = b.readInt16BE(o);
+    if (n === -1) return; // the trailer
+    if (campos.length !== n) campos = new Int32Array(n);
+    o += 2;
+    for (let i = 0; i < n; i++) {
+      const largo = b.readInt32BE(o);
+      campos[i] = largo === -1 ? -1 : o + 4;
+      o += 4 + Math.max(largo, 0);
+    }
+    yield campos;
+  }
+}
+
+/** The first field of the first tuple of a binary COPY, or null (NULL, or no tuple). */
+export function byteaDeCopia(b: Buffer): Buffer | null {
+  const o = inicioDeTuplas(b);
   const campos = b.readInt16BE(o);
   if (campos === -1) return null; // the trailer: no rows
   const largo = b.readInt32BE(o + 2);

@@ -7,3 +7,4 @@ export * from './transactions';
 export * from './database.module';
 export * from './advisory-lock';
 export * from './copy-out';
+export * from './binario';

@@ -115,6 +115,13 @@ export class CuentasService {
     return this.ver(id);
   }
 
+  /** The account's own fields (no devices or tariffs): what a statement needs of it. */
+  async datos(id: string): Promise<Cuenta> {
+    const cuenta = await this.repository.findById(id);
+    if (!cuenta) throw new CuentaNoEncontrada(id);
+    return cuenta;
+  }
+
   async ver(id: string): Promise<VistaCuenta> {
     const cuenta = await this.repository.findById(id);
     if (!cuenta) throw new CuentaNoEncontrada(id);

@@ -23,6 +23,8 @@ export function facturaCsv(
       'versionId',
       'desde',
       'hasta',
+      'cobertura',
+      'estimada',
     ]),
     ...f.lineas.map((l) =>
       csv.row([
@@ -38,8 +40,10 @@ export function facturaCsv(
         l.versionId,
         new Date(l.desde).toISOString(),
         new Date(l.hasta).toISOString(),
+        l.cobertura ? n(l.cobertura) : '',
+        l.estimada ? n(l.estimada) : '',
       ]),
     ),
-    csv.row(['total', f.moneda, '', '', '', '', '', n(f.total), '', '', '', '']),
+    csv.row(['total', f.moneda, '', '', '', '', '', n(f.total), '', '', '', '', '', '']),
   ];
 }

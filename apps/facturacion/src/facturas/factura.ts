@@ -1,7 +1,8 @@
+import { SumaExacta } from '@iot/database';
 import Decimal from 'decimal.js';
 import type { VersionTarifa } from '../tarifas/tarifa';
-import type { ConsumoHorario } from '../energia/consumo-horario';
-import { Linea, tarificar } from './tarificacion';
+import type { ConsumoHorario, TiempoHorario } from '../energia/consumo-horario';
+import { deNano, Linea, tarificar } from './tarificacion';
 
 /** A tariff version in force over [desde, hasta) instants of the period. */
 export interface Tramo {
@@ -18,6 +19,8 @@ export interface Consumo {
   desde: number;
   hasta: number;
   horas: ConsumoHorario[];
+  /** Its time per local hour in the account (coverage is measured against it). */
+  tiempo: TiempoHorario[];
 }
 
 export interface LineaFactura extends Linea {
@@ -68,7 +71,7 @@ export function construirFactura(e: EntradaFactura): Borrador {
   const problemas: string[] = [];
   let energia = new D(0);
   let estimada = new D(0);
-  const diario = new Map<string, Decimal>();
+  const diario = new Map<string, SumaExacta>();
   const tramos = [...e.tramos].sort((a, b) => a.desde - b.desde);
   let cubierto = e.desde;
   for (const t of tramos) {
@@ -78,9 +81,15 @@ export function construirFactura(e: EntradaFactura): Borrador {
     for (const h of suyas) {
       if (h.unidad !== t.definicion.unidad) continue;
       const fecha = h.hora.slice(0, 10);
-      diario.set(fecha, (diario.get(fecha) ?? new D(0)).plus(h.energia));
+      let dia = diario.get(fecha);
+      if (!dia) diario.set(fecha, (dia = new SumaExacta()));
+      dia.mas(h.energia);
     }
+    const tiempo = e.consumos.flatMap((c) =>
+      c.tiempo.filter((x) => x.inicio >= t.desde && x.inicio < t.hasta),
+    );
     const l = tarificar(suyas, t.definicion, {
+      tiempo,
       zona: e.zona,
       decimales: e.decimales,
       festivos: e.festivos,
@@ -99,7 +108,10 @@ export function construirFactura(e: EntradaFactura): Borrador {
   }
   if (cubierto < e.hasta) problemas.push(sinTarifa(cubierto, e.hasta));
   const tiempo = e.consumos.reduce((s, c) => s + (c.hasta - c.desde), 0);
-  const cubiertoMs = horas.reduce((s, h) => s.plus(h.cubiertoMs), new D(0));
+  // coverage in millionths x ms
+  const cubiertas = new SumaExacta();
+  for (const h of horas) cubiertas.mas(h.cubierto);
+  const cubiertoMs = new D(cubiertas.total.toString()).div(1e6);
   return {
     lineas,
     total: lineas.reduce((s, x) => s.plus(x.importe), new D(0)).toFixed(e.decimales),
@@ -109,7 +121,7 @@ export function construirFactura(e: EntradaFactura): Borrador {
     problemas,
     diario: [...diario]
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([fecha, x]) => ({ fecha, energia: x.toFixed() })),
+      .map(([fecha, x]) => ({ fecha, energia: deNano(x.total).toFixed() })),
   };
 }
 

@@ -32,6 +32,52 @@ export interface VersionElegida {
   en: Date;
 }
 
+/** A device in the account over [desde, hasta) of a period. */
+export interface DispositivoEnCuenta {
+  numeroSerie: string;
+  desde: Date;
+  hasta: Date;
+}
+
+/** A tariff version pricing the account over [desde, hasta) of a period. */
+export interface TramoEnCuenta {
+  versionId: string;
+  tarifa: string;
+  desde: Date;
+  hasta: Date;
+  definicion: VersionTarifa;
+}
+
+// $1 the account, $2 and $3 the period's instants, $4 its zone
+const DISPOSITIVOS = `SELECT numero_serie AS "numeroSerie", greatest(desde, $2) AS desde,
+         least(coalesce(hasta, 'infinity'), $3) AS hasta
+  FROM cuenta_dispositivo WHERE cuenta_id = $1 AND desde < $3 AND (hasta IS NULL OR hasta > $2)`;
+const TRAMOS = `SELECT * FROM (
+    SELECT tv.id::text AS "versionId", t.nombre AS tarifa, tv.definicion,
+           greatest(greatest(ct.desde, tv.desde)::timestamp AT TIME ZONE $4, $2) AS desde,
+           least(least(coalesce(ct.hasta, 'infinity'), coalesce(tv.hasta, 'infinity'))::timestamp
+                 AT TIME ZONE $4, $3) AS hasta
+    FROM cuenta_tarifa ct
+    JOIN tarifa_version tv ON tv.tarifa_id = ct.tarifa_id
+                          AND daterange(tv.desde, tv.hasta) && daterange(ct.desde, ct.hasta)
+    JOIN tarifa t ON t.id = ct.tarifa_id
+    WHERE ct.cuenta_id = $1) x
+  WHERE desde < hasta`;
+const FESTIVOS = `SELECT to_char(f.fecha, 'YYYY-MM-DD') AS fecha
+  FROM cuenta c JOIN festivo f ON f.calendario = c.calendario
+  WHERE c.id = $1 AND f.fecha >= ($2::timestamptz AT TIME ZONE $4)::date
+    AND f.fecha <= ($3::timestamptz AT TIME ZONE $4)::date`;
+
+// $1 the account, $2 the period (YYYY-MM): its latest re-rating, as JSON
+const ELEGIDA = `SELECT json_build_object('versionId', v.id::text, 'tarifa', t.nombre,
+                                 'definicion', v.definicion, 'en', r.en)
+  FROM factura f JOIN refacturacion r ON r.factura_id = f.id
+  JOIN tarifa_version v ON v.id = r.tarifa_version_id JOIN tarifa t ON t.id = v.tarifa_id
+  WHERE f.cuenta_id = $1 AND f.periodo = $2 ORDER BY r.id DESC LIMIT 1`;
+type ElegidaLeida = Omit<VersionElegida, 'en'> & { en: string };
+const elegidaDe = (e: ElegidaLeida | null): VersionElegida | undefined =>
+  e ? { ...e, en: new Date(e.en) } : undefined;
+
 /** What a finalisation found. */
 export type Finalizacion =
   | { resultado: 'final'; serie: string; numero: string }
@@ -43,19 +89,36 @@ export type Finalizacion =
 export class FacturasRepository {
   constructor(@Inject(Pool) private readonly pool: Pool) {}
 
-  /** A billing period's instants: local date `dia` of the month to the same day a month later, in `zona`. */
+  /**
+   * A billing period of the account: its instants (local date `dia` of the
+   * month to the same day a month later, in `zona`), the version it is
+   * re-rated with (the latest re-rating of its statement, if any), and
+   * whether the account has final statements before it (adjustments).
+   */
   async findPeriodo(
+    cuentaId: string,
+    periodo: string,
     zona: string,
-    anio: number,
-    mes: number,
     dia: number,
-  ): Promise<{ desde: Date; hasta: Date }> {
-    const { rows } = await this.pool.query<{ desde: Date; hasta: Date }>(
-      `SELECT make_date($1, $2, $3)::timestamp AT TIME ZONE $4 AS desde,
-              (make_date($1, $2, $3) + interval '1 month')::timestamp AT TIME ZONE $4 AS hasta`,
-      [anio, mes, dia, zona],
-    );
-    return rows[0];
+  ): Promise<{ desde: Date; hasta: Date; elegida?: VersionElegida; hayFinales: boolean }> {
+    const [anio, mes] = periodo.split('-').map(Number);
+    const { rows } = await this.pool.query<{
+      desde: Date;
+      hasta: Date;
+      elegida: ElegidaLeida | null;
+      hayFinales: boolean;
+    }>({
+      name: 'facturas.periodo',
+      text: `SELECT p.desde, p.hasta,
+              (${ELEGIDA}) AS elegida,
+              EXISTS (SELECT 1 FROM factura f WHERE f.cuenta_id = $1 AND f.estado = 'final'
+                        AND f.hasta <= p.desde) AS "hayFinales"
+       FROM (SELECT make_date($3, $4, $5)::timestamp AT TIME ZONE $6 AS desde,
+                    (make_date($3, $4, $5) + interval '1 month')::timestamp AT TIME ZONE $6 AS hasta) p`,
+      values: [cuentaId, periodo, anio, mes, dia, zona],
+    });
+    const { elegida, ...r } = rows[0];
+    return { ...r, elegida: elegidaDe(elegida) };
   }
 
   /** The account's devices in the period, each with the span it was in the account. */
@@ -63,70 +126,44 @@ export class FacturasRepository {
     cuentaId: string,
     desde: Date,
     hasta: Date,
-  ): Promise<Array<{ numeroSerie: string; desde: Date; hasta: Date }>> {
-    const { rows } = await this.pool.query<{ numeroSerie: string; desde: Date; hasta: Date }>(
-      `SELECT numero_serie AS "numeroSerie", greatest(desde, $2) AS desde,
-              least(coalesce(hasta, 'infinity'), $3) AS hasta
-       FROM cuenta_dispositivo
-       WHERE cuenta_id = $1 AND desde < $3 AND (hasta IS NULL OR hasta > $2)
-       ORDER BY numero_serie, desde`,
+  ): Promise<DispositivoEnCuenta[]> {
+    const { rows } = await this.pool.query<DispositivoEnCuenta>(
+      `${DISPOSITIVOS} ORDER BY numero_serie, desde`,
       [cuentaId, desde, hasta],
     );
     return rows;
   }
 
   /**
-   * The tariff versions pricing the account within the period: where its
-   * tariff assignment and a version of that tariff are both in force (local
-   * dates, turned into instants in the account's zone).
+   * What pricing a period needs besides energy, in one round trip: the
+   * account's devices in it (as findDispositivos), its tariff pieces (where
+   * its tariff assignment and a version of that tariff are both in force,
+   * local dates turned into instants in `zona`) and its holidays.
    */
-  async findTramos(
+  async findPiezas(
     cuentaId: string,
     desde: Date,
     hasta: Date,
     zona: string,
-  ): Promise<
-    Array<{
-      versionId: string;
-      tarifa: string;
-      desde: Date;
-      hasta: Date;
-      definicion: VersionTarifa;
-    }>
-  > {
-    const { rows } = await this.pool.query(
-      `SELECT * FROM (
-         SELECT tv.id::text AS "versionId", t.nombre AS tarifa, tv.definicion,
-                greatest(greatest(ct.desde, tv.desde)::timestamp AT TIME ZONE $4, $2) AS desde,
-                least(least(coalesce(ct.hasta, 'infinity'), coalesce(tv.hasta, 'infinity'))::timestamp
-                      AT TIME ZONE $4, $3) AS hasta
-         FROM cuenta_tarifa ct
-         JOIN tarifa_version tv ON tv.tarifa_id = ct.tarifa_id
-                               AND daterange(tv.desde, tv.hasta) && daterange(ct.desde, ct.hasta)
-         JOIN tarifa t ON t.id = ct.tarifa_id
-         WHERE ct.cuenta_id = $1) x
-       WHERE desde < hasta ORDER BY desde`,
-      [cuentaId, desde, hasta, zona],
-    );
-    return rows as Array<{
-      versionId: string;
-      tarifa: string;
-      desde: Date;
-      hasta: Date;
-      definicion: VersionTarifa;
-    }>;
-  }
-
-  /** Local dates in [desde, hasta) that are holidays in the account's calendar. */
-  async findFestivos(cuentaId: string, desde: Date, hasta: Date, zona: string): Promise<string[]> {
-    const { rows } = await this.pool.query<{ fecha: string }>(
-      `SELECT to_char(f.fecha, 'YYYY-MM-DD') AS fecha
-       FROM cuenta c JOIN festivo f ON f.calendario = c.calendario
-       WHERE c.id = $1 AND f.fecha >= ($2::timestamptz AT TIME ZONE $4)::date
-         AND f.fecha <= ($3::timestamptz AT TIME ZONE $4)::date`,
-      [cuentaId, desde, hasta, zona],
-    );
-    return rows.map((r) => r.fecha);
+  ): Promise<{ dispositivos: DispositivoEnCuenta[]; tramos: TramoEnCuenta[]; festivos: string[] }> {
+    const { rows } = await this.pool.query<{
+      d: Array<{ numeroSerie: string; desde: string; hasta: string }>;
+      t: Array<Omit<TramoEnCuenta, 'desde' | 'hasta'> & { desde: string; hasta: string }>;
+      f: string[];
+    }>({
+      name: 'facturas.piezas',
+      text: `SELECT
+         (SELECT coalesce(json_agg(x ORDER BY x."numeroSerie", x.desde), '[]') FROM (${DISPOSITIVOS}) x) AS d,
+         (SELECT coalesce(json_agg(x ORDER BY x.desde), '[]') FROM (${TRAMOS}) x) AS t,
+         (SELECT coalesce(array_agg(x.fecha ORDER BY x.fecha), '{}') FROM (${FESTIVOS}) x) AS f`,
+      values: [cuentaId, desde, hasta, zona],
+    });
+    const { d, t, f } = rows[0];
+    return {
+      dispositivos: d.map((x) => ({ ...x, desde: new Date(x.desde), hasta: new Date(x.hasta) })),
+      tramos: t.map((x) => ({ ...x, desde: new Date(x.desde), hasta: new Date(x.hasta) })),
+      festivos: f,
+    };
   }
 
   /**
@@ -146,8 +183,11 @@ export class FacturasRepository {
   }
 
   /**
-   * Writes the period's draft, replacing the previous draft and its lines;
-   * undefined if the period's statement is already final (never touched).
+   * Writes the period's draft, replacing the previous draft and its lines,
+   * in one statement (atomic, one round trip): the stored statement as
+   * findById reads it, or undefined if the period's statement is already
+   * final (never touched). Lines 1..n are upserted and those past n deleted:
+   * disjoint rows, so the two never meet on the primary key.
    */
   async saveBorrador(
     cuentaId: string,
@@ -156,50 +196,70 @@ export class FacturasRepository {
     hasta: Date,
     moneda: string,
     b: Borrador,
-  ): Promise<string | undefined> {
-    return inTransaction(this.pool, async (tx) => {
-      const { rows } = await tx.query<{ id: string }>(
-        `INSERT INTO factura (cuenta_id, periodo, desde, hasta, moneda, total, energia, cobertura, estimada,
+  ): Promise<(Factura & { lineas: LineaFactura[] }) | undefined> {
+    const { rows } = await this.pool.query<Factura>({
+      name: 'facturas.guardar',
+      text: `WITH f AS (
+         INSERT INTO factura (cuenta_id, periodo, desde, hasta, moneda, total, energia, cobertura, estimada,
                               problemas, diario)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          ON CONFLICT (cuenta_id, periodo) DO UPDATE
            SET desde = $3, hasta = $4, moneda = $5, total = $6, energia = $7, cobertura = $8,
                estimada = $9, problemas = $10, diario = $11, calculada_en = clock_timestamp()
            WHERE factura.estado = 'borrador'
-         RETURNING id::text`,
-        [
-          cuentaId,
-          periodo,
-          desde,
-          hasta,
-          moneda,
-          b.total,
-          b.energia,
-          b.cobertura,
-          b.estimada,
-          JSON.stringify(b.problemas),
-          JSON.stringify(b.diario),
-        ],
-      );
-      if (rows.length === 0) return undefined;
-      const id = rows[0].id;
-      await tx.query(`DELETE FROM factura_linea WHERE factura_id = $1`, [id]);
-      await tx.query(
-        `INSERT INTO factura_linea (factura_id, orden, tipo, concepto, periodo_tou, bloque, cantidad, unidad,
-                                    precio_unitario, importe, tarifa_version_id, ajusta_factura_id,
-                                    desde, hasta)
-         SELECT $1, orden, tipo, concepto, periodo, bloque, cantidad, unidad, "precioUnitario", importe,
-                "versionId", "ajustaFacturaId", desde, hasta
-         FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (tipo text, concepto text, periodo text,
-              bloque smallint, cantidad numeric, unidad text, "precioUnitario" numeric, importe numeric,
-              "versionId" bigint, "ajustaFacturaId" bigint, desde timestamptz, hasta timestamptz))
-              WITH ORDINALITY
+         RETURNING *),
+       l AS (
+         SELECT f.id, l.* FROM f, ROWS FROM (jsonb_to_recordset($12::jsonb) AS (tipo text, concepto text,
+              periodo text, bloque smallint, cantidad numeric, unidad text, "precioUnitario" numeric,
+              importe numeric, "versionId" bigint, "ajustaFacturaId" bigint, desde timestamptz,
+              hasta timestamptz, cobertura numeric, estimada numeric)) WITH ORDINALITY
               AS l(tipo, concepto, periodo, bloque, cantidad, unidad, "precioUnitario", importe,
-                   "versionId", "ajustaFacturaId", desde, hasta, orden)`,
-        [id, JSON.stringify(b.lineas)],
-      );
-      return id;
+                   "versionId", "ajustaFacturaId", desde, hasta, cobertura, estimada, orden)),
+       borradas AS (
+         DELETE FROM factura_linea x USING f WHERE x.factura_id = f.id AND x.orden > $13),
+       escritas AS (
+         INSERT INTO factura_linea (factura_id, orden, tipo, concepto, periodo_tou, bloque, cantidad, unidad,
+                                    precio_unitario, importe, tarifa_version_id, ajusta_factura_id,
+                                    desde, hasta, cobertura, estimada)
+         SELECT id, orden, tipo, concepto, periodo, bloque, cantidad, unidad, "precioUnitario", importe,
+                "versionId", "ajustaFacturaId", desde, hasta, cobertura, estimada FROM l
+         ON CONFLICT (factura_id, orden) DO UPDATE
+           SET tipo = EXCLUDED.tipo, concepto = EXCLUDED.concepto, periodo_tou = EXCLUDED.periodo_tou,
+               bloque = EXCLUDED.bloque, cantidad = EXCLUDED.cantidad, unidad = EXCLUDED.unidad,
+               precio_unitario = EXCLUDED.precio_unitario, importe = EXCLUDED.importe,
+               tarifa_version_id = EXCLUDED.tarifa_version_id,
+               ajusta_factura_id = EXCLUDED.ajusta_factura_id, desde = EXCLUDED.desde,
+               hasta = EXCLUDED.hasta, cobertura = EXCLUDED.cobertura, estimada = EXCLUDED.estimada)
+       SELECT ${FACTURA} FROM f`,
+      values: [
+        cuentaId,
+        periodo,
+        desde,
+        hasta,
+        moneda,
+        b.total,
+        b.energia,
+        b.cobertura,
+        b.estimada,
+        JSON.stringify(b.problemas),
+        JSON.stringify(b.diario),
+        JSON.stringify(b.lineas),
+        b.lineas.length,
+      ],
     });
+    if (rows.length === 0) return undefined;
+    // the lines as findById reads them back, JSON for JSON: numeric keeps the scale it was
+    // given, and an absent field is a NULL column
+    const lineas = b.lineas.map((l) =>
+      Object.assign({}, l, {
+        periodo: l.periodo ?? null,
+        bloque: l.bloque ?? null,
+        ajustaFacturaId: l.ajustaFacturaId ?? null,
+        cobertura: l.cobertura ?? null,
+        estimada: l.estimada ?? null,
+      }),
+    );
+    return { ...rows[0], lineas };
   }
 
   async findById(id: string): Promise<(Factura & { lineas: LineaFactura[] }) | undefined> {
@@ -212,7 +272,8 @@ export class FacturasRepository {
       `SELECT l.tipo, l.concepto, l.periodo_tou AS periodo, l.bloque, l.cantidad::text, l.unidad,
               l.precio_unitario::text AS "precioUnitario", l.importe::text,
               l.tarifa_version_id::text AS "versionId", t.nombre AS tarifa,
-              l.ajusta_factura_id::text AS "ajustaFacturaId", l.desde, l.hasta
+              l.ajusta_factura_id::text AS "ajustaFacturaId", l.desde, l.hasta,
+              l.cobertura::text, l.estimada::text
        FROM factura_linea l LEFT JOIN tarifa_version v ON v.id = l.tarifa_version_id
        LEFT JOIN tarifa t ON t.id = v.tarifa_id
        WHERE l.factura_id = $1 ORDER BY l.orden`,
@@ -276,14 +337,11 @@ export class FacturasRepository {
 
   /** The latest re-rating of the account's statement of `periodo`, if any. */
   async findRefacturacion(cuentaId: string, periodo: string): Promise<VersionElegida | undefined> {
-    const { rows } = await this.pool.query<VersionElegida>(
-      `SELECT v.id::text AS "versionId", t.nombre AS tarifa, v.definicion, r.en
-       FROM factura f JOIN refacturacion r ON r.factura_id = f.id
-       JOIN tarifa_version v ON v.id = r.tarifa_version_id JOIN tarifa t ON t.id = v.tarifa_id
-       WHERE f.cuenta_id = $1 AND f.periodo = $2 ORDER BY r.id DESC LIMIT 1`,
-      [cuentaId, periodo],
-    );
-    return rows[0];
+    const { rows } = await this.pool.query<{ e: ElegidaLeida | null }>(`SELECT (${ELEGIDA}) AS e`, [
+      cuentaId,
+      periodo,
+    ]);
+    return elegidaDe(rows[0].e);
   }
 
   /** Records a re-rating of statement `facturaId` with version `versionId`, audited. */

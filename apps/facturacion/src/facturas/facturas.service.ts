@@ -4,9 +4,10 @@ import { Pool } from 'pg';
 import { Inject, Injectable } from '@nestjs/common';
 import { FACTURAS_CONFIG, FacturasConfig } from './facturas.config';
 import { CuentasService } from '../cuentas/cuentas.service';
+import { tiempoPorHora } from '../energia/consumo-horario';
 import { EnergiaRepository } from '../energia/energia.repository';
 import Decimal from 'decimal.js';
-import { VistaCuenta } from '../cuentas/cuentas.service';
+import type { Cuenta } from '../cuentas/cuentas.repository';
 import { PERIODO } from '../formatos';
 import { Borrador, construirFactura, Consumo } from './factura';
 import type { DatosPdf } from './factura-pdf';
@@ -51,20 +52,19 @@ export class FacturasService {
   async borrador(cuentaId: string, periodo: string): Promise<Factura & { lineas: LineaFactura[] }> {
     const m = PERIODO.exec(periodo);
     if (!m) throw new InvalidInputError([{ field: 'periodo', reason: 'must be a month, YYYY-MM' }]);
-    const cuenta = await this.cuentas.ver(cuentaId);
-    const { desde, hasta } = await this.repository.findPeriodo(
+    const cuenta = await this.cuentas.datos(cuentaId);
+    const { desde, hasta, elegida, hayFinales } = await this.repository.findPeriodo(
+      cuentaId,
+      periodo,
       cuenta.zona,
-      Number(m[1]),
-      Number(m[2]),
       cuenta.diaCiclo ?? 1,
     );
-    const elegida = await this.repository.findRefacturacion(cuentaId, periodo);
     const b = await this.calcular(cuenta, desde, hasta, elegida);
-    for (const ajuste of await this.ajustes(cuenta, desde)) b.lineas.push(ajuste);
+    if (hayFinales) for (const ajuste of await this.ajustes(cuenta, desde)) b.lineas.push(ajuste);
     b.total = b.lineas
       .reduce((t, l) => t.plus(l.importe), new Decimal(0))
       .toFixed(cuenta.decimales);
-    const id = await this.repository.saveBorrador(
+    const guardada = await this.repository.saveBorrador(
       cuentaId,
       periodo,
       desde,
@@ -72,16 +72,14 @@ export class FacturasService {
       cuenta.moneda,
       b,
     );
-    if (!id) {
+    if (!guardada) {
       throw new DomainError(
         'conflict',
         `the statement of ${periodo} is final: corrections are adjustments`,
-        {
-          periodo,
-        },
+        { periodo },
       );
     }
-    return this.ver(id);
+    return guardada;
   }
 
   /**
@@ -89,33 +87,37 @@ export class FacturasService {
    * tariff versions in force, or all of it by `elegida` (a re-rating).
    */
   async calcular(
-    cuenta: VistaCuenta,
+    cuenta: Cuenta,
     desde: Date,
     hasta: Date,
     elegida?: VersionElegida,
   ): Promise<Borrador> {
+    const piezas = await this.repository.findPiezas(cuenta.id, desde, hasta, cuenta.zona);
     const consumos: Consumo[] = [];
-    for (const d of await this.repository.findDispositivos(cuenta.id, desde, hasta)) {
+    for (const d of piezas.dispositivos) {
       consumos.push({
         numeroSerie: d.numeroSerie,
         desde: d.desde.getTime(),
         hasta: d.hasta.getTime(),
         horas: await this.energia.findConsumoHorario(d.numeroSerie, d.desde, d.hasta, cuenta.zona),
+        tiempo: tiempoPorHora(
+          await this.energia.findHorasLocales(d.desde.getTime(), d.hasta.getTime(), cuenta.zona),
+          d.desde.getTime(),
+          d.hasta.getTime(),
+        ),
       });
     }
-    const tramos = elegida
-      ? [{ ...elegida, desde: desde.getTime(), hasta: hasta.getTime() }]
-      : (await this.repository.findTramos(cuenta.id, desde, hasta, cuenta.zona)).map((t) => ({
-          ...t,
-          desde: t.desde.getTime(),
-          hasta: t.hasta.getTime(),
-        }));
+    const tramos = (elegida ? [{ ...elegida, desde, hasta }] : piezas.tramos).map((t) => ({
+      ...t,
+      desde: t.desde.getTime(),
+      hasta: t.hasta.getTime(),
+    }));
     return construirFactura({
       desde: desde.getTime(),
       hasta: hasta.getTime(),
       zona: cuenta.zona,
       decimales: cuenta.decimales,
-      festivos: new Set(await this.repository.findFestivos(cuenta.id, desde, hasta, cuenta.zona)),
+      festivos: new Set(piezas.festivos),
       consumos,
       tramos,
     });
@@ -125,7 +127,7 @@ export class FacturasService {
    * Adjustment lines for final statements of periods before `desde` whose
    * energy changed since they were final, or that were re-rated since.
    */
-  private async ajustes(cuenta: VistaCuenta, desde: Date): Promise<LineaFactura[]> {
+  private async ajustes(cuenta: Cuenta, desde: Date): Promise<LineaFactura[]> {
     const lineas: LineaFactura[] = [];
     for (const f of await this.repository.findFinalesAnteriores(cuenta.id, desde)) {
       if (!f.finalizadaEn) continue;
@@ -180,7 +182,7 @@ export class FacturasService {
     try {
       const cuenta = { creadas: 0, recalculadas: 0, finalizadas: 0 };
       for (const id of await this.repository.findCuentasConDispositivos()) {
-        const c = await this.cuentas.ver(id);
+        const c = await this.cuentas.datos(id);
         const periodo = periodoDe(ahora, c.zona, c.diaCiclo ?? 1);
         if (!(await this.repository.existsFactura(id, periodo))) {
           await this.borrador(id, periodo);
@@ -268,7 +270,7 @@ export class FacturasService {
   /** What the PDF shows besides the statement: the account and the period's local days. */
   async documento(id: string): Promise<DatosPdf> {
     const factura = await this.ver(id);
-    const cuenta = await this.cuentas.ver(factura.cuentaId);
+    const cuenta = await this.cuentas.datos(factura.cuentaId);
     return {
       factura,
       cuenta: { id: cuenta.id, nombre: cuenta.nombre, zona: cuenta.zona },

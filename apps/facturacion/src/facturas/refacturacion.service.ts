@@ -54,7 +54,7 @@ export class RefacturacionService {
     aplicar: boolean,
     clave: string,
   ): Promise<Refacturacion> {
-    const cuenta = await this.cuentas.ver(cuentaId);
+    const cuenta = await this.cuentas.datos(cuentaId);
     const f = await this.repository.findByPeriodo(cuentaId, periodo);
     if (!f) {
       throw new DomainError(

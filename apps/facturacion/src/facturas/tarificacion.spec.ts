@@ -82,6 +82,24 @@ describe('tarificar', () => {
     });
   });
 
+  it("a demand charge per TOU period prices each period's own highest average power", () => {
+    const pico = [...lunes, ...cuartos('2026-03-02T19:00:00-05:00', 1, '45')]; // Punta 180 kW
+    const v = tarifa({ demanda: { precio: '100', porPeriodo: ['1000', '15000'] }, impuestos: [] });
+    const l = tarificar(pico, v, BOGOTA);
+    expect(
+      l.lineas.filter((x) => x.tipo === 'demanda').map((x) => [x.concepto, x.cantidad, x.importe]),
+    ).toEqual([
+      ['Demanda máxima', '180', '18000.00'], // the whole period: 180 kW x 100
+      ['Demanda máxima, Valle', '120', '120000.00'], // 30 kWh in 15 min
+      ['Demanda máxima, Punta', '180', '2700000.00'],
+    ]);
+    // "0" prices a period at nothing: no line
+    const solo = tarificar(pico, tarifa({ demanda: { porPeriodo: ['0', '15000'] } }), BOGOTA);
+    expect(solo.lineas.filter((x) => x.tipo === 'demanda').map((x) => x.concepto)).toEqual([
+      'Demanda máxima, Punta',
+    ]);
+  });
+
   it('tops a small bill up to the minimum before taxes', () => {
     const l = tarificar(lunes, tarifa({ minimo: '500000' }), BOGOTA);
     expect(l.lineas.find((x) => x.tipo === 'minimo')?.importe).toBe('315654.33'); // 500000 - 184345.67
@@ -115,6 +133,28 @@ describe('tarificar', () => {
       ['Valle, bloque 2', '95', '66500.00'],
       ['Punta', '120', '108000.00'],
       ['Cargo fijo', '0.25', '3086.42'], // 12345.665 x 0.25 = 3086.41625
+    ]);
+  });
+
+  it("gives each energy line its TOU period's coverage and estimated share", () => {
+    const hora = 3_600_000;
+    const t0 = Date.parse('2026-03-02T16:00:00-05:00');
+    // the device's time: 16:00-19:00 (Valle 16 and 17, Punta 18); data from 17:00 only
+    const tiempo = ['16', '17', '18'].map((h, k) => ({
+      hora: `2026-03-02 ${h}`,
+      inicio: t0 + k * hora,
+      ms: hora,
+    }));
+    const datos = [
+      ...cuartos('2026-03-02T17:00:00-05:00', 7, '30'),
+      ...cuartos('2026-03-02T18:45:00-05:00', 1, '30', { calidad: 'estimado' }),
+    ];
+    const l = tarificar(datos, tarifa({ impuestos: [] }), { ...BOGOTA, tiempo });
+    expect(l.lineas.map((x) => [x.concepto, x.cobertura, x.estimada])).toEqual([
+      ['Valle, bloque 1', '0.5', '0'], // 1 of Valle's 2 hours has data
+      ['Valle, bloque 2', '0.5', '0'],
+      ['Punta', '1', '0.25'], // 30 of its 120 kWh estimated
+      ['Cargo fijo', undefined, undefined],
     ]);
   });
 
@@ -161,6 +201,10 @@ describe('validarVersion', () => {
     [{ semana: horas(0, 0).slice(1) }, 'semana'],
     [{ finDeSemana: horas(0, 24).map((f) => f.map(() => 7)) }, 'finDeSemana'],
     [{ festivos: 9 }, 'festivos'],
+    [{ demanda: {} }, 'demanda'],
+    [{ demanda: { porPeriodo: ['1'] } }, 'demanda.porPeriodo'],
+    [{ demanda: { porPeriodo: ['1', '-2'] } }, 'demanda.porPeriodo[1]'],
+    [{ demanda: { precio: '5', extra: '1' } }, 'demanda.extra'],
     [
       { impuestos: [{ nombre: 'IVA', tipo: 'porcentaje' as const, valor: '101' }] },
       'impuestos[0].valor',

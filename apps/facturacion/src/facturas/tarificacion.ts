@@ -1,6 +1,7 @@
 import Decimal from 'decimal.js';
 import type { VersionTarifa } from '../tarifas/tarifa';
-import type { ConsumoHorario } from '../energia/consumo-horario';
+import { Entero, SumaExacta } from '@iot/database';
+import type { ConsumoHorario, TiempoHorario } from '../energia/consumo-horario';
 
 export type TipoLinea = 'energia' | 'cargo_fijo' | 'demanda' | 'minimo' | 'impuesto' | 'ajuste';
 
@@ -14,6 +15,10 @@ export interface Linea {
   unidad: string;
   precioUnitario: string;
   importe: string;
+  /** Energy lines: covered share of the devices' time in the line's TOU period, 0 to 1. */
+  cobertura?: string;
+  /** Energy lines: share of the TOU period's energy in `estimado` intervals, 0 to 1. */
+  estimada?: string;
 }
 
 export interface Liquidacion {
@@ -40,26 +45,49 @@ export interface Contexto {
    * scaled by it. Absent: 1.
    */
   fraccion?: string;
+  /** The devices' time per local hour in these intervals' span: each energy line's coverage is measured against it. */
+  tiempo?: TiempoHorario[];
 }
 
 const D = Decimal.clone({ precision: 50 });
+
+/** 10^-9 units as a decimal, exactly. */
+export function deNano(x: Entero): Decimal {
+  return new D(x.toString()).div(1e9);
+}
+
+/** Whether a's average power (maximo / ms) is above b's, exactly. */
+function mayorPotencia(a: { maximo: Entero; ms: number }, b: { maximo: Entero; ms: number }) {
+  if (a.ms === b.ms) return a.maximo > b.maximo; // the usual case: one interval length
+  return BigInt(a.maximo) * BigInt(b.ms) > BigInt(b.maximo) * BigInt(a.ms);
+}
 const HORA_MS = 3_600_000;
 
-/** A local hour (`YYYY-MM-DD HH`) as a tariff looks at it. */
-export function diaHora(hora: string): {
+interface DiaHora {
   fecha: string;
   mes: number;
   hora: number;
   finDeSemana: boolean;
-} {
-  const fecha = hora.slice(0, 10);
-  const dia = new Date(`${fecha}T00:00:00Z`).getUTCDay();
-  return {
-    fecha,
-    mes: Number(hora.slice(5, 7)) - 1,
-    hora: Number(hora.slice(11, 13)),
-    finDeSemana: dia === 0 || dia === 6,
-  };
+}
+
+const diasHoras = new Map<string, DiaHora>();
+
+/** A local hour (`YYYY-MM-DD HH`) as a tariff looks at it (memoised: every account asks for the same hours). */
+export function diaHora(hora: string): DiaHora {
+  let h = diasHoras.get(hora);
+  if (!h) {
+    const fecha = hora.slice(0, 10);
+    const dia = new Date(`${fecha}T00:00:00Z`).getUTCDay();
+    h = {
+      fecha,
+      mes: Number(hora.slice(5, 7)) - 1,
+      hora: Number(hora.slice(11, 13)),
+      finDeSemana: dia === 0 || dia === 6,
+    };
+    if (diasHoras.size >= 100_000) diasHoras.clear();
+    diasHoras.set(hora, h);
+  }
+  return h;
 }
 
 /** Which time-of-use period prices a local hour: its month, hour and day type. */
@@ -87,26 +115,39 @@ export function tarificar(horas: ConsumoHorario[], v: VersionTarifa, c: Contexto
   const problemas: string[] = [];
   const f = new D(c.fraccion ?? 1);
   const parte = (x: string): Decimal => new D(x).times(f);
-  const porPeriodo = v.periodos.map(() => new D(0));
-  let energia = new D(0);
-  let estimada = new D(0);
-  let demanda = new D(0);
+  // exact integer sums of 10^-9 units; decimals only per period, below
+  const porPeriodo = v.periodos.map(() => new SumaExacta());
+  const estimadaPorPeriodo = v.periodos.map(() => new SumaExacta());
+  const cubiertoPorPeriodo = v.periodos.map(() => new SumaExacta());
+  const picoPorPeriodo = v.periodos.map((): { maximo: Entero; ms: number } => ({
+    maximo: 0,
+    ms: 1,
+  }));
+  const energiaNano = new SumaExacta();
+  const estimadaNano = new SumaExacta();
+  // the highest average power: the largest maximo / ms
+  let pico: { maximo: Entero; ms: number } = { maximo: 0, ms: 1 };
   let otraUnidad = 0;
   for (const h of horas) {
+    const k = periodoHorarioDe(h.hora, v, c);
+    cubiertoPorPeriodo[k].mas(h.cubierto); // data is data, whatever its unit
     if (h.unidad === null) continue;
     if (h.unidad !== v.unidad) {
       otraUnidad += h.conEnergia;
       continue;
     }
-    const e = new D(h.energia);
-    const k = periodoHorarioDe(h.hora, v, c);
-    porPeriodo[k] = porPeriodo[k].plus(e);
-    energia = energia.plus(e);
-    if (h.estimada !== '0') estimada = estimada.plus(h.estimada);
-    // intervals of one length: the largest energy is the highest average power
-    const kw = new D(h.maximo).div(h.ms / HORA_MS);
-    if (kw.gt(demanda)) demanda = kw;
+    porPeriodo[k].mas(h.energia);
+    estimadaPorPeriodo[k].mas(h.estimada);
+    energiaNano.mas(h.energia);
+    estimadaNano.mas(h.estimada);
+    if (mayorPotencia(h, pico)) pico = h;
+    if (mayorPotencia(h, picoPorPeriodo[k])) picoPorPeriodo[k] = h;
   }
+  const energia = deNano(energiaNano.total);
+  const kW = (p: { maximo: Entero; ms: number }) =>
+    deNano(p.maximo)
+      .div(p.ms / HORA_MS)
+      .toDecimalPlaces(9);
   if (otraUnidad > 0) {
     problemas.push(
       `${otraUnidad} intervals are in ${v.unidad === 'kWh' ? 'kVAh' : 'kWh'} and the tariff prices ${v.unidad}: they are not priced`,
@@ -116,8 +157,22 @@ export function tarificar(horas: ConsumoHorario[], v: VersionTarifa, c: Contexto
   const linea = (l: Omit<Linea, 'importe'>, importe: Decimal): void => {
     lineas.push({ ...l, importe: dinero(redondear(importe)) });
   };
+  const tiempoPorPeriodo = v.periodos.map(() => 0);
+  for (const t of c.tiempo ?? []) tiempoPorPeriodo[periodoHorarioDe(t.hora, v, c)] += t.ms;
+  const parte6 = (a: Decimal, b: Decimal) =>
+    b.isZero() ? '0' : D.min(a.div(b), 1).toDecimalPlaces(6).toFixed();
   v.periodos.forEach((p, k) => {
-    let resto = porPeriodo[k];
+    const total = deNano(porPeriodo[k].total);
+    const calidad = c.tiempo
+      ? {
+          cobertura: parte6(
+            new D(cubiertoPorPeriodo[k].total.toString()).div(1e6),
+            new D(tiempoPorPeriodo[k]),
+          ),
+          estimada: parte6(deNano(estimadaPorPeriodo[k].total), total),
+        }
+      : {};
+    let resto = total;
     let desde = new D(0);
     p.bloques.forEach((b, j) => {
       const tope = b.hasta === undefined ? undefined : parte(b.hasta);
@@ -132,6 +187,7 @@ export function tarificar(horas: ConsumoHorario[], v: VersionTarifa, c: Contexto
             cantidad: cantidad.toFixed(),
             unidad: v.unidad,
             precioUnitario: b.precio,
+            ...calidad,
           },
           cantidad.times(b.precio),
         );
@@ -150,18 +206,34 @@ export function tarificar(horas: ConsumoHorario[], v: VersionTarifa, c: Contexto
     },
     parte(v.cargoFijo),
   );
-  if (v.demanda) {
+  if (v.demanda?.precio !== undefined) {
+    const demanda = kW(pico);
     linea(
       {
         tipo: 'demanda',
         concepto: 'Demanda máxima',
-        cantidad: demanda.toDecimalPlaces(9).toFixed(),
+        cantidad: demanda.toFixed(),
         unidad: 'kW',
         precioUnitario: v.demanda.precio,
       },
-      demanda.toDecimalPlaces(9).times(v.demanda.precio),
+      demanda.times(v.demanda.precio),
     );
   }
+  v.demanda?.porPeriodo?.forEach((precio, k) => {
+    if (new D(precio).isZero()) return;
+    const demanda = kW(picoPorPeriodo[k]);
+    linea(
+      {
+        tipo: 'demanda',
+        concepto: `Demanda máxima, ${v.periodos[k].nombre}`,
+        periodo: v.periodos[k].nombre,
+        cantidad: demanda.toFixed(),
+        unidad: 'kW',
+        precioUnitario: precio,
+      },
+      demanda.times(precio),
+    );
+  });
   const suma = (xs: Linea[]): Decimal => xs.reduce((s, l) => s.plus(l.importe), new D(0));
   const subtotal = suma(lineas);
   const minimo = v.minimo === undefined ? undefined : parte(v.minimo);
@@ -195,7 +267,9 @@ export function tarificar(horas: ConsumoHorario[], v: VersionTarifa, c: Contexto
     lineas,
     total: dinero(suma(lineas)),
     energia: energia.toFixed(),
-    estimada: energia.isZero() ? '0' : estimada.div(energia).toDecimalPlaces(6).toFixed(),
+    estimada: energia.isZero()
+      ? '0'
+      : deNano(estimadaNano.total).div(energia).toDecimalPlaces(6).toFixed(),
     problemas,
   };
 }

@@ -34,8 +34,12 @@ export interface VersionTarifa {
   semana: number[][];
   finDeSemana: number[][];
   festivos?: 'finDeSemana' | number;
-  /** Price per kW of the highest interval average power of the billing period. */
-  demanda?: { precio: string };
+  /**
+   * Demand charges, per kW of the highest interval average power: over the
+   * whole billing period (`precio`), and/or over each TOU period's own hours
+   * (`porPeriodo[k]`: one price per period, "0" for none).
+   */
+  demanda?: { precio?: string; porPeriodo?: string[] };
   impuestos: Impuesto[];
   /** The least the energy, fixed and demand lines add up to (before taxes). */
   minimo?: string;
@@ -90,7 +94,28 @@ export function validarVersion(v: VersionTarifa): VersionTarifa {
   }
   numero('cargoFijo', v.cargoFijo);
   if (v.minimo !== undefined) numero('minimo', v.minimo);
-  if (v.demanda !== undefined) numero('demanda.precio', v.demanda?.precio);
+  if (v.demanda !== undefined) {
+    const d = v.demanda;
+    if (
+      d === null ||
+      typeof d !== 'object' ||
+      (d.precio === undefined && d.porPeriodo === undefined)
+    ) {
+      problemas.push({ field: 'demanda', reason: 'must have precio, porPeriodo or both' });
+    } else {
+      if (d.precio !== undefined) numero('demanda.precio', d.precio, new Decimal(1e6));
+      if (d.porPeriodo !== undefined) {
+        if (!Array.isArray(d.porPeriodo) || d.porPeriodo.length !== (v.periodos?.length ?? -1)) {
+          problemas.push({
+            field: 'demanda.porPeriodo',
+            reason: 'must list one price per period ("0" for none)',
+          });
+        } else {
+          d.porPeriodo.forEach((x, k) => numero(`demanda.porPeriodo[${k}]`, x, new Decimal(1e6)));
+        }
+      }
+    }
+  }
   const periodos = Array.isArray(v.periodos) ? v.periodos : [];
   if (periodos.length === 0 || periodos.length > 24) {
     problemas.push({ field: 'periodos', reason: 'must list 1 to 24 periods' });
@@ -150,7 +175,7 @@ export function validarVersion(v: VersionTarifa): VersionTarifa {
   ) {
     problemas.push({ field: 'festivos', reason: 'must be finDeSemana or a period index' });
   }
-  desconocidos('demanda', v.demanda, ['precio']);
+  desconocidos('demanda', v.demanda, ['precio', 'porPeriodo']);
   (Array.isArray(v.impuestos) ? v.impuestos : []).forEach((t, i) => {
     desconocidos(`impuestos[${i}]`, t, ['nombre', 'tipo', 'valor']);
     if (t?.tipo !== 'porcentaje' && t?.tipo !== 'porUnidad') {

@@ -109,5 +109,11 @@ describe('URDB', () => {
         desde!,
       ),
     ).toThrow(InvalidInputError);
+    try {
+      haciaUrdb({ ...version, demanda: { porPeriodo: ['0', '15'] } }, 'x', desde!);
+      throw new Error('exported');
+    } catch (e) {
+      expect((e as InvalidInputError).errors.map((x) => x.field)).toEqual(['demanda.porPeriodo']);
+    }
   });
 });

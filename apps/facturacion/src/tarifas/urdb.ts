@@ -216,6 +216,11 @@ export function haciaUrdb(v: VersionTarifa, nombre: string, desde: string): Regi
     problemas.push({ field: 'festivos', reason: 'URDB holidays are weekends' });
   if (v.unidad !== 'kWh')
     problemas.push({ field: 'unidad', reason: 'URDB energy rates are per kWh' });
+  if (v.demanda?.porPeriodo !== undefined)
+    problemas.push({
+      field: 'demanda.porPeriodo',
+      reason: 'exported as a flat demand only (URDB TOU demand has schedules of its own)',
+    });
   const numero = (x: string, campo: string): number => {
     const n = Number(x);
     if (String(n) !== x.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '')) {
@@ -242,7 +247,7 @@ export function haciaUrdb(v: VersionTarifa, nombre: string, desde: string): Regi
       mincharge: numero(v.minimo, 'minimo'),
       minchargeunits: '$/month',
     }),
-    ...(v.demanda && {
+    ...(v.demanda?.precio !== undefined && {
       flatdemandstructure: [[{ rate: numero(v.demanda.precio, 'demanda.precio') }]],
       flatdemandmonths: Array(12).fill(0),
       flatdemandunit: 'kW',

@@ -9,6 +9,8 @@ import { Facturas1733875200000 } from './1733875200000-Facturas';
 import { FacturaNumero1733961600000 } from './1733961600000-FacturaNumero';
 import { Festivos1734048000000 } from './1734048000000-Festivos';
 import { Refacturacion1734134400000 } from './1734134400000-Refacturacion';
+import { EnergiaEscala1734220800000 } from './1734220800000-EnergiaEscala';
+import { LineaCalidad1734307200000 } from './1734307200000-LineaCalidad';
 
 export const migrations: Array<new () => MigrationInterface> = [
   CreateFacturacion1733184000000,
@@ -21,4 +23,6 @@ export const migrations: Array<new () => MigrationInterface> = [
   FacturaNumero1733961600000,
   Festivos1734048000000,
   Refacturacion1734134400000,
+  EnergiaEscala1734220800000,
+  LineaCalidad1734307200000,
 ];
