@@ -15,5 +15,5 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 USER node
-# --max-semi-space-size: scripts/node-flags.ts says why
-CMD ["node", "--max-semi-space-size=16", "dist/apps/dispositivo/src/main.js"]
+# the memory flags: scripts/node-flags.ts says why
+CMD ["node", "--max-semi-space-size=16", "--max-old-space-size=256", "dist/apps/dispositivo/src/main.js"]

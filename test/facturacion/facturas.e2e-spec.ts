@@ -237,7 +237,7 @@ describe('facturacion draft statements', () => {
     expect(r.body.problemas[0]).toMatch(/^no tariff from/);
   });
 
-  it('numbers without gaps or duplicates: concurrent finalisations, and one rolled back', async () => {
+  it('numbers without gaps or duplicates: concurrent finalisations on two instances, and one rolled back', async () => {
     const tarifa = await http(url(), 'POST', `${F}/tarifas`, {
       nombre: 'Fija serie',
       desde: '2026-01-01',
@@ -266,12 +266,16 @@ describe('facturacion draft statements', () => {
     });
     expect(fallida.status).toBeGreaterThanOrEqual(500);
     await suite.destino.query(`DROP TRIGGER falla ON factura`);
-    // two staff finalise each of the seven at once
+    // two staff finalise each of the seven at once, through two facturacion instances
+    const otra = await suite.startFacturacion();
     const res = await Promise.all(
-      [...borradores, ...borradores].map((b) =>
-        http(url(), 'POST', `${F}/facturas/${b.id}/finalizar`, { confirmacion: b.calculadaEn }),
+      [...borradores, ...borradores].map((b, k) =>
+        http(k < borradores.length ? url() : otra.url, 'POST', `${F}/facturas/${b.id}/finalizar`, {
+          confirmacion: b.calculadaEn,
+        }),
       ),
     );
+    await otra.kill('SIGTERM');
     expect(res.filter((r) => r.status === 200)).toHaveLength(7);
     expect(res.filter((r) => r.status === 409)).toHaveLength(7);
     const ok = await http(url(), 'POST', `${F}/facturas/${ultima.id}/finalizar`, {

@@ -77,6 +77,15 @@ export function entero(x: bigint): Entero {
   return x <= MAX_SEGURO && x >= -MAX_SEGURO ? Number(x) : x;
 }
 
+/** a + b, exactly (no BigInt made while both and the sum are safe numbers). */
+export function sumaEntera(a: Entero, b: Entero): Entero {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const s = a + b;
+    if (Number.isSafeInteger(s)) return s;
+  }
+  return entero(BigInt(a) + BigInt(b));
+}
+
 /** An exact sum of integers given as numbers or BigInts: numbers while the total stays safe. */
 export class SumaExacta {
   private n = 0;

@@ -255,9 +255,12 @@ export class EnergiaRepository {
     hasta: Date,
     despuesDe: Date,
   ): Promise<boolean> {
+    // by UTC day (energia_dia): the days at the edges may say yes for a change just outside
+    // [desde, hasta); the caller then prices again and finds no difference
     const { rows } = await this.pool.query(
-      `SELECT 1 FROM energia_intervalo
-       WHERE numero_serie = ANY($1) AND inicio >= $2 AND inicio < $3 AND calculado_en > $4 LIMIT 1`,
+      `SELECT 1 FROM energia_dia
+       WHERE numero_serie = ANY($1) AND dia >= ($2::timestamptz AT TIME ZONE 'UTC')::date
+         AND dia <= ($3::timestamptz AT TIME ZONE 'UTC')::date AND calculado_en > $4 LIMIT 1`,
       [series, desde, hasta, despuesDe],
     );
     return rows.length > 0;
@@ -460,7 +463,8 @@ async function saveIntervalos(
        DELETE FROM energia_intervalo v
        WHERE v.numero_serie = $1 AND v.inicio >= $2 AND v.inicio < $3
          -- NOT IN a subquery: a hashed subplan (NOT EXISTS planned a nested loop here)
-         AND v.inicio NOT IN (SELECT inicio FROM nuevo)),
+         AND v.inicio NOT IN (SELECT inicio FROM nuevo)
+       RETURNING v.inicio),
      cambiado AS (
        UPDATE energia_intervalo v
        SET fin = n.fin, energia = n.energia, unidad = n.unidad, fuente = n.fuente,
@@ -469,12 +473,22 @@ async function saveIntervalos(
        FROM nuevo n
        WHERE v.numero_serie = $1 AND v.inicio = n.inicio
          AND (v.energia, v.unidad, v.fuente, v.cobertura, v.calidad)
-             IS DISTINCT FROM (n.energia, n.unidad, n.fuente, n.cobertura, n.calidad))
-     INSERT INTO energia_intervalo
-       (numero_serie, inicio, fin, energia, unidad, fuente, cobertura, calidad)
-     SELECT $1, n.* FROM nuevo n
-     WHERE NOT EXISTS (
-       SELECT 1 FROM energia_intervalo v WHERE v.numero_serie = $1 AND v.inicio = n.inicio)`,
+             IS DISTINCT FROM (n.energia, n.unidad, n.fuente, n.cobertura, n.calidad)
+       RETURNING v.inicio),
+     insertado AS (
+       INSERT INTO energia_intervalo
+         (numero_serie, inicio, fin, energia, unidad, fuente, cobertura, calidad)
+       SELECT $1, n.* FROM nuevo n
+       WHERE NOT EXISTS (
+         SELECT 1 FROM energia_intervalo v WHERE v.numero_serie = $1 AND v.inicio = n.inicio)
+       RETURNING inicio)
+     -- the UTC days whose intervals changed (existsCambiosDesde reads them)
+     INSERT INTO energia_dia (numero_serie, dia, calculado_en)
+     SELECT $1, (inicio AT TIME ZONE 'UTC')::date, clock_timestamp()
+     FROM (SELECT inicio FROM borrado UNION ALL SELECT inicio FROM cambiado
+           UNION ALL SELECT inicio FROM insertado) x
+     GROUP BY 2
+     ON CONFLICT (numero_serie, dia) DO UPDATE SET calculado_en = EXCLUDED.calculado_en`,
     [
       numeroSerie,
       new Date(desde),

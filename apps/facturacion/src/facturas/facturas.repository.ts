@@ -2,6 +2,7 @@ import { inTransaction } from '@iot/database';
 import { auditar } from '../auditoria/auditoria.repository';
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
+import type { Cuenta } from '../cuentas/cuentas.repository';
 import type { VersionTarifa } from '../tarifas/tarifa';
 import type { Borrador, LineaFactura } from './factura';
 
@@ -90,35 +91,39 @@ export class FacturasRepository {
   constructor(@Inject(Pool) private readonly pool: Pool) {}
 
   /**
-   * A billing period of the account: its instants (local date `dia` of the
-   * month to the same day a month later, in `zona`), the version it is
-   * re-rated with (the latest re-rating of its statement, if any), and
-   * whether the account has final statements before it (adjustments).
+   * A billing period of the account, in one round trip: the account, the
+   * period's instants (its cycle day of the month to the same day a month
+   * later, in its zone), the version the period is re-rated with (the latest
+   * re-rating of its statement, if any), and whether the account has final
+   * statements before it (adjustments). undefined: no such account.
    */
   async findPeriodo(
     cuentaId: string,
     periodo: string,
-    zona: string,
-    dia: number,
-  ): Promise<{ desde: Date; hasta: Date; elegida?: VersionElegida; hayFinales: boolean }> {
+  ): Promise<
+    | { cuenta: Cuenta; desde: Date; hasta: Date; elegida?: VersionElegida; hayFinales: boolean }
+    | undefined
+  > {
     const [anio, mes] = periodo.split('-').map(Number);
-    const { rows } = await this.pool.query<{
-      desde: Date;
-      hasta: Date;
-      elegida: ElegidaLeida | null;
-      hayFinales: boolean;
-    }>({
+    const { rows } = await this.pool.query<
+      Cuenta & { desde: Date; hasta: Date; elegida: ElegidaLeida | null; hayFinales: boolean }
+    >({
       name: 'facturas.periodo',
-      text: `SELECT p.desde, p.hasta,
-              (${ELEGIDA}) AS elegida,
+      text: `SELECT c.id::text, c.nombre, c.zona, c.moneda, c.decimales, c.dia_ciclo AS "diaCiclo",
+              c.calendario, c.creada_en AS "creadaEn", c.actualizada_en AS "actualizadaEn",
+              p.desde, p.hasta, (${ELEGIDA}) AS elegida,
               EXISTS (SELECT 1 FROM factura f WHERE f.cuenta_id = $1 AND f.estado = 'final'
                         AND f.hasta <= p.desde) AS "hayFinales"
-       FROM (SELECT make_date($3, $4, $5)::timestamp AT TIME ZONE $6 AS desde,
-                    (make_date($3, $4, $5) + interval '1 month')::timestamp AT TIME ZONE $6 AS hasta) p`,
-      values: [cuentaId, periodo, anio, mes, dia, zona],
+       FROM cuenta c, LATERAL (
+         SELECT make_date($3, $4, coalesce(c.dia_ciclo, 1))::timestamp AT TIME ZONE c.zona AS desde,
+                (make_date($3, $4, coalesce(c.dia_ciclo, 1)) + interval '1 month')::timestamp
+                  AT TIME ZONE c.zona AS hasta) p
+       WHERE c.id = $1`,
+      values: [cuentaId, periodo, anio, mes],
     });
-    const { elegida, ...r } = rows[0];
-    return { ...r, elegida: elegidaDe(elegida) };
+    if (rows.length === 0) return undefined;
+    const { desde, hasta, elegida, hayFinales, ...cuenta } = rows[0];
+    return { cuenta, desde, hasta, elegida: elegidaDe(elegida), hayFinales };
   }
 
   /** The account's devices in the period, each with the span it was in the account. */

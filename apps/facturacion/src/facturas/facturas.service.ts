@@ -52,13 +52,9 @@ export class FacturasService {
   async borrador(cuentaId: string, periodo: string): Promise<Factura & { lineas: LineaFactura[] }> {
     const m = PERIODO.exec(periodo);
     if (!m) throw new InvalidInputError([{ field: 'periodo', reason: 'must be a month, YYYY-MM' }]);
-    const cuenta = await this.cuentas.datos(cuentaId);
-    const { desde, hasta, elegida, hayFinales } = await this.repository.findPeriodo(
-      cuentaId,
-      periodo,
-      cuenta.zona,
-      cuenta.diaCiclo ?? 1,
-    );
+    const p = await this.repository.findPeriodo(cuentaId, periodo);
+    if (!p) throw new DomainError('not_found', `no account ${cuentaId}`, { cuentaId });
+    const { cuenta, desde, hasta, elegida, hayFinales } = p;
     const b = await this.calcular(cuenta, desde, hasta, elegida);
     if (hayFinales) for (const ajuste of await this.ajustes(cuenta, desde)) b.lineas.push(ajuste);
     b.total = b.lineas

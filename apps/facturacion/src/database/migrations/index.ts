@@ -11,6 +11,7 @@ import { Festivos1734048000000 } from './1734048000000-Festivos';
 import { Refacturacion1734134400000 } from './1734134400000-Refacturacion';
 import { EnergiaEscala1734220800000 } from './1734220800000-EnergiaEscala';
 import { LineaCalidad1734307200000 } from './1734307200000-LineaCalidad';
+import { EnergiaDia1734393600000 } from './1734393600000-EnergiaDia';
 
 export const migrations: Array<new () => MigrationInterface> = [
   CreateFacturacion1733184000000,
@@ -25,4 +26,5 @@ export const migrations: Array<new () => MigrationInterface> = [
   Refacturacion1734134400000,
   EnergiaEscala1734220800000,
   LineaCalidad1734307200000,
+  EnergiaDia1734393600000,
 ];
