@@ -94,6 +94,33 @@ echo "$runs" | head -c 600; echo
 grep -q '"estado":"completada"' <<<"$runs" || { echo "no completed facturacion sync run"; exit 1; }
 grep -q '"numeroSerie":"SMOKE1"' <<<"$page" || { echo "reading SMOKE1 not billed: $page"; exit 1; }
 
+# the README's own examples, as an analyst would paste them: readings and energy (block 4), then
+# a tariff, an account and this month's draft with its PDF and CSV (block 5); the draft's total
+# must be the fixed charge plus the energy at the tariff's price
+readme_block() { awk -v n="$1" '/^```bash$/ { c++; if (c == n) { p = 1; next } } /^```$/ { p = 0 } p' README.md; }
+readme_block 4 >"$work/readme-energia.sh"
+readme_block 5 >"$work/readme-factura.sh"
+(cd "$work" && DEVICE_KEY="$device" ADMIN_KEY="$key" bash -euo pipefail readme-energia.sh >readme-energia.out)
+(cd "$work" && ADMIN_KEY="$key" bash -euo pipefail readme-factura.sh >readme-factura.out)
+head -c 4 "$work/factura.pdf" | grep -q '%PDF' || { echo "README: factura.pdf is not a PDF"; exit 1; }
+grep -q 'total,COP' "$work/readme-factura.out" || { echo "README: the CSV has no total row"; exit 1; }
+# the draft, rebuilt until the energy job has caught up with the readings (it runs every 10 s)
+for _ in $(seq 1 30); do
+  draft=$(curl -sS -X POST http://127.0.0.1:8080/api/facturacion/cuentas/1/facturas -H "x-api-key: $key" \
+    -H 'content-type: application/json' -d "{\"periodo\":\"$(date -u +%Y-%m)\"}")
+  grep -q '"energia":"0"' <<<"$draft" || break
+  sleep 1
+done
+node -e '
+  const d = JSON.parse(process.argv[1]);
+  const total = (1000 + Math.round(700 * Number(d.energia) * 100) / 100).toFixed(2);
+  if (d.estado !== "borrador" || !(Number(d.energia) > 0) || d.problemas.length > 0 || d.total !== total) {
+    console.error("the README draft is wrong:", process.argv[1], "expected total", total);
+    process.exit(1);
+  }
+  console.log(`README draft: ${d.energia} kVAh, total ${d.total} = 1000 + 700 x energy`);
+' "$draft"
+
 # every public route through the gateway, with the Postman collection's tests (fails on any)
 npx newman run postman/iot-backend.postman_collection.json -e postman/local.postman_environment.json \
   --env-var "deviceKey=$device" --env-var "adminKey=$key" --reporters cli --color off
