@@ -13,4 +13,5 @@ export * from './paging/pagina';
 export * from './registry/consul-registry';
 export * from './registry/registry-config';
 export * from './runtime/run-workers';
+export * from './runtime/for-each-concurrently';
 export * from './metrics/registry';

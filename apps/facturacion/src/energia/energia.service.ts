@@ -1,4 +1,4 @@
-import { createLogger } from '@iot/common';
+import { createLogger, forEachConcurrently } from '@iot/common';
 import { tryAdvisoryLock } from '@iot/database';
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
@@ -113,11 +113,9 @@ export class EnergiaService implements BeforeApplicationShutdown {
         for (const m of marcas)
           porSerie.set(m.numeroSerie, [...(porSerie.get(m.numeroSerie) ?? []), m]);
         // devices are independent: a few at once keep PostgreSQL and Node busy together
-        const cola = [...porSerie];
-        const trabajador = async (): Promise<void> => {
-          for (let t = cola.shift(); t; t = cola.shift()) await this.recalcular(t[0], t[1], roles);
-        };
-        await Promise.all(Array.from({ length: DISPOSITIVOS_A_LA_VEZ }, trabajador));
+        await forEachConcurrently([...porSerie], DISPOSITIVOS_A_LA_VEZ, ([serie, suyas]) =>
+          this.recalcular(serie, suyas, roles),
+        );
         consumidas += marcas.length;
         if (Date.now() - progressAt > PROGRESS_EVERY_MS) {
           progressAt = Date.now();

@@ -1,4 +1,4 @@
-import { createLogger, DomainError, InvalidInputError } from '@iot/common';
+import { createLogger, DomainError, forEachConcurrently, InvalidInputError } from '@iot/common';
 import { tryAdvisoryLock } from '@iot/database';
 import { Pool } from 'pg';
 import { Inject, Injectable } from '@nestjs/common';
@@ -18,6 +18,7 @@ import type { LineaFactura } from './factura';
 /** Another lock key than the sync's and the energy job's. */
 const FACTURAS_LOCK_KEY = 7_318_004_213;
 const DIA_MS = 86_400_000;
+const CUENTAS_A_LA_VEZ = 4;
 
 /** The billing period (YYYY-MM) holding `t` for an account: from its cycle day, in its zone. */
 export function periodoDe(t: Date, zona: string, diaCiclo: number): string {
@@ -177,22 +178,35 @@ export class FacturasService {
     if (!lock) return undefined;
     try {
       const cuenta = { creadas: 0, recalculadas: 0, finalizadas: 0 };
-      for (const id of await this.repository.findCuentasConDispositivos()) {
-        const c = await this.cuentas.datos(id);
-        const periodo = periodoDe(ahora, c.zona, c.diaCiclo ?? 1);
-        if (!(await this.repository.existsFactura(id, periodo))) {
-          await this.borrador(id, periodo);
-          cuenta.creadas++;
-        }
-      }
-      for (const f of await this.repository.findBorradores()) {
-        const vencida = f.hasta.getTime() + this.config.graciaDias * DIA_MS <= ahora.getTime();
+      // accounts are independent: a few at once keep PostgreSQL and Node busy together
+      await forEachConcurrently(
+        await this.repository.findCuentasConDispositivos(),
+        CUENTAS_A_LA_VEZ,
+        async (id) => {
+          const c = await this.cuentas.datos(id);
+          const periodo = periodoDe(ahora, c.zona, c.diaCiclo ?? 1);
+          if (!(await this.repository.existsFactura(id, periodo))) {
+            await this.borrador(id, periodo);
+            cuenta.creadas++;
+          }
+        },
+      );
+      const borradores = await this.repository.findBorradores();
+      const vencida = (f: Factura) =>
+        f.hasta.getTime() + this.config.graciaDias * DIA_MS <= ahora.getTime();
+      const actuales = new Map<string, Factura>();
+      await forEachConcurrently(borradores, CUENTAS_A_LA_VEZ, async (f) => {
         let actual = f;
-        if (vencida || (await this.cambio(f))) {
+        if (vencida(f) || (await this.cambio(f))) {
           actual = await this.borrador(f.cuentaId, f.periodo);
           cuenta.recalculadas++;
         }
-        if (vencida && actual.problemas.length === 0) {
+        actuales.set(f.id, actual);
+      });
+      // numbers in the drafts' order (oldest period first), one at a time
+      for (const f of borradores) {
+        const actual = actuales.get(f.id)!;
+        if (vencida(f) && actual.problemas.length === 0) {
           const r = await this.repository.finalizar(
             actual.id,
             actual.calculadaEn,
