@@ -546,6 +546,34 @@ describe('facturacion draft statements', () => {
   it('refuses a bad period or account by name', async () => {
     const p = await http(url(), 'POST', `${F}/cuentas/${cuenta}/facturas`, { periodo: '2026-13' });
     expect([p.status, p.body.errors?.[0]?.field]).toEqual([400, 'periodo']);
+    // PostgreSQL has no year 0: a clear 400, never its error as a 500
+    const cero = await http(url(), 'POST', `${F}/cuentas/${cuenta}/facturas`, {
+      periodo: '0000-01',
+    });
+    expect([cero.status, cero.body.errors]).toEqual([
+      400,
+      [{ field: 'periodo', reason: 'must be a month, YYYY-MM, from 1900' }],
+    ]);
+    const refacturar = await http(url(), 'POST', `${F}/cuentas/${cuenta}/facturas/refacturar`, {
+      periodo: '0000-12',
+      versionId: '1',
+    });
+    expect([refacturar.status, refacturar.body.errors?.[0]?.field]).toEqual([400, 'periodo']);
+    for (const [metodo, ruta, cuerpo, campo] of [
+      ['PUT', `${F}/calendarios/CO/festivos/0000-01-01`, { nombre: 'x' }, 'fecha'],
+      ['PUT', `${F}/cuentas/${cuenta}/tarifa`, { tarifaId: '1', desde: '0000-02-01' }, 'desde'],
+      [
+        'POST',
+        `${F}/tarifas`,
+        { nombre: 'Cero', desde: '0000-01-01', definicion: definicion() },
+        'desde',
+      ],
+    ] as const) {
+      const r = await http(url(), metodo, ruta, cuerpo);
+      expect([r.status, r.body.errors?.map((e: any) => e.field)]).toEqual([400, [campo]]);
+    }
+    const anio = await http(url(), 'GET', `${F}/calendarios/CO/festivos?anio=0000`);
+    expect([anio.status, anio.body.errors?.[0]?.field]).toEqual([400, 'anio']);
     expect(
       (await http(url(), 'POST', `${F}/cuentas/9999999/facturas`, { periodo: '2026-03' })).status,
     ).toBe(404);

@@ -7,8 +7,9 @@ import { IsOptional, IsString, Matches } from 'class-validator';
 export const ID = /^[1-9][0-9]{0,17}$/;
 /** Printable text, not blank: no control characters (NUL included). */
 export const NOMBRE = /^(?=[^]*\S)[^\p{Cc}]+$/u;
-export const FECHA = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
-export const PERIODO = /^(\d{4})-(0[1-9]|1[0-2])$/;
+// years 1900 to 9999: PostgreSQL has no year 0, and billing has no use for the distant past
+export const FECHA = /^(19|[2-9]\d)\d{2}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+export const PERIODO = /^((?:19|[2-9]\d)\d{2})-(0[1-9]|1[0-2])$/;
 
 /** `:id` of an account, a tariff or a statement. */
 export class IdParams {

@@ -14,7 +14,7 @@ export class CalendarioParams {
 
 export class FestivoParams extends CalendarioParams {
   @ApiProperty({ example: '2026-03-23', description: 'local date' })
-  @Matches(FECHA, { message: 'must be a date, YYYY-MM-DD' })
+  @Matches(FECHA, { message: 'must be a date, YYYY-MM-DD, from 1900' })
   @IsString({ message: 'must be a string' })
   fecha!: string;
 }
@@ -30,7 +30,7 @@ export class FestivoBody {
 
 export class FestivosQuery {
   @ApiPropertyOptional({ example: '2026', description: 'only this year' })
-  @Matches(/^\d{4}$/, { message: 'must be a year, YYYY' })
+  @Matches(/^(19|[2-9]\d)\d{2}$/, { message: 'must be a year, YYYY, from 1900' })
   @IsString({ message: 'must be a string' })
   @IsOptional()
   anio?: string;

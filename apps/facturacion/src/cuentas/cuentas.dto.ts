@@ -86,7 +86,7 @@ export class AsignarTarifaBody {
     example: '2026-03-01',
     description: 'local date the tariff prices the account from',
   })
-  @Matches(FECHA, { message: 'must be a date, YYYY-MM-DD' })
+  @Matches(FECHA, { message: 'must be a date, YYYY-MM-DD, from 1900' })
   @IsString({ message: 'must be a string' })
   desde!: string;
 }

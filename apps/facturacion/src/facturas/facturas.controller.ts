@@ -22,7 +22,7 @@ export class BorradorBody {
     example: '2026-03',
     description: 'the billing month (from the account cycle day)',
   })
-  @Matches(PERIODO, { message: 'must be a month, YYYY-MM' })
+  @Matches(PERIODO, { message: 'must be a month, YYYY-MM, from 1900' })
   @IsString({ message: 'must be a string' })
   periodo!: string;
 }

@@ -52,7 +52,10 @@ export class FacturasService {
    */
   async borrador(cuentaId: string, periodo: string): Promise<Factura & { lineas: LineaFactura[] }> {
     const m = PERIODO.exec(periodo);
-    if (!m) throw new InvalidInputError([{ field: 'periodo', reason: 'must be a month, YYYY-MM' }]);
+    if (!m)
+      throw new InvalidInputError([
+        { field: 'periodo', reason: 'must be a month, YYYY-MM, from 1900' },
+      ]);
     const p = await this.repository.findPeriodo(cuentaId, periodo);
     if (!p) throw new DomainError('not_found', `no account ${cuentaId}`, { cuentaId });
     const { cuenta, desde, hasta, elegida, hayFinales } = p;

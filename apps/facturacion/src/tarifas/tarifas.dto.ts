@@ -6,7 +6,7 @@ import type { RegistroUrdb } from './urdb';
 
 export class VersionBody {
   @ApiProperty({ example: '2026-01-01', description: 'local date the version is in force from' })
-  @Matches(FECHA, { message: 'must be a date, YYYY-MM-DD' })
+  @Matches(FECHA, { message: 'must be a date, YYYY-MM-DD, from 1900' })
   @IsString({ message: 'must be a string' })
   desde!: string;
 
