@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { IntervaloConsumo } from '../../apps/facturacion/src/energia/consumo-horario';
-import { EnergiaRepository } from '../../apps/facturacion/src/energia/energia.repository';
+import { ConsumoRepository } from '../../apps/facturacion/src/energia/consumo.repository';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { facturacionStore } from '../support/facturacion-store';
 import { porHora } from '../support/por-hora';
@@ -29,7 +29,7 @@ describe('metering: hourly sums for statements (property)', () => {
   let db: TestDatabase;
   let source: DataSource;
   let pool: Pool;
-  let repo: EnergiaRepository;
+  let repo: ConsumoRepository;
   let n = 0;
 
   beforeAll(async () => {
@@ -37,7 +37,7 @@ describe('metering: hourly sums for statements (property)', () => {
     db = await createTestDatabase();
     source = await facturacionStore(db.url, 4);
     pool = pgPool(source);
-    repo = new EnergiaRepository(pool);
+    repo = new ConsumoRepository(pool);
   });
   afterAll(async () => {
     await source.destroy();

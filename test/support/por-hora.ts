@@ -13,7 +13,7 @@ const Decimal = DecimalJs.clone({ precision: 50 });
 const nano = (x: string): bigint => BigInt(new Decimal(x).times(1e9).toFixed());
 
 /**
- * What EnergiaRepository.findConsumoHorario computes from raw rows, interval by
+ * What ConsumoRepository.findConsumoHorario computes from raw rows, interval by
  * interval in JS: the reference the unit specs price from and the e2e spec
  * compares the SQL with.
  */

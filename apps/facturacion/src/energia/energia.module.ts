@@ -4,6 +4,7 @@ import { CalidadService } from '../calidad/calidad.service';
 import { CambiosService } from './cambios.service';
 import { ENERGIA_CONFIG, EnergiaConfig } from './energia.config';
 import { EnergiaController } from './energia.controller';
+import { ConsumoRepository } from './consumo.repository';
 import { EnergiaRepository } from './energia.repository';
 import { EnergiaScheduler } from './energia.scheduler';
 import { EnergiaService } from './energia.service';
@@ -23,13 +24,14 @@ export class EnergiaModule {
       providers: [
         { provide: ENERGIA_CONFIG, useValue: config },
         EnergiaRepository,
+        ConsumoRepository,
         EnergiaService,
         EnergiaScheduler,
         UsoService,
         CambiosService,
         CalidadService,
       ],
-      exports: [EnergiaService, EnergiaRepository],
+      exports: [EnergiaService, EnergiaRepository, ConsumoRepository],
     };
   }
 }

@@ -1,11 +1,9 @@
 import { endianness } from 'node:os';
-import { copyOut, copyOutBytea, inTransaction, Queryable } from '@iot/database';
+import { copyOutBytea, inTransaction, Queryable } from '@iot/database';
 import { escapeLiteral } from 'pg';
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import { tablaVariable } from '../variables/tabla-variable';
-import { COLUMNAS_CONSUMO, sumarPorHora } from './consumo-binario';
-import { ConsumoHorario, CUARTO_MS, HorasLocales, horasLocales } from './consumo-horario';
 import { Intervalo, Reinicio, Serie, SERIE_VACIA } from './integracion';
 
 export type Tipo = 'instantaneo' | 'contador';
@@ -54,8 +52,6 @@ export interface FilaEnergia {
 /** The metering store: catalog, device settings, marks, intervals; readings of the variable tables. */
 @Injectable()
 export class EnergiaRepository {
-  private readonly horas = new Map<string, HorasLocales>();
-
   constructor(@Inject(Pool) private readonly pool: Pool) {}
 
   async findCatalogo(): Promise<VariableCatalogada[]> {
@@ -202,68 +198,6 @@ export class EnergiaRepository {
       [numeroSerie, desde, hasta],
     );
     return rows;
-  }
-
-  /**
-   * One device's intervals in [desde, hasta), added up per local hour of
-   * `zona`, unit and interval length (see ConsumoHorario), by hour: read raw
-   * by binary COPY and added up exactly here (PostgreSQL's GROUP BY per
-   * local hour cost 3x the read).
-   */
-  async findConsumoHorario(
-    numeroSerie: string,
-    desde: Date,
-    hasta: Date,
-    zona: string,
-  ): Promise<ConsumoHorario[]> {
-    const horas = await this.findHorasLocales(desde.getTime(), hasta.getTime(), zona);
-    const b = await copyOut(
-      this.pool,
-      `SELECT ${COLUMNAS_CONSUMO} FROM energia_intervalo
-       WHERE numero_serie = ${escapeLiteral(numeroSerie)}
-         AND inicio >= ${escapeLiteral(desde.toISOString())} AND inicio < ${escapeLiteral(hasta.toISOString())}`,
-    );
-    return sumarPorHora(b, horas);
-  }
-
-  /** The local hour of each quarter-hour of [desde, hasta) in `zona` (cached: every account of a zone shares a period's). */
-  async findHorasLocales(desde: number, hasta: number, zona: string): Promise<HorasLocales> {
-    const base = Math.floor(desde / CUARTO_MS) * CUARTO_MS;
-    const clave = `${zona}|${base}|${hasta}`;
-    const hecho = this.horas.get(clave);
-    if (hecho) return hecho;
-    const { rows } = await this.pool.query<{ e: string }>(
-      `SELECT to_char(t AT TIME ZONE $3, 'YYYY-MM-DD HH24') AS e
-       FROM generate_series($1::timestamptz, $2::timestamptz - interval '1 microsecond',
-                            interval '15 minutes') t
-       ORDER BY t`,
-      [new Date(base), new Date(hasta), zona],
-    );
-    const h = horasLocales(
-      base,
-      rows.map((r) => r.e),
-    );
-    if (this.horas.size >= 64) this.horas.clear();
-    this.horas.set(clave, h);
-    return h;
-  }
-
-  /** Whether any interval of these devices in [desde, hasta) was (re)computed after `despuesDe`. */
-  async existsCambiosDesde(
-    series: string[],
-    desde: Date,
-    hasta: Date,
-    despuesDe: Date,
-  ): Promise<boolean> {
-    // by UTC day (energia_dia): the days at the edges may say yes for a change just outside
-    // [desde, hasta); the caller then prices again and finds no difference
-    const { rows } = await this.pool.query(
-      `SELECT 1 FROM energia_dia
-       WHERE numero_serie = ANY($1) AND dia >= ($2::timestamptz AT TIME ZONE 'UTC')::date
-         AND dia <= ($3::timestamptz AT TIME ZONE 'UTC')::date AND calculado_en > $4 LIMIT 1`,
-      [series, desde, hasta, despuesDe],
-    );
-    return rows.length > 0;
   }
 
   /** Intervals recomputed after `desde` (or changed since), keyset on (calculado_en, serie, inicio). */

@@ -2,6 +2,8 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { FACTURAS_CONFIG, FacturasConfig } from './facturas.config';
 import { FacturasController } from './facturas.controller';
 import { FacturasRepository } from './facturas.repository';
+import { NumeracionRepository } from './numeracion.repository';
+import { RefacturacionRepository } from './refacturacion.repository';
 import { FacturasScheduler } from './facturas.scheduler';
 import { FacturasService } from './facturas.service';
 import { RefacturacionService } from './refacturacion.service';
@@ -17,6 +19,8 @@ export class FacturasModule {
       providers: [
         { provide: FACTURAS_CONFIG, useValue: config },
         FacturasRepository,
+        NumeracionRepository,
+        RefacturacionRepository,
         FacturasService,
         RefacturacionService,
         FacturasScheduler,

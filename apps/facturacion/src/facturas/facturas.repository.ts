@@ -1,10 +1,9 @@
-import { inTransaction } from '@iot/database';
-import { auditar } from '../auditoria/auditoria.repository';
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import type { Cuenta } from '../cuentas/cuentas.repository';
 import type { VersionTarifa } from '../tarifas/tarifa';
 import type { Borrador, LineaFactura } from './factura';
+import { ELEGIDA, ElegidaLeida, elegidaDe, VersionElegida } from './refacturacion.repository';
 
 /** A stored statement: the draft's totals (its lines apart), and what storing it adds. */
 export interface Factura extends Omit<Borrador, 'lineas'> {
@@ -24,14 +23,6 @@ export interface Factura extends Omit<Borrador, 'lineas'> {
 const FACTURA = `id::text, cuenta_id::text AS "cuentaId", periodo, desde, hasta, estado, moneda,
   total::text, energia::text, cobertura::text, estimada::text, problemas, diario, calculada_en AS "calculadaEn",
   serie, numero::text, finalizada_en AS "finalizadaEn"`;
-
-/** A tariff version chosen to price a whole period (a re-rating), and when it was chosen. */
-export interface VersionElegida {
-  versionId: string;
-  tarifa: string;
-  definicion: VersionTarifa;
-  en: Date;
-}
 
 /** A device in the account over [desde, hasta) of a period. */
 export interface DispositivoEnCuenta {
@@ -68,22 +59,6 @@ const FESTIVOS = `SELECT to_char(f.fecha, 'YYYY-MM-DD') AS fecha
   FROM cuenta c JOIN festivo f ON f.calendario = c.calendario
   WHERE c.id = $1 AND f.fecha >= ($2::timestamptz AT TIME ZONE $4)::date
     AND f.fecha <= ($3::timestamptz AT TIME ZONE $4)::date`;
-
-// $1 the account, $2 the period (YYYY-MM): its latest re-rating, as JSON
-const ELEGIDA = `SELECT json_build_object('versionId', v.id::text, 'tarifa', t.nombre,
-                                 'definicion', v.definicion, 'en', r.en)
-  FROM factura f JOIN refacturacion r ON r.factura_id = f.id
-  JOIN tarifa_version v ON v.id = r.tarifa_version_id JOIN tarifa t ON t.id = v.tarifa_id
-  WHERE f.cuenta_id = $1 AND f.periodo = $2 ORDER BY r.id DESC LIMIT 1`;
-type ElegidaLeida = Omit<VersionElegida, 'en'> & { en: string };
-const elegidaDe = (e: ElegidaLeida | null): VersionElegida | undefined =>
-  e ? { ...e, en: new Date(e.en) } : undefined;
-
-/** What a finalisation found. */
-export type Finalizacion =
-  | { resultado: 'final'; serie: string; numero: string }
-  | { resultado: 'no_encontrada' | 'ya_final' | 'cambiada' }
-  | { resultado: 'problemas'; problemas: string[] };
 
 /** Statements and their lines; the account's devices and tariffs over a period. */
 @Injectable()
@@ -287,49 +262,6 @@ export class FacturasRepository {
     return { ...rows[0], lineas: lineas.rows };
   }
 
-  /**
-   * Makes the draft final with the next number of its series, if it is still
-   * the draft that was reviewed (`revisada`: its calculadaEn, to the
-   * millisecond) and nothing stops it. The statement's row lock makes a
-   * second finaliser wait and then find it final; the series row lock hands
-   * out numbers one at a time, and a rollback gives the number back.
-   */
-  async finalizar(id: string, revisada: Date, serie: string, por: string): Promise<Finalizacion> {
-    return inTransaction(this.pool, async (tx) => {
-      const { rows } = await tx.query<{ estado: string; igual: boolean; problemas: string[] }>(
-        `SELECT estado, date_trunc('milliseconds', calculada_en) = $2 AS igual, problemas
-         FROM factura WHERE id = $1 FOR UPDATE`,
-        [id, revisada],
-      );
-      if (rows.length === 0) return { resultado: 'no_encontrada' };
-      if (rows[0].estado !== 'borrador') return { resultado: 'ya_final' };
-      if (!rows[0].igual) return { resultado: 'cambiada' };
-      if (rows[0].problemas.length > 0)
-        return { resultado: 'problemas', problemas: rows[0].problemas };
-      const n = await tx.query<{ ultimo: string }>(
-        `INSERT INTO factura_serie (serie, ultimo) VALUES ($1, 1)
-         ON CONFLICT (serie) DO UPDATE SET ultimo = factura_serie.ultimo + 1
-         RETURNING ultimo::text`,
-        [serie],
-      );
-      const numero = n.rows[0].ultimo;
-      await tx.query(
-        `UPDATE factura SET estado = 'final', serie = $2, numero = $3, finalizada_en = now(),
-                finalizada_por = $4
-         WHERE id = $1`,
-        [id, serie, numero, por],
-      );
-      await auditar(tx, {
-        clave: por,
-        entidad: 'factura',
-        entidadId: id,
-        accion: 'finalizar',
-        despues: { serie, numero },
-      });
-      return { resultado: 'final', serie, numero };
-    });
-  }
-
   /** The account's final statements of periods that end by `hasta`, oldest first. */
   async findFinalesAnteriores(cuentaId: string, hasta: Date): Promise<Factura[]> {
     const { rows } = await this.pool.query<Factura>(
@@ -338,32 +270,6 @@ export class FacturasRepository {
       [cuentaId, hasta],
     );
     return rows;
-  }
-
-  /** The latest re-rating of the account's statement of `periodo`, if any. */
-  async findRefacturacion(cuentaId: string, periodo: string): Promise<VersionElegida | undefined> {
-    const { rows } = await this.pool.query<{ e: ElegidaLeida | null }>(`SELECT (${ELEGIDA}) AS e`, [
-      cuentaId,
-      periodo,
-    ]);
-    return elegidaDe(rows[0].e);
-  }
-
-  /** Records a re-rating of statement `facturaId` with version `versionId`, audited. */
-  async insertRefacturacion(facturaId: string, versionId: string, clave: string): Promise<void> {
-    await inTransaction(this.pool, async (tx) => {
-      await tx.query(
-        `INSERT INTO refacturacion (factura_id, tarifa_version_id, clave) VALUES ($1, $2, $3)`,
-        [facturaId, versionId, clave],
-      );
-      await auditar(tx, {
-        clave,
-        entidad: 'factura',
-        entidadId: facturaId,
-        accion: 'refacturar',
-        despues: { versionId },
-      });
-    });
   }
 
   /** The account's statement of `periodo`, if there is one. */
@@ -376,15 +282,6 @@ export class FacturasRepository {
       [cuentaId, periodo],
     );
     return rows.length === 0 ? undefined : this.findById(rows[0].id);
-  }
-
-  /** The account's periods from `desde` (YYYY-MM) on that have a final statement. */
-  async findPeriodosFinales(cuentaId: string, desde: string): Promise<Set<string>> {
-    const { rows } = await this.pool.query<{ periodo: string }>(
-      `SELECT periodo FROM factura WHERE cuenta_id = $1 AND periodo >= $2 AND estado <> 'borrador'`,
-      [cuentaId, desde],
-    );
-    return new Set(rows.map((r) => r.periodo));
   }
 
   /** What final statements have already adjusted statement `id` by. */

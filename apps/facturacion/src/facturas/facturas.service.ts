@@ -5,14 +5,16 @@ import { Inject, Injectable } from '@nestjs/common';
 import { FACTURAS_CONFIG, FacturasConfig } from './facturas.config';
 import { CuentasService } from '../cuentas/cuentas.service';
 import { tiempoPorHora } from '../energia/consumo-horario';
-import { EnergiaRepository } from '../energia/energia.repository';
+import { ConsumoRepository } from '../energia/consumo.repository';
 import Decimal from 'decimal.js';
 import type { Cuenta } from '../cuentas/cuentas.repository';
 import { PERIODO } from '../formatos';
 import { Borrador, construirFactura, Consumo } from './factura';
 import type { DatosPdf } from './factura-pdf';
 import { horaLocal } from './hora-local';
-import { Factura, FacturasRepository, VersionElegida } from './facturas.repository';
+import { Factura, FacturasRepository } from './facturas.repository';
+import { NumeracionRepository } from './numeracion.repository';
+import { RefacturacionRepository, VersionElegida } from './refacturacion.repository';
 import type { LineaFactura } from './factura';
 
 /** Another lock key than the sync's and the energy job's. */
@@ -40,8 +42,10 @@ export class FacturasService {
     @Inject(FACTURAS_CONFIG) private readonly config: FacturasConfig,
     @Inject(Pool) private readonly pool: Pool,
     private readonly repository: FacturasRepository,
+    private readonly numeracion: NumeracionRepository,
+    private readonly refacturaciones: RefacturacionRepository,
     private readonly cuentas: CuentasService,
-    private readonly energia: EnergiaRepository,
+    private readonly energia: ConsumoRepository,
   ) {}
 
   /**
@@ -131,7 +135,7 @@ export class FacturasService {
     const lineas: LineaFactura[] = [];
     for (const f of await this.repository.findFinalesAnteriores(cuenta.id, desde)) {
       if (!f.finalizadaEn) continue;
-      const elegida = await this.repository.findRefacturacion(cuenta.id, f.periodo);
+      const elegida = await this.refacturaciones.findRefacturacion(cuenta.id, f.periodo);
       const series = (await this.repository.findDispositivos(cuenta.id, f.desde, f.hasta)).map(
         (d) => d.numeroSerie,
       );
@@ -210,7 +214,7 @@ export class FacturasService {
       for (const f of borradores) {
         const actual = actuales.get(f.id)!;
         if (vencida(f) && actual.problemas.length === 0) {
-          const r = await this.repository.finalizar(
+          const r = await this.numeracion.finalizar(
             actual.id,
             actual.calculadaEn,
             this.config.serie,
@@ -261,7 +265,7 @@ export class FacturasService {
     revisada: Date,
     clave: string,
   ): Promise<Factura & { lineas: LineaFactura[] }> {
-    const r = await this.repository.finalizar(id, revisada, this.config.serie, clave);
+    const r = await this.numeracion.finalizar(id, revisada, this.config.serie, clave);
     switch (r.resultado) {
       case 'final':
         return this.ver(id);

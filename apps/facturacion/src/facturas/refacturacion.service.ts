@@ -7,6 +7,7 @@ import { Diferencia, diferencias } from './diferencias';
 import type { LineaFactura } from './factura';
 import { Factura, FacturasRepository } from './facturas.repository';
 import { FacturasService } from './facturas.service';
+import { RefacturacionRepository } from './refacturacion.repository';
 
 export interface Refacturacion {
   facturaId: string;
@@ -43,6 +44,7 @@ export class RefacturacionService {
   constructor(
     private readonly facturas: FacturasService,
     private readonly repository: FacturasRepository,
+    private readonly refacturaciones: RefacturacionRepository,
     private readonly cuentas: CuentasService,
     private readonly tarifas: TarifasService,
   ) {}
@@ -93,7 +95,7 @@ export class RefacturacionService {
         problemas: nueva.problemas,
       });
     }
-    await this.repository.insertRefacturacion(f.id, v.id, clave);
+    await this.refacturaciones.insertRefacturacion(f.id, v.id, clave);
     return {
       ...vista,
       aplicada: true,
@@ -106,7 +108,7 @@ export class RefacturacionService {
 
   /** The first period after `periodo` whose statement is not final (a draft, or none yet). */
   private async siguienteBorrador(cuentaId: string, periodo: string): Promise<string> {
-    const finales = await this.repository.findPeriodosFinales(cuentaId, siguiente(periodo));
+    const finales = await this.refacturaciones.findPeriodosFinales(cuentaId, siguiente(periodo));
     let p = siguiente(periodo);
     while (finales.has(p)) p = siguiente(p);
     return p;
