@@ -1,4 +1,4 @@
-import { copyOut, numericEscalado, timestamptzMs, tuplasDeCopia } from '@iot/database';
+import { copyOut, numeric, timestamptzMs, tuplasDeCopia } from '@iot/database';
 import fc from 'fast-check';
 import { Pool } from 'pg';
 import { createTestDatabase, TestDatabase } from '../support/database';
@@ -30,7 +30,7 @@ describe('binary COPY values', () => {
     for (const t of tuplasDeCopia(b)) {
       let v: bigint | Error;
       try {
-        v = numericEscalado(b, t[0], 9);
+        v = BigInt(numeric(b, t[0], 9));
       } catch (e) {
         v = e as Error;
       }

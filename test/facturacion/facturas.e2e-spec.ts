@@ -440,10 +440,26 @@ describe('facturacion draft statements', () => {
       periodo: '2026-05',
     });
     expect(otraVez.body.total).toBe('38474.78');
+
+    // April is final, its energy unchanged, and it holds March's adjustment (32130.00): re-rated,
+    // its own lines are compared (fixed 20000 + IVA 3800 = 23800.00 against 12345.67 + 2345.68 =
+    // 14691.35), never its total with the adjustment: 9,108.65 more on May
+    const abril = await http(url(), 'POST', ruta, { periodo: '2026-04', versionId, aplicar: true });
+    expect(abril.body).toMatchObject({ antes: '14691.35', despues: '23800.00' });
+    expect(abril.body.factura.lineas.filter((l: any) => l.tipo === 'ajuste')).toEqual([
+      expect.objectContaining({ importe: '14674.78' }),
+      expect.objectContaining({
+        concepto: expect.stringMatching(
+          /^Ajuste de F-\d{6} \(2026-04\): refacturada con TOU 2026b \(versión \d+\)$/,
+        ),
+        importe: '9108.65',
+      }),
+    ]);
+    expect(abril.body.factura.total).toBe('47583.43'); // 23800.00 + 14674.78 + 9108.65
     const { rows } = await suite.destino.query(
       `SELECT accion FROM auditoria WHERE entidad = 'factura' AND accion = 'refacturar'`,
     );
-    expect(rows).toHaveLength(2);
+    expect(rows).toHaveLength(3);
 
     // bad input, by name
     const mal = await http(url(), 'POST', ruta, {

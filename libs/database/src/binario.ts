@@ -13,25 +13,15 @@ export function timestamptzMs(b: Buffer, o: number): number {
   return Math.floor(us / 1000) + EPOCA_PG_MS;
 }
 
-/** A text or varchar value. */
-export function texto(b: Buffer, o: number, largo: number): string {
-  return b.toString('utf8', o, o + largo);
-}
-
 const NUMERIC_POS = 0x0000;
 const NUMERIC_NEG = 0x4000;
 
 /**
  * A numeric as an integer count of 10^-escala units, exactly: 1.5 at
- * escala 9 is 1500000000n. Throws on NaN or infinities, and on a value with
- * more decimals than `escala` (it would not be exact).
+ * escala 9 is 1500000000 (a number while safe, else a BigInt: no BigInt made
+ * in the common case). Throws on NaN or infinities, and on a value with more
+ * decimals than `escala` (it would not be exact).
  */
-export function numericEscalado(b: Buffer, o: number, escala: number): bigint {
-  const x = numeric(b, o, escala);
-  return typeof x === 'bigint' ? x : BigInt(x);
-}
-
-/** numericEscalado as a number when it is a safe integer (the common case: no BigInt made). */
 export function numeric(b: Buffer, o: number, escala: number): Entero {
   const ndigits = b.readInt16BE(o);
   const weight = b.readInt16BE(o + 2);
@@ -84,33 +74,4 @@ export function sumaEntera(a: Entero, b: Entero): Entero {
     if (Number.isSafeInteger(s)) return s;
   }
   return entero(BigInt(a) + BigInt(b));
-}
-
-/** An exact sum of integers given as numbers or BigInts: numbers while the total stays safe. */
-export class SumaExacta {
-  private n = 0;
-  private b = 0n;
-
-  mas(x: Entero): void {
-    if (typeof x === 'bigint') {
-      this.b += x;
-      return;
-    }
-    const s = this.n + x;
-    if (Number.isSafeInteger(s)) {
-      this.n = s;
-    } else {
-      this.b += BigInt(this.n) + BigInt(x);
-      this.n = 0;
-    }
-  }
-
-  get total(): bigint {
-    return this.b + BigInt(this.n);
-  }
-
-  /** The total as an Entero (no BigInt made while it stays safe). */
-  get valor(): Entero {
-    return this.b === 0n ? this.n : entero(this.total);
-  }
 }

@@ -58,21 +58,28 @@ export class ConsumoRepository {
     return h;
   }
 
-  /** Whether any interval of these devices in [desde, hasta) was (re)computed after `despuesDe`. */
-  async existsCambiosDesde(
-    series: string[],
-    desde: Date,
-    hasta: Date,
-    despuesDe: Date,
-  ): Promise<boolean> {
-    // by UTC day (energia_dia): the days at the edges may say yes for a change just outside
-    // [desde, hasta); the caller then prices again and finds no difference
-    const { rows } = await this.pool.query(
-      `SELECT 1 FROM energia_dia
-       WHERE numero_serie = ANY($1) AND dia >= ($2::timestamptz AT TIME ZONE 'UTC')::date
-         AND dia <= ($3::timestamptz AT TIME ZONE 'UTC')::date AND calculado_en > $4 LIMIT 1`,
-      [series, desde, hasta, despuesDe],
+  /**
+   * For each span (devices, [desde, hasta), an instant), whether any of
+   * those devices' intervals in it was (re)computed after the instant: one
+   * query for all. By UTC day (energia_dia): the days at the edges may say
+   * yes for a change just outside the span; the caller then prices again
+   * and finds no difference.
+   */
+  async findCambiados(
+    spans: Array<{ series: string[]; desde: Date; hasta: Date; despuesDe: Date }>,
+  ): Promise<boolean[]> {
+    if (spans.length === 0) return [];
+    const { rows } = await this.pool.query<{ i: number }>(
+      `SELECT s.i FROM jsonb_to_recordset($1::jsonb)
+         AS s(i int, series text[], desde timestamptz, hasta timestamptz, "despuesDe" timestamptz)
+       WHERE EXISTS (
+         SELECT 1 FROM energia_dia d
+         WHERE d.numero_serie = ANY(s.series) AND d.dia >= (s.desde AT TIME ZONE 'UTC')::date
+           AND d.dia <= (s.hasta AT TIME ZONE 'UTC')::date AND d.calculado_en > s."despuesDe")`,
+      [JSON.stringify(spans.map((x, i) => ({ ...x, i })))],
     );
-    return rows.length > 0;
+    const cambiados = spans.map(() => false);
+    for (const r of rows) cambiados[r.i] = true;
+    return cambiados;
   }
 }

@@ -416,7 +416,7 @@ async function saveIntervalos(
        WHERE NOT EXISTS (
          SELECT 1 FROM energia_intervalo v WHERE v.numero_serie = $1 AND v.inicio = n.inicio)
        RETURNING inicio)
-     -- the UTC days whose intervals changed (existsCambiosDesde reads them)
+     -- the UTC days whose intervals changed (ConsumoRepository.findCambiados reads them)
      INSERT INTO energia_dia (numero_serie, dia, calculado_en)
      SELECT $1, (inicio AT TIME ZONE 'UTC')::date, clock_timestamp()
      FROM (SELECT inicio FROM borrado UNION ALL SELECT inicio FROM cambiado

@@ -1,4 +1,4 @@
-import { SumaExacta } from '@iot/database';
+import { Entero, sumaEntera } from '@iot/database';
 import Decimal from 'decimal.js';
 import type { VersionTarifa } from '../tarifas/tarifa';
 import type { ConsumoHorario, TiempoHorario } from '../energia/consumo-horario';
@@ -71,7 +71,7 @@ export function construirFactura(e: EntradaFactura): Borrador {
   const problemas: string[] = [];
   let energia = new D(0);
   let estimada = new D(0);
-  const diario = new Map<string, SumaExacta>();
+  const diario = new Map<string, Entero>();
   const tramos = [...e.tramos].sort((a, b) => a.desde - b.desde);
   let cubierto = e.desde;
   for (const t of tramos) {
@@ -81,9 +81,7 @@ export function construirFactura(e: EntradaFactura): Borrador {
     for (const h of suyas) {
       if (h.unidad !== t.definicion.unidad) continue;
       const fecha = h.hora.slice(0, 10);
-      let dia = diario.get(fecha);
-      if (!dia) diario.set(fecha, (dia = new SumaExacta()));
-      dia.mas(h.energia);
+      diario.set(fecha, sumaEntera(diario.get(fecha) ?? 0, h.energia));
     }
     const tiempo = e.consumos.flatMap((c) =>
       c.tiempo.filter((x) => x.inicio >= t.desde && x.inicio < t.hasta),
@@ -109,9 +107,8 @@ export function construirFactura(e: EntradaFactura): Borrador {
   if (cubierto < e.hasta) problemas.push(sinTarifa(cubierto, e.hasta));
   const tiempo = e.consumos.reduce((s, c) => s + (c.hasta - c.desde), 0);
   // coverage in millionths x ms
-  const cubiertas = new SumaExacta();
-  for (const h of horas) cubiertas.mas(h.cubierto);
-  const cubiertoMs = new D(cubiertas.total.toString()).div(1e6);
+  const cubiertas = horas.reduce((x: Entero, h) => sumaEntera(x, h.cubierto), 0);
+  const cubiertoMs = new D(cubiertas.toString()).div(1e6);
   return {
     lineas,
     total: lineas.reduce((s, x) => s.plus(x.importe), new D(0)).toFixed(e.decimales),
@@ -121,7 +118,7 @@ export function construirFactura(e: EntradaFactura): Borrador {
     problemas,
     diario: [...diario]
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([fecha, x]) => ({ fecha, energia: deNano(x.total).toFixed() })),
+      .map(([fecha, x]) => ({ fecha, energia: deNano(x).toFixed() })),
   };
 }
 

@@ -24,6 +24,13 @@ const FACTURA = `id::text, cuenta_id::text AS "cuentaId", periodo, desde, hasta,
   total::text, energia::text, cobertura::text, estimada::text, problemas, diario, calculada_en AS "calculadaEn",
   serie, numero::text, finalizada_en AS "finalizadaEn"`;
 
+/**
+ * A final statement, with the devices that were in its account in its
+ * period, and its own total: without the adjustments it carried for earlier
+ * statements (what pricing its period again is compared with).
+ */
+export type FacturaFinal = Factura & { finalizadaEn: Date; series: string[]; totalPropio: string };
+
 /** A device in the account over [desde, hasta) of a period. */
 export interface DispositivoEnCuenta {
   numeroSerie: string;
@@ -262,10 +269,21 @@ export class FacturasRepository {
     return { ...rows[0], lineas: lineas.rows };
   }
 
-  /** The account's final statements of periods that end by `hasta`, oldest first. */
-  async findFinalesAnteriores(cuentaId: string, hasta: Date): Promise<Factura[]> {
-    const { rows } = await this.pool.query<Factura>(
-      `SELECT ${FACTURA} FROM factura
+  /**
+   * The account's final statements of periods that end by `hasta`, oldest
+   * first, each with the devices that were in the account in its period
+   * (a final statement always has its finalizadaEn: a CHECK says so).
+   */
+  async findFinalesAnteriores(cuentaId: string, hasta: Date): Promise<FacturaFinal[]> {
+    const { rows } = await this.pool.query<FacturaFinal>(
+      `SELECT ${FACTURA},
+              (total - coalesce((SELECT sum(l.importe) FROM factura_linea l
+                                 WHERE l.factura_id = factura.id AND l.tipo = 'ajuste'), 0))::text
+                AS "totalPropio",
+              array(SELECT d.numero_serie FROM cuenta_dispositivo d
+                    WHERE d.cuenta_id = factura.cuenta_id AND d.desde < factura.hasta
+                      AND (d.hasta IS NULL OR d.hasta > factura.desde)) AS series
+       FROM factura
        WHERE cuenta_id = $1 AND estado = 'final' AND hasta <= $2 ORDER BY desde`,
       [cuentaId, hasta],
     );

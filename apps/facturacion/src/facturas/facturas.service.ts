@@ -133,19 +133,24 @@ export class FacturasService {
    */
   private async ajustes(cuenta: Cuenta, desde: Date): Promise<LineaFactura[]> {
     const lineas: LineaFactura[] = [];
-    for (const f of await this.repository.findFinalesAnteriores(cuenta.id, desde)) {
-      if (!f.finalizadaEn) continue;
-      const elegida = await this.refacturaciones.findRefacturacion(cuenta.id, f.periodo);
-      const series = (await this.repository.findDispositivos(cuenta.id, f.desde, f.hasta)).map(
-        (d) => d.numeroSerie,
-      );
-      const cambio =
-        (elegida !== undefined && elegida.en > f.finalizadaEn) ||
-        (await this.energia.existsCambiosDesde(series, f.desde, f.hasta, f.finalizadaEn));
-      if (!cambio) continue;
+    const finales = await this.repository.findFinalesAnteriores(cuenta.id, desde);
+    const elegidas = await this.refacturaciones.findUltimas(cuenta.id);
+    // a few queries per draft whatever the number of final statements
+    const cambiadas = await this.energia.findCambiados(
+      finales.map((f) => ({
+        series: f.series,
+        desde: f.desde,
+        hasta: f.hasta,
+        despuesDe: f.finalizadaEn,
+      })),
+    );
+    for (const [k, f] of finales.entries()) {
+      const elegida = elegidas.get(f.periodo);
+      const refacturada = elegida !== undefined && elegida.en > f.finalizadaEn;
+      if (!refacturada && !cambiadas[k]) continue;
       const ahora = await this.calcular(cuenta, f.desde, f.hasta, elegida);
       const ya = await this.repository.sumAjustesFinales(f.id);
-      const delta = new Decimal(ahora.total).minus(f.total).minus(ya);
+      const delta = new Decimal(ahora.total).minus(f.totalPropio).minus(ya);
       if (delta.isZero()) continue;
       const energia = new Decimal(ahora.energia).minus(f.energia);
       const motivos = [
@@ -239,24 +244,17 @@ export class FacturasService {
    */
   private async cambio(f: Factura): Promise<boolean> {
     if (await this.repository.existsCambiosDeCuenta(f.cuentaId, f.calculadaEn)) return true;
-    const series = async (desde: Date, hasta: Date) =>
-      (await this.repository.findDispositivos(f.cuentaId, desde, hasta)).map((d) => d.numeroSerie);
-    if (
-      await this.energia.existsCambiosDesde(
-        await series(f.desde, f.hasta),
-        f.desde,
-        f.hasta,
-        f.calculadaEn,
-      )
-    ) {
-      return true;
-    }
-    for (const final of await this.repository.findFinalesAnteriores(f.cuentaId, f.desde)) {
-      const s = await series(final.desde, final.hasta);
-      if (await this.energia.existsCambiosDesde(s, final.desde, final.hasta, f.calculadaEn))
-        return true;
-    }
-    return false;
+    const suyos = await this.repository.findDispositivos(f.cuentaId, f.desde, f.hasta);
+    const finales = await this.repository.findFinalesAnteriores(f.cuentaId, f.desde);
+    const cambiados = await this.energia.findCambiados(
+      [{ ...f, series: suyos.map((d) => d.numeroSerie) }, ...finales].map((x) => ({
+        series: x.series,
+        desde: x.desde,
+        hasta: x.hasta,
+        despuesDe: f.calculadaEn,
+      })),
+    );
+    return cambiados.some(Boolean);
   }
 
   /** Finalises a reviewed draft (`revisada`: the calculadaEn it was reviewed at). */

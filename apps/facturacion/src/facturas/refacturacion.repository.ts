@@ -12,11 +12,12 @@ export interface VersionElegida {
   en: Date;
 }
 
+const JSON_ELEGIDA = `json_build_object('versionId', v.id::text, 'tarifa', t.nombre,
+                                          'definicion', v.definicion, 'en', r.en)`;
+const DE_REFACTURACIONES = `FROM factura f JOIN refacturacion r ON r.factura_id = f.id
+  JOIN tarifa_version v ON v.id = r.tarifa_version_id JOIN tarifa t ON t.id = v.tarifa_id`;
 // $1 the account, $2 the period (YYYY-MM): its latest re-rating, as JSON
-export const ELEGIDA = `SELECT json_build_object('versionId', v.id::text, 'tarifa', t.nombre,
-                                 'definicion', v.definicion, 'en', r.en)
-  FROM factura f JOIN refacturacion r ON r.factura_id = f.id
-  JOIN tarifa_version v ON v.id = r.tarifa_version_id JOIN tarifa t ON t.id = v.tarifa_id
+export const ELEGIDA = `SELECT ${JSON_ELEGIDA} ${DE_REFACTURACIONES}
   WHERE f.cuenta_id = $1 AND f.periodo = $2 ORDER BY r.id DESC LIMIT 1`;
 export type ElegidaLeida = Omit<VersionElegida, 'en'> & { en: string };
 export const elegidaDe = (e: ElegidaLeida | null): VersionElegida | undefined =>
@@ -27,13 +28,14 @@ export const elegidaDe = (e: ElegidaLeida | null): VersionElegida | undefined =>
 export class RefacturacionRepository {
   constructor(@Inject(Pool) private readonly pool: Pool) {}
 
-  /** The latest re-rating of the account's statement of `periodo`, if any. */
-  async findRefacturacion(cuentaId: string, periodo: string): Promise<VersionElegida | undefined> {
-    const { rows } = await this.pool.query<{ e: ElegidaLeida | null }>(`SELECT (${ELEGIDA}) AS e`, [
-      cuentaId,
-      periodo,
-    ]);
-    return elegidaDe(rows[0].e);
+  /** The latest re-rating of each of the account's statements, by period. */
+  async findUltimas(cuentaId: string): Promise<Map<string, VersionElegida>> {
+    const { rows } = await this.pool.query<{ periodo: string; e: ElegidaLeida }>(
+      `SELECT DISTINCT ON (f.periodo) f.periodo, ${JSON_ELEGIDA} AS e ${DE_REFACTURACIONES}
+       WHERE f.cuenta_id = $1 ORDER BY f.periodo, r.id DESC`,
+      [cuentaId],
+    );
+    return new Map(rows.map((r) => [r.periodo, elegidaDe(r.e)!]));
   }
 
   /** Records a re-rating of statement `facturaId` with version `versionId`, audited. */

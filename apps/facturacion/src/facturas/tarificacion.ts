@@ -1,6 +1,6 @@
 import Decimal from 'decimal.js';
 import type { VersionTarifa } from '../tarifas/tarifa';
-import { Entero, SumaExacta } from '@iot/database';
+import { Entero, sumaEntera } from '@iot/database';
 import type { ConsumoHorario, TiempoHorario } from '../energia/consumo-horario';
 
 export type TipoLinea = 'energia' | 'cargo_fijo' | 'demanda' | 'minimo' | 'impuesto' | 'ajuste';
@@ -116,34 +116,34 @@ export function tarificar(horas: ConsumoHorario[], v: VersionTarifa, c: Contexto
   const f = new D(c.fraccion ?? 1);
   const parte = (x: string): Decimal => new D(x).times(f);
   // exact integer sums of 10^-9 units; decimals only per period, below
-  const porPeriodo = v.periodos.map(() => new SumaExacta());
-  const estimadaPorPeriodo = v.periodos.map(() => new SumaExacta());
-  const cubiertoPorPeriodo = v.periodos.map(() => new SumaExacta());
+  const porPeriodo = v.periodos.map((): Entero => 0);
+  const estimadaPorPeriodo = v.periodos.map((): Entero => 0);
+  const cubiertoPorPeriodo = v.periodos.map((): Entero => 0);
   const picoPorPeriodo = v.periodos.map((): { maximo: Entero; ms: number } => ({
     maximo: 0,
     ms: 1,
   }));
-  const energiaNano = new SumaExacta();
-  const estimadaNano = new SumaExacta();
+  let energiaNano: Entero = 0;
+  let estimadaNano: Entero = 0;
   // the highest average power: the largest maximo / ms
   let pico: { maximo: Entero; ms: number } = { maximo: 0, ms: 1 };
   let otraUnidad = 0;
   for (const h of horas) {
     const k = periodoHorarioDe(h.hora, v, c);
-    cubiertoPorPeriodo[k].mas(h.cubierto); // data is data, whatever its unit
+    cubiertoPorPeriodo[k] = sumaEntera(cubiertoPorPeriodo[k], h.cubierto); // whatever its unit
     if (h.unidad === null) continue;
     if (h.unidad !== v.unidad) {
       otraUnidad += h.conEnergia;
       continue;
     }
-    porPeriodo[k].mas(h.energia);
-    estimadaPorPeriodo[k].mas(h.estimada);
-    energiaNano.mas(h.energia);
-    estimadaNano.mas(h.estimada);
+    porPeriodo[k] = sumaEntera(porPeriodo[k], h.energia);
+    estimadaPorPeriodo[k] = sumaEntera(estimadaPorPeriodo[k], h.estimada);
+    energiaNano = sumaEntera(energiaNano, h.energia);
+    estimadaNano = sumaEntera(estimadaNano, h.estimada);
     if (mayorPotencia(h, pico)) pico = h;
     if (mayorPotencia(h, picoPorPeriodo[k])) picoPorPeriodo[k] = h;
   }
-  const energia = deNano(energiaNano.total);
+  const energia = deNano(energiaNano);
   const kW = (p: { maximo: Entero; ms: number }) =>
     deNano(p.maximo)
       .div(p.ms / HORA_MS)
@@ -162,14 +162,14 @@ export function tarificar(horas: ConsumoHorario[], v: VersionTarifa, c: Contexto
   const parte6 = (a: Decimal, b: Decimal) =>
     b.isZero() ? '0' : D.min(a.div(b), 1).toDecimalPlaces(6).toFixed();
   v.periodos.forEach((p, k) => {
-    const total = deNano(porPeriodo[k].total);
+    const total = deNano(porPeriodo[k]);
     const calidad = c.tiempo
       ? {
           cobertura: parte6(
-            new D(cubiertoPorPeriodo[k].total.toString()).div(1e6),
+            new D(cubiertoPorPeriodo[k].toString()).div(1e6),
             new D(tiempoPorPeriodo[k]),
           ),
-          estimada: parte6(deNano(estimadaPorPeriodo[k].total), total),
+          estimada: parte6(deNano(estimadaPorPeriodo[k]), total),
         }
       : {};
     let resto = total;
@@ -269,7 +269,7 @@ export function tarificar(horas: ConsumoHorario[], v: VersionTarifa, c: Contexto
     energia: energia.toFixed(),
     estimada: energia.isZero()
       ? '0'
-      : deNano(estimadaNano.total).div(energia).toDecimalPlaces(6).toFixed(),
+      : deNano(estimadaNano).div(energia).toDecimalPlaces(6).toFixed(),
     problemas,
   };
 }
