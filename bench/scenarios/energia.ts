@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { migrations as facturacionMigrations } from '../../apps/facturacion/src/database/migrations';
 import {
   crearTablaVariableSql,
@@ -43,17 +44,23 @@ async function load(db: BenchDatabase, late = false): Promise<number> {
     : DEVICES * DAYS * PER_DAY * VARIABLES.length;
 }
 
-/** The baseline: one SQL aggregate reading the same rows, by device and 15-minute bucket. */
+/** The baseline: one SQL aggregate reading the same rows, by device and 15-minute bucket (connection not timed). */
 async function aggregate(db: BenchDatabase): Promise<number> {
-  const t0 = performance.now();
-  await db.query(
-    `SELECT numero_serie, date_bin('15 minutes', estampa_tiempo, TIMESTAMPTZ '2000-01-01Z') AS b,
-            sum(valor_variable)
-     FROM (SELECT numero_serie, estampa_tiempo, valor_variable FROM variables.voltaje
-           UNION ALL SELECT numero_serie, estampa_tiempo, valor_variable FROM variables.corriente) x
-     GROUP BY 1, 2`,
-  );
-  return (performance.now() - t0) / 1000;
+  const client = new Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    const t0 = performance.now();
+    await client.query(
+      `SELECT numero_serie, date_bin('15 minutes', estampa_tiempo, TIMESTAMPTZ '2000-01-01Z') AS b,
+              sum(valor_variable)
+       FROM (SELECT numero_serie, estampa_tiempo, valor_variable FROM variables.voltaje
+             UNION ALL SELECT numero_serie, estampa_tiempo, valor_variable FROM variables.corriente) x
+       GROUP BY 1, 2`,
+    );
+    return (performance.now() - t0) / 1000;
+  } finally {
+    await client.end();
+  }
 }
 
 const markAll = (db: BenchDatabase) =>
@@ -88,19 +95,31 @@ interface Round {
   rows: number;
   aggregateS: number;
   fullS: number;
+  aggregateColdS: number;
+  fullColdS: number;
   lateRows: number;
   incrementalS: number;
   rssMb: number;
   intervals: number;
 }
 
+/** The energy job's output, so the next full computation starts from the same state. */
+const forget = (db: BenchDatabase) =>
+  db.query(`TRUNCATE energia_intervalo, energia_dia, contador_reinicio`);
+
 async function round(ctx: BenchContext): Promise<Round> {
   const db = await freshDatabase(ctx.serverUrl, facturacionMigrations);
   try {
     const rows = await load(db);
-    const aggregateS = await aggregate(db);
     const { child, url } = await startFacturacion(ctx, db.url);
     try {
+      // the first run of a fresh process (JIT, connections, caches cold), then the same work
+      // again as a long-running service does it; each next to its own baseline (noisy machine)
+      const aggregateColdS = await aggregate(db);
+      await markAll(db);
+      const fullColdS = await calcular(url, ctx.apiKey);
+      await forget(db);
+      const aggregateS = await aggregate(db);
       await markAll(db);
       const fullS = await calcular(url, ctx.apiKey);
       const lateRows = await arriveLate(db);
@@ -112,6 +131,8 @@ async function round(ctx: BenchContext): Promise<Round> {
         rows,
         aggregateS,
         fullS,
+        aggregateColdS,
+        fullColdS,
         lateRows,
         incrementalS,
         rssMb: Math.round(child.peakRss() / 1024 / 1024),
@@ -151,6 +172,12 @@ export async function energiaBench(ctx: BenchContext): Promise<void> {
       m((r) => r.aggregateS / r.fullS),
       1,
     ),
+    aggregateColdS: m((r) => r.aggregateColdS),
+    fullColdS: m((r) => r.fullColdS),
+    fullColdVsAggregate: ratio(
+      m((r) => r.aggregateColdS / r.fullColdS),
+      1,
+    ),
     incrementalVsFull: ratio(
       m((r) => r.incrementalS / r.fullS),
       1,
@@ -163,9 +190,10 @@ export async function energiaBench(ctx: BenchContext): Promise<void> {
     `\nenergy for ${DEVICES} devices x ${DAYS} days of V and I every minute (${rows} readings), median of ${rounds.length} rounds\n` +
       `| run | seconds | readings/s |\n|---|---:|---:|\n` +
       `| baseline: one SQL aggregate by device and 15-minute bucket | ${result.aggregateS.toFixed(2)} | ${Math.round(rows / result.aggregateS)} |\n` +
-      `| full computation (energy job, every day marked) | ${result.fullS.toFixed(2)} | ${Math.round(rows / result.fullS)} |\n` +
+      `| full computation, first run of the process (every day marked) | ${result.fullColdS.toFixed(2)} | ${Math.round(rows / result.fullColdS)} |\n` +
+      `| full computation, the same again (energy job, every day marked) | ${result.fullS.toFixed(2)} | ${Math.round(rows / result.fullS)} |\n` +
       `| recomputation after 1 % of readings arrived late (${result.lateReadings}: one device, 3 days) | ${result.incrementalS.toFixed(2)} | |\n` +
-      `full / baseline = ${result.fullVsAggregate} (target >= 0.5); incremental / full = ${result.incrementalVsFull} (target <= 0.05); ` +
+      `full / baseline = ${result.fullVsAggregate} (target >= 0.5; first run of the process: ${result.fullColdVsAggregate}); incremental / full = ${result.incrementalVsFull} (target <= 0.05); ` +
       `${result.microsPerReading} µs per reading; peak RSS ${result.peakRssMb} MB (target < 300)\n`,
   );
   process.stdout.write(`written to ${saveResult('energia', result)}\n`);

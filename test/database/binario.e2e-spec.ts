@@ -1,4 +1,11 @@
-import { copyOut, numeric, timestamptzMs, tuplasDeCopia } from '@iot/database';
+import {
+  CopiaBinaria,
+  copyIn,
+  copyOut,
+  numeric,
+  timestamptzMs,
+  tuplasDeCopia,
+} from '@iot/database';
 import fc from 'fast-check';
 import { Pool } from 'pg';
 import { createTestDatabase, TestDatabase } from '../support/database';
@@ -114,5 +121,63 @@ describe('binary COPY values', () => {
       '2000-01-01T00:00:00.000Z',
       '2026-03-01T05:00:00.123Z',
     ]);
+  });
+
+  it('writes rows that PostgreSQL stores as it would store their text', async () => {
+    await pool.query(`CREATE TABLE escrita (t timestamptz, x numeric, c numeric(7,6), s text)`);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            // any whole ms from 1900 to 9999 (past 2285 the µs need a BigInt)
+            t: fc.integer({ min: -2_208_988_800_000, max: 253_402_300_799_999 }),
+            entero: fc.bigInt({ min: -(10n ** 25n), max: 10n ** 25n }),
+            escala: fc.integer({ min: 0, max: 12 }),
+            c: fc.double({ min: 0, max: 1, noNaN: true }),
+            s: fc.option(fc.string({ unit: 'grapheme', maxLength: 80 }), { nil: null }),
+          }),
+          { minLength: 1, maxLength: 40 },
+        ),
+        async (filas) => {
+          const decimal = (n: bigint, escala: number): string => {
+            const abs = (n < 0n ? -n : n).toString().padStart(escala + 1, '0');
+            const s = escala === 0 ? abs : `${abs.slice(0, -escala)}.${abs.slice(-escala)}`;
+            return n < 0n ? `-${s}` : s;
+          };
+          const casos = filas.map((f) => ({
+            t: f.t,
+            x: decimal(f.entero, f.escala),
+            c: f.c.toFixed(6),
+            s: f.s === null ? null : f.s.replace(/\0/g, ''),
+          }));
+          const copia = new CopiaBinaria();
+          for (const f of casos)
+            copia.fila(4).timestamptz(f.t).numeric(f.x).numeric(f.c).texto(f.s);
+          await pool.query('TRUNCATE escrita');
+          const client = await pool.connect();
+          try {
+            await copyIn(client, `COPY escrita FROM STDIN (FORMAT binary)`, copia.terminar());
+          } finally {
+            client.release();
+          }
+          // the same values through PostgreSQL's text input, compared as PostgreSQL prints them
+          const { rows } = await pool.query<{ igual: boolean }>(
+            `SELECT e.t = v.t AND e.x::text = v.x::numeric::text AND e.c::text = v.c::numeric(7,6)::text
+                    AND e.s IS NOT DISTINCT FROM v.s AS igual
+             FROM (SELECT *, row_number() OVER () AS n FROM escrita) e
+             JOIN unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[])
+                  WITH ORDINALITY AS v(t, x, c, s, n) USING (n)`,
+            [
+              casos.map((f) => new Date(f.t)),
+              casos.map((f) => f.x),
+              casos.map((f) => f.c),
+              casos.map((f) => f.s),
+            ],
+          );
+          expect(rows.map((r) => r.igual)).toEqual(casos.map(() => true));
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });

@@ -1,9 +1,10 @@
-import { copyOutBytea } from '@iot/database';
+import { copyOutPartes } from '@iot/database';
+import { serieDeCopia } from '../../apps/facturacion/src/energia/muestras-binarias';
 import { Pool } from 'pg';
 import { createTestDatabase, TestDatabase } from '../support/database';
 
-/** The raw bytea read of the energy job, against a real PostgreSQL. */
-describe('copyOutBytea', () => {
+/** The energy job's raw read of readings (one bytea through a binary COPY), against a real PostgreSQL. */
+describe('copyOutPartes', () => {
   let db: TestDatabase;
   let pool: Pool;
   beforeAll(async () => {
@@ -15,22 +16,31 @@ describe('copyOutBytea', () => {
     await db.drop();
   });
 
-  it('reads a large value byte for byte, and NULL as null', async () => {
-    const b = await copyOutBytea(
+  const lecturas = (sql: string) => copyOutPartes(pool, sql).then(serieDeCopia);
+
+  it('reads 200,000 readings in many parts, to the millisecond; NULL or no row as none', async () => {
+    const partes = await copyOutPartes(
       pool,
-      `SELECT string_agg(int4send(i), '') FROM generate_series(1, 200000) i`,
+      `SELECT string_agg(timestamptz_send(timestamptz '2026-01-01Z' + i * interval '1.5 ms')
+                         || float8send(i / 4.0), '')
+       FROM generate_series(0, 199999) i`,
     );
-    expect(b).toHaveLength(800_000);
-    expect(b!.readInt32BE(0)).toBe(1);
-    expect(b!.readInt32BE(799_996)).toBe(200_000);
-    expect(await copyOutBytea(pool, `SELECT NULL::bytea`)).toBeNull();
-    expect(await copyOutBytea(pool, `SELECT '\\x01'::bytea WHERE false`)).toBeNull();
+    expect(partes.length).toBeGreaterThan(1);
+    const s = serieDeCopia(partes);
+    expect(s.t).toHaveLength(200_000);
+    const t0 = Date.parse('2026-01-01T00:00:00Z');
+    // 1.5 ms steps: odd steps end in .5 ms and round half up, as PostgreSQL's µs are rounded
+    for (const k of [0, 1, 2, 3, 99_999, 199_999]) {
+      expect([s.t[k], s.v[k]]).toEqual([t0 + Math.round(k * 1.5), k / 4]);
+    }
+    expect((await lecturas(`SELECT NULL::bytea`)).t).toHaveLength(0);
+    expect((await lecturas(`SELECT '\\x01'::bytea WHERE false`)).t).toHaveLength(0);
   });
 
   it('gives up on a server that stops answering, and the pool stays usable', async () => {
     const t0 = Date.now();
     // pg's query_timeout covers a COPY stream too
-    await expect(copyOutBytea(pool, `SELECT pg_sleep(4)::text::bytea`)).rejects.toThrow(
+    await expect(copyOutPartes(pool, `SELECT pg_sleep(4)::text::bytea`)).rejects.toThrow(
       'Query read timeout',
     );
     expect(Date.now() - t0).toBeLessThan(3_500);
@@ -41,12 +51,14 @@ describe('copyOutBytea', () => {
     );
     // the connection it gave up on is not handed out again
     for (let k = 0; k < 3; k++) {
-      expect(await copyOutBytea(pool, `SELECT '\\x0102'::bytea`)).toEqual(Buffer.from([1, 2]));
+      const una = `SELECT timestamptz_send(now()) || float8send(${k})`;
+      expect((await lecturas(una)).v).toEqual(new Float64Array([k]));
     }
   });
 
   it('passes a server error through, and the pool stays usable', async () => {
-    await expect(copyOutBytea(pool, `SELECT 1 / 0`)).rejects.toThrow('division by zero');
-    expect(await copyOutBytea(pool, `SELECT '\\x03'::bytea`)).toEqual(Buffer.from([3]));
+    await expect(copyOutPartes(pool, `SELECT 1 / 0`)).rejects.toThrow('division by zero');
+    const una = `SELECT timestamptz_send(timestamptz '2026-01-01Z') || float8send(3)`;
+    expect((await lecturas(una)).v).toEqual(new Float64Array([3]));
   });
 });

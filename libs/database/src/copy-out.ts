@@ -5,31 +5,24 @@ import { to as copyTo } from 'pg-copy-streams';
 const FIRMA = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 
 /**
- * The one bytea value of a one-row, one-column query, read raw with
- * `COPY (…) TO STDOUT (FORMAT binary)`: no hex or base64 to build, send,
- * decode to a string and parse back (a month of readings is ~700 kB).
- * COPY takes no bind parameters: `consulta` must quote what it embeds.
- * The pool's query_timeout covers the stream too (a frozen server ends it).
- * null: the value was NULL (or there was no row).
- */
-export async function copyOutBytea(pool: Pool, consulta: string): Promise<Buffer | null> {
-  return byteaDeCopia(await copyOut(pool, consulta));
-}
-
-/**
  * A query's rows as one binary COPY stream (`COPY (…) TO STDOUT (FORMAT
  * binary)`): read them with `tuplasDeCopia`. COPY takes no bind parameters:
  * `consulta` must quote what it embeds. The pool's query_timeout covers the
  * stream too (a frozen server ends it).
  */
 export async function copyOut(pool: Pool, consulta: string): Promise<Buffer> {
+  return Buffer.concat(await copyOutPartes(pool, consulta));
+}
+
+/** `copyOut`'s stream as the parts it came in: for a reader that needs no joined copy. */
+export async function copyOutPartes(pool: Pool, consulta: string): Promise<Buffer[]> {
   const client = await pool.connect();
   let fallo: Error | undefined;
   try {
     const partes: Buffer[] = [];
     const stream = client.query(copyTo(`COPY (${consulta}) TO STDOUT (FORMAT binary)`));
     for await (const parte of stream) partes.push(parte as Buffer);
-    return Buffer.concat(partes);
+    return partes;
   } catch (error) {
     fallo = error instanceof Error ? error : new Error(String(error));
     throw error;
@@ -65,13 +58,4 @@ export function* tuplasDeCopia(b: Buffer): Generator<Int32Array> {
     }
     yield campos;
   }
-}
-
-/** The first field of the first tuple of a binary COPY, or null (NULL, or no tuple). */
-export function byteaDeCopia(b: Buffer): Buffer | null {
-  const o = inicioDeTuplas(b);
-  const campos = b.readInt16BE(o);
-  if (campos === -1) return null; // the trailer: no rows
-  const largo = b.readInt32BE(o + 2);
-  return largo === -1 ? null : b.subarray(o + 6, o + 6 + largo);
 }

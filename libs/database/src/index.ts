@@ -8,3 +8,4 @@ export * from './database.module';
 export * from './advisory-lock';
 export * from './copy-out';
 export * from './binario';
+export * from './copia-binaria';

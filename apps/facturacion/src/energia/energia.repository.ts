@@ -1,10 +1,11 @@
-import { endianness } from 'node:os';
-import { copyOutBytea, inTransaction, Queryable } from '@iot/database';
+import { copyOutPartes, inTransaction } from '@iot/database';
 import { escapeLiteral } from 'pg';
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import { tablaVariable } from '../variables/tabla-variable';
-import { Intervalo, Reinicio, Serie, SERIE_VACIA } from './integracion';
+import { Intervalo, Reinicio, Serie } from './integracion';
+import { saveIntervalos, saveReinicios } from './escritura-intervalos';
+import { serieDeBytes, serieDeCopia } from './muestras-binarias';
 
 export type Tipo = 'instantaneo' | 'contador';
 
@@ -149,7 +150,7 @@ export class EnergiaRepository {
 
   /**
    * The device's readings of a variable in [desde, hasta), by time, read raw
-   * as one bytea of 16-byte records (see `serieDeBytes`): text rows cost more
+   * as one bytea of 16-byte records (see `serieDeCopia`): text rows cost more
    * to build and parse than the whole integration.
    */
   async findMuestras(
@@ -160,7 +161,7 @@ export class EnergiaRepository {
   ): Promise<Serie> {
     // from an index-ordered subquery: PostgreSQL 15 would sort again for an ORDER BY inside
     // the aggregate; the order is checked (and restored if needed) by the integration anyway
-    const b = await copyOutBytea(
+    const partes = await copyOutPartes(
       this.pool,
       `SELECT string_agg(timestamptz_send(estampa_tiempo) || float8send(valor_variable), '')
        FROM (SELECT estampa_tiempo, valor_variable FROM ${tablaVariable(variable)}
@@ -169,7 +170,7 @@ export class EnergiaRepository {
                AND estampa_tiempo < ${escapeLiteral(new Date(hasta).toISOString())}
              ORDER BY estampa_tiempo) s`,
     );
-    return b ? serieDeBytes(b) : SERIE_VACIA;
+    return serieDeCopia(partes);
   }
 
   /** The reading just before `t` and the first at or after `t2`, however far (a contador's gap). */
@@ -334,134 +335,3 @@ export async function findUso(
 }
 
 export const diaInicio = (dia: string): number => Date.parse(`${dia}T00:00:00Z`);
-
-/** PostgreSQL's epoch (2000-01-01Z) in Unix milliseconds. */
-const PG_EPOCH_MS = 946_684_800_000;
-
-const LITTLE_ENDIAN = endianness() === 'LE';
-
-/**
- * Readings from records of PostgreSQL's binary forms: timestamptz (int64
- * microseconds since 2000) then float8, both big-endian. Times are rounded to
- * the millisecond, as the rest of the pipeline counts in milliseconds.
- * Consumes `b` (its bytes are reordered in place).
- */
-export function serieDeBytes(b: Buffer): Serie {
-  const n = b.length >> 4;
-  // in the machine's byte order, read through typed views: in place when the buffer is
-  // aligned (a large decoded buffer is: it has an allocation of its own), else a copy
-  const bytes =
-    b.byteOffset % 8 === 0 && b.length % 8 === 0
-      ? b.subarray(0, n * 16)
-      : Buffer.from(new Uint8Array(b.subarray(0, n * 16)).buffer); // a copy at offset 0
-  if (LITTLE_ENDIAN) bytes.swap64();
-  const u32 = new Uint32Array(bytes.buffer, bytes.byteOffset, n * 4);
-  const i32 = new Int32Array(bytes.buffer, bytes.byteOffset, n * 4);
-  const f64 = new Float64Array(bytes.buffer, bytes.byteOffset, n * 2);
-  const [bajo, alto] = LITTLE_ENDIAN ? [0, 1] : [1, 0];
-  const t = new Float64Array(n);
-  const v = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
-    // two 32-bit halves: exact below 2^53 microseconds (year 2285), no BigInt per reading
-    const us = i32[4 * k + alto] * 4_294_967_296 + u32[4 * k + bajo];
-    t[k] = Math.round(us / 1000) + PG_EPOCH_MS;
-    v[k] = f64[2 * k + 1];
-  }
-  return { t, v };
-}
-
-/**
- * Replaces the intervals of [desde, hasta) in one statement: rows no longer
- * computed go, changed rows move their version, new rows are plain inserts
- * (most rows of a first computation; an upsert would probe for each).
- * The energy job is the only writer (its advisory lock).
- */
-async function saveIntervalos(
-  q: Queryable,
-  numeroSerie: string,
-  desde: number,
-  hasta: number,
-  xs: Intervalo[],
-): Promise<void> {
-  await q.query(
-    // columns as comma-separated text: serializing eight arrays element by element cost
-    // more than the integration; an empty field is NULL (a faltante interval's unit)
-    `WITH nuevo AS (
-       SELECT to_timestamp(i / 1000.0) AS inicio, to_timestamp((i + $5) / 1000.0) AS fin,
-              e AS energia, u AS unidad, s AS fuente, c AS cobertura, q AS calidad
-       FROM unnest(string_to_array($4, ',')::float8[], string_to_array($6, ',')::numeric[],
-                   string_to_array($7, ',', ''), string_to_array($8, ',', ''),
-                   string_to_array($9, ',')::numeric[], string_to_array($10, ','))
-            AS x(i, e, u, s, c, q)),
-     borrado AS (
-       DELETE FROM energia_intervalo v
-       WHERE v.numero_serie = $1 AND v.inicio >= $2 AND v.inicio < $3
-         -- NOT IN a subquery: a hashed subplan (NOT EXISTS planned a nested loop here)
-         AND v.inicio NOT IN (SELECT inicio FROM nuevo)
-       RETURNING v.inicio),
-     cambiado AS (
-       UPDATE energia_intervalo v
-       SET fin = n.fin, energia = n.energia, unidad = n.unidad, fuente = n.fuente,
-           cobertura = n.cobertura, calidad = n.calidad,
-           version = v.version + 1, calculado_en = clock_timestamp()
-       FROM nuevo n
-       WHERE v.numero_serie = $1 AND v.inicio = n.inicio
-         AND (v.energia, v.unidad, v.fuente, v.cobertura, v.calidad)
-             IS DISTINCT FROM (n.energia, n.unidad, n.fuente, n.cobertura, n.calidad)
-       RETURNING v.inicio),
-     insertado AS (
-       INSERT INTO energia_intervalo
-         (numero_serie, inicio, fin, energia, unidad, fuente, cobertura, calidad)
-       SELECT $1, n.* FROM nuevo n
-       WHERE NOT EXISTS (
-         SELECT 1 FROM energia_intervalo v WHERE v.numero_serie = $1 AND v.inicio = n.inicio)
-       RETURNING inicio)
-     -- the UTC days whose intervals changed (ConsumoRepository.findCambiados reads them)
-     INSERT INTO energia_dia (numero_serie, dia, calculado_en)
-     SELECT $1, (inicio AT TIME ZONE 'UTC')::date, clock_timestamp()
-     FROM (SELECT inicio FROM borrado UNION ALL SELECT inicio FROM cambiado
-           UNION ALL SELECT inicio FROM insertado) x
-     GROUP BY 2
-     ON CONFLICT (numero_serie, dia) DO UPDATE SET calculado_en = EXCLUDED.calculado_en`,
-    [
-      numeroSerie,
-      new Date(desde),
-      new Date(hasta),
-      xs.map((x) => x.inicio).join(','),
-      xs.length > 0 ? xs[0].fin - xs[0].inicio : 0,
-      xs.map((x) => x.energia.toFixed(9)).join(','),
-      xs.map((x) => x.unidad ?? '').join(','),
-      xs.map((x) => x.fuente ?? '').join(','),
-      xs.map((x) => x.cobertura.toFixed(6)).join(','),
-      xs.map((x) => x.calidad).join(','),
-    ],
-  );
-}
-
-async function saveReinicios(
-  q: Queryable,
-  numeroSerie: string,
-  variable: string,
-  desde: number,
-  hasta: number,
-  reinicios: Reinicio[],
-): Promise<void> {
-  await q.query(
-    `WITH borrados AS (
-       DELETE FROM contador_reinicio
-       WHERE numero_serie = $1 AND variable = $2 AND instante >= $3 AND instante < $4)
-     INSERT INTO contador_reinicio (numero_serie, variable, instante, antes, despues)
-     SELECT $1, $2, to_timestamp(t / 1000.0), a, d
-     FROM unnest($5::float8[], $6::float8[], $7::float8[]) AS u(t, a, d)
-     ON CONFLICT DO NOTHING`,
-    [
-      numeroSerie,
-      variable,
-      new Date(desde),
-      new Date(hasta),
-      reinicios.map((r) => r.t),
-      reinicios.map((r) => r.antes),
-      reinicios.map((r) => r.despues),
-    ],
-  );
-}

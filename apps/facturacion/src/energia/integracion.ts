@@ -106,50 +106,54 @@ export const DIA_MS = 86_400_000;
 export const inicioDelDia = (t: number): number => Math.floor(t / DIA_MS) * DIA_MS;
 
 /**
- * Pieces over [a, b), sorted and disjoint, in parallel arrays: each has
- * either a register's delta `e` (kWh, spread uniformly) or, `e` NaN, power
- * `pa` to `pb` (kW, linear: a trapezoid).
+ * A register's pieces over [a, b), sorted and disjoint, in parallel arrays:
+ * each a delta `e` (kWh) spread uniformly over it.
  */
 class Tramos {
   n = 0;
   a: Float64Array;
   b: Float64Array;
   e: Float64Array;
-  pa: Float64Array;
-  pb: Float64Array;
   estimado: Uint8Array;
 
   constructor(capacidad: number) {
     this.a = new Float64Array(capacidad);
     this.b = new Float64Array(capacidad);
     this.e = new Float64Array(capacidad);
-    this.pa = new Float64Array(capacidad);
-    this.pb = new Float64Array(capacidad);
     this.estimado = new Uint8Array(capacidad);
   }
 
-  agregar(a: number, b: number, estimado: boolean, e: number, pa: number, pb: number): void {
+  agregar(a: number, b: number, estimado: boolean, e: number): void {
     const k = this.n++;
     this.a[k] = a;
     this.b[k] = b;
     this.estimado[k] = estimado ? 1 : 0;
     this.e[k] = e;
-    this.pa[k] = pa;
-    this.pb[k] = pb;
-  }
-
-  /** Energy (kWh) of piece k over [x, y] within it. */
-  energiaEntre(k: number, x: number, y: number): number {
-    if (y <= x) return 0;
-    const largo = this.b[k] - this.a[k];
-    if (!Number.isNaN(this.e[k])) return (this.e[k] * (y - x)) / largo;
-    const pa = this.pa[k];
-    const pendiente = this.pb[k] - pa;
-    const px = pa + (pendiente * (x - this.a[k])) / largo;
-    const py = pa + (pendiente * (y - this.a[k])) / largo;
-    return (((px + py) / 2) * (y - x)) / MS_POR_HORA;
   }
 }
+
+/**
+ * Sampled power (kW after `escala`) at instants `t`: the piece between two
+ * consecutive points is linear (a trapezoid), unless it is longer than
+ * `maxGapMs` or an end has no value (NaN): then it is not integrated. The
+ * points are the pieces (no arrays of pieces: a month of a device is 43,200
+ * of them, and their allocation kept the collector busy).
+ */
+interface Potencias {
+  n: number;
+  t: Float64Array;
+  p: Float64Array;
+  escala: number;
+  maxGapMs: number;
+}
+
+const SIN_POTENCIAS: Potencias = {
+  n: 0,
+  t: new Float64Array(0),
+  p: new Float64Array(0),
+  escala: 1,
+  maxGapMs: 0,
+};
 
 /** Finite samples in time order (usually already so: then no copy). */
 function ordenada(s: Serie): Serie {
@@ -192,20 +196,15 @@ function tramosContador(
     } else if (d < 0) e = 0;
     const gap = t[i] - t[i - 1] > p.maxGapMs;
     if (gap && !p.estimarContador) continue;
-    tramos.agregar(t[i - 1], t[i], gap, e * aKwh, 0, 0);
+    tramos.agregar(t[i - 1], t[i], gap, e * aKwh);
   }
   return { tramos, reinicios };
 }
 
-/** Power pieces (kW, trapezoidal) between consecutive samples, gaps left out. */
-function tramosPotencia(muestras: Serie, aKw: number, maxGapMs: number): Tramos {
+/** Sampled power as pieces between consecutive samples. */
+function potenciasMuestreadas(muestras: Serie, aKw: number, maxGapMs: number): Potencias {
   const { t, v } = ordenada(muestras);
-  const tramos = new Tramos(Math.max(0, t.length - 1));
-  for (let i = 1; i < t.length; i++) {
-    if (t[i] - t[i - 1] > maxGapMs) continue;
-    tramos.agregar(t[i - 1], t[i], false, NaN, v[i - 1] * aKw, v[i] * aKw);
-  }
-  return tramos;
+  return { n: t.length, t, p: v, escala: aKw, maxGapMs };
 }
 
 /** The first index of sorted `t` at or after `x` (`desde`: a known lower bound). */
@@ -241,14 +240,16 @@ function masCercanaEn(ts: Float64Array, t: number, tolerancia: number, lo: numbe
 function tramosTensionCorriente(
   f: Pick<Fuentes, 'tension' | 'corriente' | 'factorPotencia' | 'factorPotenciaConfigurado'>,
   p: Pick<Parametros, 'maxGapMs' | 'toleranciaPareoMs'>,
-): { activa: Tramos; aparente: Tramos; todasActivas: boolean } {
+): { activa: Potencias; aparente: Potencias; todasActivas: boolean } {
   const v = ordenada(f.tension ?? SERIE_VACIA);
   const i = ordenada(f.corriente ?? SERIE_VACIA);
   const fp = ordenada(f.factorPotencia ?? SERIE_VACIA);
   const n = v.t.length;
+  // no power factor anywhere: no active power (spares a month-sized allocation)
+  const conFp = fp.t.length > 0 || f.factorPotenciaConfigurado !== undefined;
   const pt = new Float64Array(n);
-  const ps = new Float64Array(n);
-  const ppf = new Float64Array(n); // NaN: no power factor known
+  const ps = new Float64Array(n); // apparent
+  const pa = new Float64Array(conFp ? n : 0); // active; NaN: no power factor known
   let m = 0;
   let ki = 0;
   let kf = 0;
@@ -263,22 +264,19 @@ function tramosTensionCorriente(
     const pf = leido !== undefined ? Math.min(1, Math.max(0, leido)) : f.factorPotenciaConfigurado;
     pt[m] = t;
     ps[m] = (v.v[k] * i.v[c]) / 1000;
-    ppf[m] = pf ?? NaN;
+    if (conFp) pa[m] = pf === undefined ? NaN : ps[m] * pf;
     m++;
   }
-  // no power factor anywhere: no active pieces (spares a month-sized allocation)
-  const conFp = fp.t.length > 0 || f.factorPotenciaConfigurado !== undefined;
-  const activa = new Tramos(conFp ? Math.max(0, m - 1) : 0);
-  const aparente = new Tramos(Math.max(0, m - 1));
-  let todasActivas = true;
+  let todasActivas = conFp;
+  let piezas = 0;
   for (let k = 1; k < m; k++) {
     if (pt[k] - pt[k - 1] > p.maxGapMs) continue;
-    aparente.agregar(pt[k - 1], pt[k], false, NaN, ps[k - 1], ps[k]);
-    if (conFp && !Number.isNaN(ppf[k - 1]) && !Number.isNaN(ppf[k])) {
-      activa.agregar(pt[k - 1], pt[k], false, NaN, ps[k - 1] * ppf[k - 1], ps[k] * ppf[k]);
-    } else todasActivas = false;
+    piezas++;
+    if (conFp && (Number.isNaN(pa[k - 1]) || Number.isNaN(pa[k]))) todasActivas = false;
   }
-  return { activa, aparente, todasActivas: todasActivas && aparente.n > 0 };
+  const aparente: Potencias = { n: m, t: pt, p: ps, escala: 1, maxGapMs: p.maxGapMs };
+  const activa: Potencias = conFp ? { ...aparente, p: pa } : SIN_POTENCIAS;
+  return { activa, aparente, todasActivas: todasActivas && piezas > 0 };
 }
 
 interface Suma {
@@ -287,8 +285,8 @@ interface Suma {
   estimado: number;
 }
 
-/** Energy and covered time of [a, b); `cursor.i`: the first piece that may reach it (advances). */
-function sumar(tramos: Tramos, a: number, b: number, cursor: { i: number }): Suma {
+/** A register's energy and covered time in [a, b); `cursor.i`: the first piece that may reach it (advances). */
+function sumarTramos(tramos: Tramos, a: number, b: number, cursor: { i: number }): Suma {
   const suma: Suma = { energia: 0, real: 0, estimado: 0 };
   // pieces are sorted and disjoint: skip the ones that ended before this interval
   while (cursor.i < tramos.n && tramos.b[cursor.i] <= a) cursor.i++;
@@ -296,9 +294,33 @@ function sumar(tramos: Tramos, a: number, b: number, cursor: { i: number }): Sum
     const x = Math.max(a, tramos.a[k]);
     const y = Math.min(b, tramos.b[k]);
     if (y <= x) continue;
-    suma.energia += tramos.energiaEntre(k, x, y);
+    suma.energia += (tramos.e[k] * (y - x)) / (tramos.b[k] - tramos.a[k]);
     if (tramos.estimado[k]) suma.estimado += y - x;
     else suma.real += y - x;
+  }
+  return suma;
+}
+
+/** Sampled power's energy (trapezoids) and covered time in [a, b); `cursor.i` as above, a point's index. */
+function sumarPotencias(s: Potencias, a: number, b: number, cursor: { i: number }): Suma {
+  const suma: Suma = { energia: 0, real: 0, estimado: 0 };
+  const { t, p, escala } = s;
+  // the piece ending at point k is [t[k - 1], t[k]]: skip the ones that ended before a
+  while (cursor.i < s.n && t[cursor.i] <= a) cursor.i++;
+  for (let k = Math.max(cursor.i, 1); k < s.n && t[k - 1] < b; k++) {
+    const ta = t[k - 1];
+    const largo = t[k] - ta;
+    const pa = p[k - 1] * escala;
+    const pb = p[k] * escala;
+    if (largo > s.maxGapMs || Number.isNaN(pa) || Number.isNaN(pb)) continue;
+    const x = Math.max(a, ta);
+    const y = Math.min(b, t[k]);
+    if (y <= x) continue;
+    const pendiente = pb - pa;
+    const px = pa + (pendiente * (x - ta)) / largo;
+    const py = pa + (pendiente * (y - ta)) / largo;
+    suma.energia += (((px + py) / 2) * (y - x)) / MS_POR_HORA;
+    suma.real += y - x;
   }
   return suma;
 }
@@ -326,25 +348,25 @@ export function calcularIntervalos(
     ? tramosContador(fuentes.contador.muestras, fuentes.contador.aKwh, p)
     : { tramos: new Tramos(0), reinicios: [] };
   const potencia = fuentes.potencia
-    ? tramosPotencia(fuentes.potencia.muestras, fuentes.potencia.aKw, p.maxGapMs)
-    : new Tramos(0);
+    ? potenciasMuestreadas(fuentes.potencia.muestras, fuentes.potencia.aKw, p.maxGapMs)
+    : SIN_POTENCIAS;
   const vi = tramosTensionCorriente(fuentes, p);
   const indices = { c: { i: 0 }, p: { i: 0 }, a: { i: 0 }, s: { i: 0 } };
   const intervalos: Intervalo[] = [];
   for (const inicio of intervalosEntre(desde, hasta, p.intervaloMs)) {
     const fin = inicio + p.intervaloMs;
     let elegido: { suma: Suma; fuente: Fuente; unidad: UnidadEnergia } | undefined;
-    const c = sumar(contador.tramos, inicio, fin, indices.c);
+    const c = sumarTramos(contador.tramos, inicio, fin, indices.c);
     if (c.real + c.estimado > 0) elegido = { suma: c, fuente: 'contador', unidad: 'kWh' };
     if (!elegido) {
-      const s = sumar(potencia, inicio, fin, indices.p);
+      const s = sumarPotencias(potencia, inicio, fin, indices.p);
       if (s.real > 0) elegido = { suma: s, fuente: 'potencia', unidad: 'kWh' };
     }
     if (!elegido) {
-      const ap = sumar(vi.aparente, inicio, fin, indices.s);
+      const ap = sumarPotencias(vi.aparente, inicio, fin, indices.s);
       if (ap.real > 0) {
         // kWh only if every piece in this interval had a power factor
-        const ac = sumar(vi.activa, inicio, fin, indices.a);
+        const ac = sumarPotencias(vi.activa, inicio, fin, indices.a);
         const completa = vi.todasActivas || ac.real === ap.real;
         elegido = completa
           ? { suma: ac, fuente: 'tension_corriente', unidad: 'kWh' }
