@@ -4,7 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import { tablaVariable } from '../variables/tabla-variable';
 import { Intervalo, Reinicio, Serie } from './integracion';
-import { saveIntervalos, saveReinicios } from './escritura-intervalos';
+import { copyIntervalos, reemplazarIntervalos, saveReinicios } from './escritura-intervalos';
 import { serieDeBytes, serieDeCopia } from './muestras-binarias';
 
 export type Tipo = 'instantaneo' | 'contador';
@@ -28,6 +28,18 @@ export interface Marca {
 export interface Medicion {
   factorPotencia: number | null;
   tensionNominal: number | null;
+}
+
+/** What the energy job needs of a device with marks. */
+export interface EstadoDispositivo {
+  medicion: Medicion;
+  /** Whether it has intervals already (false: its windows are written by COPY). */
+  conIntervalos: boolean;
+}
+
+export interface Pendientes {
+  marcas: Marca[];
+  dispositivos: Map<string, EstadoDispositivo>;
 }
 
 /** One window of a device's recomputation, ready to be written. */
@@ -115,13 +127,45 @@ export class EnergiaRepository {
     );
   }
 
-  async findMarcas(limite: number): Promise<Marca[]> {
-    const { rows } = await this.pool.query<Marca>(
-      `SELECT numero_serie AS "numeroSerie", to_char(dia, 'YYYY-MM-DD') AS dia, max(id)::text AS "ultimoId"
-       FROM energia_pendiente GROUP BY numero_serie, dia ORDER BY numero_serie, dia LIMIT $1`,
+  /**
+   * The first `limite` marked (device, day) pairs, and what the job needs of
+   * each device: its settings, and whether it has any interval yet (none:
+   * a first computation, written by COPY).
+   */
+  async findPendientes(limite: number): Promise<Pendientes> {
+    const { rows } = await this.pool.query<
+      Marca & { fp: string | null; tn: string | null; calculado: boolean }
+    >(
+      `WITH m AS (
+         SELECT numero_serie, dia, max(id) AS ultimo FROM energia_pendiente
+         GROUP BY numero_serie, dia ORDER BY numero_serie, dia LIMIT $1),
+       -- one index probe per device (as EXISTS, it may be planned as a scan of every interval)
+       d AS (
+         SELECT s.numero_serie,
+                (SELECT true FROM energia_intervalo e WHERE e.numero_serie = s.numero_serie LIMIT 1)
+                  AS calculado
+         FROM (SELECT DISTINCT numero_serie FROM m) s)
+       SELECT m.numero_serie AS "numeroSerie", to_char(m.dia, 'YYYY-MM-DD') AS dia,
+              m.ultimo::text AS "ultimoId", x.factor_potencia AS fp, x.tension_nominal AS tn,
+              d.calculado IS NOT NULL AS calculado
+       FROM m JOIN d USING (numero_serie) LEFT JOIN dispositivo_medicion x USING (numero_serie)
+       ORDER BY m.numero_serie, m.dia`,
       [limite],
     );
-    return rows;
+    const dispositivos = new Map<string, EstadoDispositivo>();
+    for (const r of rows) {
+      dispositivos.set(r.numeroSerie, {
+        medicion: {
+          factorPotencia: r.fp === null ? null : Number(r.fp),
+          tensionNominal: r.tn === null ? null : Number(r.tn),
+        },
+        conIntervalos: r.calculado,
+      });
+    }
+    return {
+      marcas: rows.map((r) => ({ numeroSerie: r.numeroSerie, dia: r.dia, ultimoId: r.ultimoId })),
+      dispositivos,
+    };
   }
 
   /**
@@ -134,10 +178,13 @@ export class EnergiaRepository {
     contador: string | undefined,
     calculos: Calculo[],
     marcas: Marca[],
+    conIntervalos: boolean,
   ): Promise<void> {
     await inTransaction(this.pool, async (tx) => {
       for (const c of calculos) {
-        await saveIntervalos(tx, numeroSerie, c.desde, c.hasta, c.intervalos);
+        if (conIntervalos) {
+          await reemplazarIntervalos(tx, numeroSerie, c.desde, c.hasta, c.intervalos);
+        } else await copyIntervalos(tx, numeroSerie, c.intervalos);
         if (contador) await saveReinicios(tx, numeroSerie, contador, c.desde, c.hasta, c.reinicios);
       }
       await tx.query(

@@ -7,7 +7,9 @@ import {
   Calculo,
   diaInicio,
   EnergiaRepository,
+  EstadoDispositivo,
   Marca,
+  Medicion,
   VariableCatalogada,
 } from './energia.repository';
 import {
@@ -25,7 +27,8 @@ import {
 export const ENERGIA_LOCK_KEY = 7_318_004_212;
 const MARCAS_POR_PASADA = 500;
 const SEMANA_MS = 7 * DIA_MS;
-const DISPOSITIVOS_A_LA_VEZ = 3;
+// 4 devices at once: each reads two variables at a time, 8 of the pool's 10 connections
+const DISPOSITIVOS_A_LA_VEZ = 4;
 const PROGRESS_EVERY_MS = 10_000;
 
 /** Which billed variable plays which part, from the catalog (the first by name when several). */
@@ -105,16 +108,18 @@ export class EnergiaService implements BeforeApplicationShutdown {
     try {
       const [catalogo, primeras] = await Promise.all([
         this.repository.findCatalogo(),
-        this.repository.findMarcas(MARCAS_POR_PASADA),
+        this.repository.findPendientes(MARCAS_POR_PASADA),
       ]);
       const roles = rolesDe(catalogo);
-      for (let marcas = primeras; marcas.length > 0 && !this.stopping;) {
+      for (let p = primeras; p.marcas.length > 0 && !this.stopping;) {
+        const { marcas, dispositivos } = p;
         const porSerie = new Map<string, Marca[]>();
         for (const m of marcas)
           porSerie.set(m.numeroSerie, [...(porSerie.get(m.numeroSerie) ?? []), m]);
-        // devices are independent: a few at once keep PostgreSQL and Node busy together
+        // devices are independent: a few at once keep PostgreSQL and Node busy together, and
+        // the last ones to finish leave less idle time behind
         await forEachConcurrently([...porSerie], DISPOSITIVOS_A_LA_VEZ, ([serie, suyas]) =>
-          this.recalcular(serie, suyas, roles),
+          this.recalcular(serie, suyas, roles, dispositivos.get(serie)!),
         );
         consumidas += marcas.length;
         if (Date.now() - progressAt > PROGRESS_EVERY_MS) {
@@ -123,7 +128,7 @@ export class EnergiaService implements BeforeApplicationShutdown {
         }
         // a short batch was all there was: marks added meanwhile wait for the next run
         if (marcas.length < MARCAS_POR_PASADA) break;
-        marcas = await this.repository.findMarcas(MARCAS_POR_PASADA);
+        p = await this.repository.findPendientes(MARCAS_POR_PASADA);
       }
       if (consumidas > 0) {
         this.log.info({ dias: consumidas, ms: Date.now() - started }, 'energy recomputed');
@@ -141,7 +146,12 @@ export class EnergiaService implements BeforeApplicationShutdown {
    * Computed first, then written in one transaction with the marks it
    * consumed: a device's intervals and marks never disagree after a crash.
    */
-  async recalcular(serie: string, marcas: Marca[], roles: Roles): Promise<void> {
+  async recalcular(
+    serie: string,
+    marcas: Marca[],
+    roles: Roles,
+    dispositivo: EstadoDispositivo,
+  ): Promise<void> {
     const calculos: Calculo[] = [];
     if (nombres(roles).length > 0) {
       for (const [lo, hi] of await this.ventanas(
@@ -149,10 +159,16 @@ export class EnergiaService implements BeforeApplicationShutdown {
         marcas.map((m) => diaInicio(m.dia)),
         roles,
       )) {
-        calculos.push(await this.calcular(serie, lo, hi, roles));
+        calculos.push(await this.calcular(serie, lo, hi, roles, dispositivo.medicion));
       }
     }
-    await this.repository.saveCalculos(serie, roles.contador?.nombre, calculos, marcas);
+    await this.repository.saveCalculos(
+      serie,
+      roles.contador?.nombre,
+      calculos,
+      marcas,
+      dispositivo.conIntervalos,
+    );
   }
 
   private async ventanas(
@@ -193,7 +209,13 @@ export class EnergiaService implements BeforeApplicationShutdown {
   }
 
   /** The intervals of [desde, hasta) (whole UTC days) of one device, and its contador resets there. */
-  async calcular(serie: string, desde: number, hasta: number, roles: Roles): Promise<Calculo> {
+  async calcular(
+    serie: string,
+    desde: number,
+    hasta: number,
+    roles: Roles,
+    medicion: Medicion,
+  ): Promise<Calculo> {
     const p = this.config.parametros;
     const margen = 2 * p.maxGapMs + p.toleranciaPareoMs;
     // with weekday estimates, the 7 weeks before are read too (their intervals are the reference)
@@ -203,24 +225,22 @@ export class EnergiaService implements BeforeApplicationShutdown {
         ? this.repository.findMuestras(v, serie, desde - antes - margen, hasta + margen)
         : Promise.resolve(SERIE_VACIA);
     // one device's reads at once: its CPU work overlaps the database's
-    const [tension, corriente, factorPotencia, potencia, contador, vecinas, medicion] =
-      await Promise.all([
-        muestras(roles.tension),
-        muestras(roles.corriente),
-        muestras(roles.factorPotencia),
-        muestras(roles.potencia?.nombre),
-        muestras(roles.contador?.nombre),
-        // the readings on the far side of a contador's gap, for its linear estimate
-        roles.contador
-          ? this.repository.findVecinas(
-              roles.contador.nombre,
-              serie,
-              desde - antes - margen,
-              hasta + margen,
-            )
-          : SERIE_VACIA,
-        this.repository.findMedicion(serie),
-      ]);
+    const [tension, corriente, factorPotencia, potencia, contador, vecinas] = await Promise.all([
+      muestras(roles.tension),
+      muestras(roles.corriente),
+      muestras(roles.factorPotencia),
+      muestras(roles.potencia?.nombre),
+      muestras(roles.contador?.nombre),
+      // the readings on the far side of a contador's gap, for its linear estimate
+      roles.contador
+        ? this.repository.findVecinas(
+            roles.contador.nombre,
+            serie,
+            desde - antes - margen,
+            hasta + margen,
+          )
+        : SERIE_VACIA,
+    ]);
     const fuentes: Fuentes = { tension, corriente, factorPotencia };
     if (medicion.factorPotencia !== null)
       fuentes.factorPotenciaConfigurado = medicion.factorPotencia;

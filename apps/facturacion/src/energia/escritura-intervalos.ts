@@ -3,29 +3,17 @@ import type { PoolClient } from 'pg';
 import { inicioDelDia, Intervalo, Reinicio } from './integracion';
 
 /**
- * A device's intervals of [desde, hasta) replace what was there. A window
- * with none yet (a first computation: most rows the job ever writes) goes
- * by binary COPY, which costs PostgreSQL about half of the general
- * statement's work; any other by `reemplazarIntervalos`. The energy job is
- * the only writer (its advisory lock), so the check cannot go stale.
+ * The intervals of [desde, hasta) of a device that has none yet (a first
+ * computation: most rows the job ever writes), by binary COPY: PostgreSQL
+ * does about half of `reemplazarIntervalos`' work for them. With the days
+ * they fill in `energia_dia`.
  */
-export async function saveIntervalos(
+export async function copyIntervalos(
   tx: PoolClient,
   numeroSerie: string,
-  desde: number,
-  hasta: number,
   xs: Intervalo[],
 ): Promise<void> {
-  const { rows } = await tx.query<{ hay: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM energia_intervalo
-                    WHERE numero_serie = $1 AND inicio >= $2 AND inicio < $3) AS hay`,
-    [numeroSerie, new Date(desde), new Date(hasta)],
-  );
-  if (rows[0].hay || xs.length === 0) {
-    await reemplazarIntervalos(tx, numeroSerie, desde, hasta, xs);
-    return;
-  }
-  // ~100 bytes a row: the serial, two instants, two numerics, three short texts
+  if (xs.length === 0) return;
   const copia = new CopiaBinaria(xs.length * (110 + Buffer.byteLength(numeroSerie)));
   for (const x of xs) {
     copia
@@ -60,7 +48,7 @@ export async function saveIntervalos(
  * computed go, changed rows move their version, new rows are plain inserts
  * (an upsert would probe for each).
  */
-async function reemplazarIntervalos(
+export async function reemplazarIntervalos(
   q: Queryable,
   numeroSerie: string,
   desde: number,
