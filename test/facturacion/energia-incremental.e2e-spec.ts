@@ -288,4 +288,30 @@ describe('metering: incremental equals from scratch (property)', () => {
       ['2025-06-01T18:15:00.000Z', '5.000000000'], // 19:00Z .. 23:00Z
     ]);
   });
+
+  it('the largest accepted readings give energies past 1e21, stored alike by a first computation and a recomputation', async () => {
+    const enorme = await servicio({ MAX_GAP_MINUTOS: '30' });
+    const d = Date.parse('2025-07-01T00:00:00Z');
+    // V and I at dispositivo's bound (1e15) every minute for an hour: 1e27 kVA, 2.5e26 kVAh a
+    // quarter, which toFixed writes with an exponent ("2.5e+26")
+    const minutos = Array.from({ length: 61 }, (_, m) => d + m * MIN);
+    await escribir([
+      ...minutos.map((t) => ({ variable: 'voltaje' as const, serie: 'X1', t, v: 1e15 })),
+      ...minutos.map((t) => ({ variable: 'corriente' as const, serie: 'X1', t, v: 1e15 })),
+    ]);
+    await enorme.calcularPendientes(); // a first computation: by COPY
+    const primera = await intervalos();
+    const llenas = primera.filter((r: any) => r.calidad === 'real');
+    expect(llenas.map((r: any) => [r.energia, r.unidad])).toEqual(
+      Array.from({ length: 4 }, () => ['250000000000000000000000000', 'kVAh']),
+    );
+    // marked again: the general statement rewrites the same rows to the same values
+    await pool.query(
+      `INSERT INTO energia_pendiente (numero_serie, dia) VALUES ('X1', '2025-07-01')`,
+    );
+    await enorme.calcularPendientes();
+    expect(await intervalos()).toEqual(primera);
+    const { rows } = await pool.query(`SELECT max(version) AS v FROM energia_intervalo`);
+    expect(rows[0].v).toBe(1); // nothing differed, nothing moved
+  });
 });

@@ -21,7 +21,8 @@ async function filas(suite: ReturnType<typeof useSuite>, variable: string): Prom
 }
 
 describe('facturacion pull: failures', () => {
-  const suite = useSuite({ SYNC_BATCH_ROWS: '1000' });
+  // the energy job only when a test asks for it
+  const suite = useSuite({ SYNC_BATCH_ROWS: '1000', ENERGIA_CRON: 'off' });
 
   /** Another facturacion whose database connections go through a TCP proxy the test can freeze. */
   async function behindDatabaseProxy(env: Record<string, string>) {
@@ -179,6 +180,67 @@ describe('facturacion pull: failures', () => {
     );
     await frozen.kill('SIGTERM');
     await proxy.close();
+  });
+
+  it('loses nothing when its database freezes mid energy job: the marks stay, the next run gives what a clean run gives', async () => {
+    const { proxy, app: frozen } = await behindDatabaseProxy({
+      DATABASE_QUERY_TIMEOUT_MS: '500',
+      DATABASE_CONNECT_TIMEOUT_MS: '500',
+      ENERGIA_CRON: 'off',
+    });
+    try {
+      await bulkLoad(suite.origen, ['voltaje', 'corriente'], 200_000, '2026-07-01T00:00:00Z');
+      await syncUntilCaughtUp(suite.facturacion);
+      const calcular = (app: { url: string }) =>
+        http(app.url, 'POST', '/api/facturacion/energia/calculos');
+      const intervalos = async () =>
+        (
+          await suite.destino.query(
+            `SELECT numero_serie, inicio, energia::text, unidad, fuente, cobertura::text, calidad
+             FROM energia_intervalo ORDER BY numero_serie, inicio`,
+          )
+        ).rows;
+      // frozen at different points of a job: reads, integration, the COPY of a first computation,
+      // the transaction of a recomputation
+      for (const ms of [10, 60, 150, 300]) {
+        const job = calcular(frozen);
+        await new Promise((r) => setTimeout(r, ms));
+        proxy.freeze();
+        const res = await job;
+        expect([200, 503]).toContain(res.status);
+        proxy.thaw();
+        // some devices may be done: re-mark one that is, so later runs also recompute
+        await suite.destino.query(
+          `INSERT INTO energia_pendiente (numero_serie, dia)
+           SELECT numero_serie, (inicio AT TIME ZONE 'UTC')::date FROM energia_intervalo LIMIT 1`,
+        );
+      }
+      await waitFor(
+        async () => {
+          const r = await calcular(frozen);
+          const { rows } = await suite.destino.query(
+            `SELECT count(*)::int AS n FROM energia_pendiente`,
+          );
+          return r.status === 200 && rows[0].n === 0;
+        },
+        30_000,
+        'a clean run',
+      );
+      const trasCongelar = await intervalos();
+      expect(trasCongelar.length).toBeGreaterThan(0);
+      // the same readings from scratch, by the app that never froze
+      await suite.destino.query(`TRUNCATE energia_intervalo`);
+      await suite.destino.query(
+        `INSERT INTO energia_pendiente (numero_serie, dia)
+         SELECT DISTINCT numero_serie, (estampa_tiempo AT TIME ZONE 'UTC')::date FROM variables.voltaje`,
+      );
+      expect((await calcular(suite.facturacion)).status).toBe(200);
+      expect(trasCongelar).toEqual(await intervalos());
+    } finally {
+      proxy.thaw();
+      await frozen.kill('SIGTERM');
+      await proxy.close();
+    }
   });
 
   it('does not retry a refused API key and says which setting to check', async () => {

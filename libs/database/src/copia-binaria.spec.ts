@@ -57,9 +57,21 @@ describe('CopiaBinaria', () => {
     if (nanos === 0) expect(b.readUInt16BE(o + 4)).toBe(0); // a zero is positive
   });
 
-  it('refuses what is not a plain decimal or a whole-millisecond instant', () => {
-    for (const x of ['1e-7', 'NaN', '', '1.', '.5', '1,5']) {
-      expect(() => new CopiaBinaria().numeric(x)).toThrow('not a plain decimal');
+  it.each([
+    ['2.5e+26', 250_000_000_000_000_000_000_000_000_000_000_000n, 0],
+    ['1e-7', 100, 7],
+    ['1.50e1', 15_000_000_000, 1],
+    ['-1.2345e-3', -1_234_500, 7],
+  ])('a decimal with an exponent, %s, as PostgreSQL reads it', (texto, nanos, escala) => {
+    const b = new CopiaBinaria().fila(1).numeric(texto).terminar();
+    const [o] = campos(b);
+    expect(BigInt(numeric(b, o, 9))).toBe(BigInt(nanos));
+    expect(b.readInt16BE(o + 6)).toBe(escala);
+  });
+
+  it('refuses what is not a decimal or a whole-millisecond instant', () => {
+    for (const x of ['NaN', 'Infinity', '', '1.', '.5', '1,5', '1e', 'e5', '1e99999']) {
+      expect(() => new CopiaBinaria().numeric(x)).toThrow('not a decimal');
     }
     expect(() => new CopiaBinaria().timestamptz(1.5)).toThrow('whole millisecond');
   });

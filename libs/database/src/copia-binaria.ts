@@ -72,10 +72,12 @@ export class CopiaBinaria {
   }
 
   /**
-   * A numeric from a plain decimal string (`-12.345000`), its scale kept as
-   * written: the same value and display scale as `'-12.345000'::numeric`.
+   * A numeric from a decimal string (`-12.345000`, or with an exponent as
+   * `toFixed` writes numbers from 1e21: `2.5e+26`): the same value and
+   * display scale as PostgreSQL's text input gives it (`'-12.345000'::numeric`).
    */
-  numeric(decimal: string): this {
+  numeric(texto: string): this {
+    const decimal = sinExponente(texto);
     const n = decimal.length;
     const desde = decimal.charCodeAt(0) === 45 ? 1 : 0; // '-'
     const p = decimal.indexOf('.');
@@ -129,7 +131,30 @@ export class CopiaBinaria {
   }
 }
 
-const noDecimal = (x: string): Error => new Error(`not a plain decimal: ${x}`);
+const noDecimal = (x: string): Error => new Error(`not a decimal: ${x}`);
+const EXPONENTE = /^(-?)(\d+)(?:\.(\d+))?[eE]([+-]?\d+)$/;
+
+/**
+ * `1.25e+3` as `1250`, `1.5e-2` as `0.015`: the point moved, the scale what
+ * PostgreSQL gives such input (the fraction's digits less the exponent, at
+ * least 0). Anything else is returned as it is.
+ */
+function sinExponente(x: string): string {
+  if (!x.includes('e') && !x.includes('E')) return x;
+  const m = EXPONENTE.exec(x);
+  if (!m) throw noDecimal(x);
+  const [, signo, entera, fraccion = '', e] = m;
+  const digitos = entera + fraccion;
+  const punto = entera.length + Number(e);
+  if (Math.abs(punto) > 1000) throw noDecimal(x); // beyond any numeric this writes
+  const plano =
+    punto >= digitos.length
+      ? digitos + '0'.repeat(punto - digitos.length)
+      : punto <= 0
+        ? `0.${'0'.repeat(-punto)}${digitos}`
+        : `${digitos.slice(0, punto)}.${digitos.slice(punto)}`;
+  return signo + plano;
+}
 
 /** Big-endian, unchecked (the caller made room): the offset after. */
 function int16(b: Buffer, o: number, x: number): number {
