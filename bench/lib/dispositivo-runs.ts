@@ -102,13 +102,18 @@ export async function singlePosts(
   }
 }
 
+/**
+ * Batches of BATCH_SIZE readings for durationS. `en`: on that database (kept,
+ * as the scale bench fills it), with serials from `prefijo`; else a fresh one.
+ */
 export async function batches(
   ctx: BenchContext,
   metrics = true,
+  en?: { db: BenchDatabase; prefijo: string },
 ): Promise<{ load: LoadResult; stored: number; verified: string; rss: number; cpuS: number }> {
-  const db = await freshDatabase(ctx.serverUrl, false);
+  const db = en?.db ?? (await freshDatabase(ctx.serverUrl, false));
   const { child, url } = await startDispositivo(ctx, db, metrics);
-  const readings = new ReadingFactory('batch');
+  const readings = new ReadingFactory(en?.prefijo ?? 'batch');
   const ids: number[] = [];
   try {
     const cpu0 = child.cpuSeconds();
@@ -139,7 +144,7 @@ export async function batches(
     };
   } finally {
     await child.stop();
-    await db.drop();
+    if (!en) await db.drop();
   }
 }
 

@@ -12,11 +12,14 @@ export interface MqttStack {
   dispose: () => Promise<void>;
 }
 
-/** Mosquitto from the shipped config, a fresh database, and dispositivo consuming, healthy. */
-export async function startMqttStack(ctx: BenchContext): Promise<MqttStack> {
+/**
+ * Mosquitto from the shipped config, a fresh database (or `en`, kept), and
+ * dispositivo consuming, healthy.
+ */
+export async function startMqttStack(ctx: BenchContext, en?: BenchDatabase): Promise<MqttStack> {
   const port = await freePort();
   const broker = await startMosquitto(port, MQTT_BENCH_LOGIN);
-  const db = await freshDatabase(ctx.serverUrl, false);
+  const db = en ?? (await freshDatabase(ctx.serverUrl, false));
   const httpPort = await freePort();
   const url = `mqtt://127.0.0.1:${port}`;
   const app = runNode('apps/dispositivo/src/main.js', {
@@ -30,7 +33,7 @@ export async function startMqttStack(ctx: BenchContext): Promise<MqttStack> {
   });
   const dispose = async (): Promise<void> => {
     await app.stop();
-    await db.drop();
+    if (!en) await db.drop();
     await broker.dispose();
   };
   try {

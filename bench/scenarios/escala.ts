@@ -1,0 +1,222 @@
+import { encodeExportCursor } from '../../apps/dispositivo/src/exportacion/export-cursor';
+import type { BenchContext } from '../lib/context';
+import { BenchDatabase, freshDatabase } from '../lib/database';
+import { batches, startDispositivo } from '../lib/dispositivo-runs';
+import { MQTT_BENCH_LOGIN } from '../lib/mqtt-bench-config';
+import { startMqttStack } from '../lib/mqtt-stack';
+import { runNodeUntil } from '../lib/processes';
+import { ratio, saveResult } from '../lib/report';
+
+/** The sizes to fill to, in millions of readings (the issue's curve: 10, 50, 100). */
+const MILLONES = (process.env.BENCH_ESCALA_MILLONES ?? '10,50,100')
+  .split(',')
+  .map((x) => Number(x.trim()));
+const DEVICES = Number(process.env.BENCH_ESCALA_DISPOSITIVOS ?? 10_000);
+const VARIABLES = ['voltaje', 'corriente', 'potencia'];
+const CHUNK = 1_000_000; // readings per fill transaction
+const MQTT_MESSAGES = 30_000;
+const READBACKS = 200;
+
+/**
+ * Readings [desde, hasta) of a fleet: DEVICES devices x 3 variables, one a
+ * minute from 2025-01-01, device d at second d % 60 of its minute, written in
+ * time order, with 1 % arriving ~10 minutes late (a half-second stamp: never
+ * a key of the regular ones). One transaction per CHUNK readings, as a steady
+ * stream of batches would leave them (xids advance).
+ */
+async function llenar(db: BenchDatabase, desde: number, hasta: number): Promise<number> {
+  const t0 = Date.now();
+  for (let a = desde; a < hasta; a += CHUNK) {
+    const b = Math.min(hasta, a + CHUNK);
+    await db.query(
+      `INSERT INTO lectura (numero_serie, nombre_variable, estampa_tiempo, valor_variable)
+       SELECT 'DEV' || lpad((k % $3)::text, 5, '0'), ($4::text[])[1 + k / $3],
+              timestamptz '2025-01-01Z' + m * interval '1 minute' + (k % $3 % 60) * interval '1 second'
+                - CASE WHEN hashint8(i) % 100 = 0 THEN interval '599.5 seconds' ELSE interval '0' END,
+              220 + (i % 97) / 10.0
+       FROM (SELECT i, i / ($3 * 3) AS m, i % ($3 * 3) AS k
+             FROM generate_series($1::bigint, $2::bigint - 1) i) x`,
+      [a, b, DEVICES, VARIABLES],
+    );
+    const s = (Date.now() - t0) / 1000;
+    process.stdout.write(
+      `  filled ${(b / 1e6).toFixed(0)}M readings (${Math.round((b - desde) / s)} readings/s)\n`,
+    );
+  }
+  await db.query('VACUUM ANALYZE lectura'); // as autovacuum would have, after a steady stream
+  return (Date.now() - t0) / 1000;
+}
+
+/** The export cursor at the end of what the table holds now (null: empty). */
+async function cursorFinal(db: BenchDatabase): Promise<string | undefined> {
+  const rows = await db.query<{ xid: string; id: string }>(
+    `SELECT xid::text AS xid, id::text AS id FROM lectura ORDER BY xid DESC, id DESC LIMIT 1`,
+  );
+  return rows[0] ? encodeExportCursor({ xid: rows[0].xid, id: Number(rows[0].id) }) : undefined;
+}
+
+/** Pages through the export from `cursor` as facturacion does; readings/s until `total` are read. */
+async function exportar(url: string, apiKey: string, cursor: string | undefined, total: number) {
+  const t0 = performance.now();
+  let leidas = 0;
+  let despues = cursor;
+  while (leidas < total) {
+    const q = new URLSearchParams({ variables: 'voltaje,corriente', limite: '100000' });
+    if (despues) q.set('despuesDe', despues);
+    const res = await fetch(`${url}/api/dispositivo/exportacion?${q.toString()}`, {
+      headers: { 'x-api-key': apiKey },
+    });
+    if (res.status !== 200) throw new Error(`export: ${res.status} ${await res.text()}`);
+    const lineas = (await res.text()).trim().split('\n');
+    const fin = JSON.parse(lineas.at(-1)!) as { siguiente: string; completo: boolean };
+    leidas += lineas.filter((l) => l.includes('"idDispositivo"')).length;
+    despues = fin.siguiente;
+    if (fin.completo) break;
+  }
+  if (leidas < total) throw new Error(`export: ${leidas} of ${total} readings`);
+  return leidas / ((performance.now() - t0) / 1000);
+}
+
+/** One device's first page, READBACKS times: p50 and p99 in ms. */
+async function releer(url: string, apiKey: string, serie: (i: number) => string) {
+  const ms: number[] = [];
+  for (let i = 0; i < READBACKS; i++) {
+    const t0 = performance.now();
+    const res = await fetch(`${url}/api/dispositivo/lecturas?numeroSerie=${serie(i)}&limite=1000`, {
+      headers: { 'x-api-key': apiKey },
+    });
+    const body = (await res.json()) as { lecturas?: unknown[] };
+    if (res.status !== 200 || !body.lecturas?.length) throw new Error(`readback: ${res.status}`);
+    ms.push(performance.now() - t0);
+  }
+  ms.sort((a, b) => a - b);
+  return { p50: ms[Math.floor(ms.length / 2)], p99: ms[Math.floor(ms.length * 0.99)] };
+}
+
+/** MQTT, one reading a message, into this table: readings/s until all are committed. */
+async function mqtt(ctx: BenchContext, db: BenchDatabase, prefijo: string): Promise<number> {
+  const stack = await startMqttStack(ctx, db);
+  try {
+    const [{ max }] = await db.query<{ max: string }>(
+      `SELECT coalesce(max(id), 0) AS max FROM lectura`,
+    );
+    const t0 = Date.now();
+    const pub = runNodeUntil(
+      'bench/mqtt-publisher.js',
+      [
+        stack.url,
+        MQTT_BENCH_LOGIN.user,
+        MQTT_BENCH_LOGIN.password,
+        String(MQTT_MESSAGES),
+        '1',
+        prefijo,
+      ],
+      '"acked"',
+    );
+    for (let n = 0; n < MQTT_MESSAGES;) {
+      if (Date.now() - t0 > 300_000) throw new Error(`mqtt: ${n} of ${MQTT_MESSAGES} committed`);
+      await new Promise((r) => setTimeout(r, 100));
+      [{ n }] = await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM lectura WHERE id > $1`,
+        [max],
+      );
+    }
+    const s = (Date.now() - t0) / 1000;
+    await pub.output;
+    return MQTT_MESSAGES / s;
+  } finally {
+    await stack.dispose();
+  }
+}
+
+interface Punto {
+  lecturas: number;
+  bytesPorLectura: number;
+  httpPorS: number;
+  mqttPorS: number;
+  lecturaP50Ms: number;
+  lecturaP99Ms: number;
+  exportPorS: number;
+  llenadoS?: number;
+  llenadoPorS?: number;
+}
+
+/** Every measure at the table's current size (`lecturas` in it before the measures add theirs). */
+async function medir(ctx: BenchContext, db: BenchDatabase, lecturas: number, etiqueta: string) {
+  const antes = await cursorFinal(db);
+  const http = await batches(ctx, true, { db, prefijo: `h${etiqueta}` });
+  // as autovacuum would soon: the empty table's first statistics come from these rows
+  await db.query('ANALYZE lectura');
+  const { child, url } = await startDispositivo(ctx, db, false);
+  let exportPorS: number;
+  let lectura: { p50: number; p99: number };
+  try {
+    exportPorS = await exportar(url, ctx.apiKey, antes, http.stored);
+    // the fleet's devices once filled; the HTTP run's own (h<size>-0..99) in the empty table
+    const serie = (i: number) =>
+      lecturas > 0
+        ? `DEV${String((i * 7919) % DEVICES).padStart(5, '0')}`
+        : `h${etiqueta}-${i % 100}`;
+    lectura = await releer(url, ctx.apiKey, serie);
+  } finally {
+    await child.stop();
+  }
+  const mqttPorS = await mqtt(ctx, db, `m${etiqueta}-`);
+  const añadidas = http.stored + MQTT_MESSAGES;
+  // table + indexes + TOAST over every row, the measures' own included
+  const [{ b }] = await db.query<{ b: string }>(`SELECT pg_total_relation_size('lectura') AS b`);
+  const punto: Punto = {
+    lecturas: lecturas + añadidas,
+    bytesPorLectura: Math.round(Number(b) / (lecturas + añadidas)),
+    httpPorS: Math.round(http.stored / http.load.durationS),
+    mqttPorS: Math.round(mqttPorS),
+    lecturaP50Ms: Math.round(lectura.p50 * 10) / 10,
+    lecturaP99Ms: Math.round(lectura.p99 * 10) / 10,
+    exportPorS: Math.round(exportPorS),
+  };
+  return { punto, añadidas };
+}
+
+/**
+ * dispositivo's reading store at size: filled to each of MILLONES (millions
+ * of readings) and measured there against the same measures on the empty
+ * table, in one run: HTTP batch ingestion, MQTT 1/message, one device's
+ * readback page (p50/p99), the export facturacion pulls, bytes per reading.
+ */
+export async function escala(ctx: BenchContext): Promise<void> {
+  const db = await freshDatabase(ctx.serverUrl, true);
+  const puntos: Punto[] = [];
+  try {
+    process.stdout.write(`scale: the empty table\n`);
+    const vacia = await medir(ctx, db, 0, '0');
+    puntos.push(vacia.punto);
+    let llenas = 0;
+    let extra = vacia.añadidas;
+    for (const m of MILLONES) {
+      const hasta = m * 1_000_000;
+      process.stdout.write(`scale: filling to ${m}M readings\n`);
+      const llenadoS = await llenar(db, llenas, hasta);
+      const { punto, añadidas } = await medir(ctx, db, hasta + extra, String(m));
+      punto.llenadoS = Math.round(llenadoS);
+      punto.llenadoPorS = Math.round((hasta - llenas) / llenadoS);
+      puntos.push(punto);
+      llenas = hasta;
+      extra += añadidas;
+      process.stdout.write(`${JSON.stringify(punto)}\n`);
+    }
+  } finally {
+    await db.drop();
+  }
+  const [v] = puntos;
+  const filas = puntos.map(
+    (p) =>
+      `| ${p.llenadoS === undefined ? `empty (${p.lecturas})` : `${(p.lecturas / 1e6).toFixed(1)}M`} | ${p.bytesPorLectura} | ${p.httpPorS} (${ratio(p.httpPorS, v.httpPorS)}) | ${p.mqttPorS} (${ratio(p.mqttPorS, v.mqttPorS)}) | ${p.lecturaP50Ms} / ${p.lecturaP99Ms} (${ratio(p.lecturaP99Ms, v.lecturaP99Ms)}) | ${p.exportPorS} (${ratio(p.exportPorS, v.exportPorS)}) | ${p.llenadoS ?? ''} |`,
+  );
+  process.stdout.write(
+    `\nreading store at size (${DEVICES} devices x 3 variables, one a minute; ratio to the empty table)\n` +
+      `| readings | bytes/reading | HTTP batches readings/s | MQTT 1/msg readings/s | readback page p50 / p99 ms | export readings/s | fill s |\n` +
+      `|---|---:|---:|---:|---:|---:|---:|\n${filas.join('\n')}\n` +
+      `targets at 100M: HTTP and MQTT >= 0.9 of empty, readback p99 < 2 x empty, export >= 0.9 of empty\n`,
+  );
+  process.stdout.write(`written to ${saveResult('escala', { dispositivos: DEVICES, puntos })}\n`);
+}
