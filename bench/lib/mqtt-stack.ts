@@ -2,7 +2,7 @@ import { startMosquitto } from '../../scripts/mosquitto';
 import type { BenchContext } from './context';
 import { BenchDatabase, freshDatabase } from './database';
 import { MQTT_BENCH_LOGIN } from './mqtt-bench-config';
-import { Child, freePort, runNode, waitHttp } from './processes';
+import { Child, freePort, runNode, runNodeUntil, waitHttp } from './processes';
 
 export interface MqttStack {
   /** The broker's URL, for publishers. */
@@ -43,6 +43,15 @@ export async function startMqttStack(ctx: BenchContext, en?: BenchDatabase): Pro
     throw error;
   }
   return { url, db, app, dispose };
+}
+
+/** The load generator (its own process): `count` QoS 1 readings, `per` to a message, serials from `prefix`. */
+export function publisher(url: string, count: number, per: number, prefix: string) {
+  return runNodeUntil(
+    'bench/mqtt-publisher.js',
+    [url, MQTT_BENCH_LOGIN.user, MQTT_BENCH_LOGIN.password, String(count), String(per), prefix],
+    '"acked"',
+  );
 }
 
 /** Publish (estampaTiempo) to commit (recibida_en), in ms, of the readings stamped from `since`. */

@@ -2,9 +2,7 @@ import { encodeExportCursor } from '../../apps/dispositivo/src/exportacion/expor
 import type { BenchContext } from '../lib/context';
 import { BenchDatabase, freshDatabase } from '../lib/database';
 import { batches, startDispositivo } from '../lib/dispositivo-runs';
-import { MQTT_BENCH_LOGIN } from '../lib/mqtt-bench-config';
-import { startMqttStack } from '../lib/mqtt-stack';
-import { runNodeUntil } from '../lib/processes';
+import { publisher, startMqttStack } from '../lib/mqtt-stack';
 import { ratio, saveResult } from '../lib/report';
 
 /** The sizes to fill to, in millions of readings (the issue's curve: 10, 50, 100). */
@@ -101,18 +99,7 @@ async function mqtt(ctx: BenchContext, db: BenchDatabase, prefijo: string): Prom
       `SELECT coalesce(max(id), 0) AS max FROM lectura`,
     );
     const t0 = Date.now();
-    const pub = runNodeUntil(
-      'bench/mqtt-publisher.js',
-      [
-        stack.url,
-        MQTT_BENCH_LOGIN.user,
-        MQTT_BENCH_LOGIN.password,
-        String(MQTT_MESSAGES),
-        '1',
-        prefijo,
-      ],
-      '"acked"',
-    );
+    const pub = publisher(stack.url, MQTT_MESSAGES, 1, prefijo);
     for (let n = 0; n < MQTT_MESSAGES;) {
       if (Date.now() - t0 > 300_000) throw new Error(`mqtt: ${n} of ${MQTT_MESSAGES} committed`);
       await new Promise((r) => setTimeout(r, 100));

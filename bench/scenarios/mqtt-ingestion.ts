@@ -1,5 +1,5 @@
 import { MQTT_BENCH_LOGIN } from '../lib/mqtt-bench-config';
-import { commitLatency, startMqttStack } from '../lib/mqtt-stack';
+import { commitLatency, publisher, startMqttStack } from '../lib/mqtt-stack';
 import { copyBaseline } from '../lib/copy-baseline';
 import { freePort, runNodeUntil } from '../lib/processes';
 import { median, printTable, ratio, Row, saveResult } from '../lib/report';
@@ -14,14 +14,6 @@ interface Run {
   p99?: number;
   rssMb?: number;
   verified?: string;
-}
-
-function publisher(url: string, count: number, per: number, prefix: string) {
-  return runNodeUntil(
-    'bench/mqtt-publisher.js',
-    [url, CREDENTIALS.user, CREDENTIALS.password, String(count), String(per), prefix],
-    '"acked"',
-  );
 }
 
 /** Bare subscriber that only counts: the broker-and-client ceiling. */

@@ -4,7 +4,7 @@
  */
 
 /** 2000-01-01T00:00:00Z, PostgreSQL's epoch, in Unix ms. */
-const EPOCA_PG_MS = 946_684_800_000;
+export const EPOCA_PG_MS = 946_684_800_000;
 
 /** A timestamptz (int64 µs since 2000-01-01) as Unix ms, floored. */
 export function timestamptzMs(b: Buffer, o: number): number {

@@ -2,12 +2,11 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { EPOCA_PG_MS } from './binario';
+import { FIRMA_COPIA } from './copy-out';
 
-/** The 11-byte signature, then flags and header-extension length (int32 each). */
-const CABECERA = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]);
-
-/** 2000-01-01T00:00:00Z, PostgreSQL's epoch, in Unix ms. */
-const EPOCA_PG_MS = 946_684_800_000;
+/** The signature, then no flags and no header extension. */
+const CABECERA = Buffer.concat([FIRMA_COPIA, Buffer.alloc(8)]);
 const DOS_A_LA_32 = 4_294_967_296;
 
 /**

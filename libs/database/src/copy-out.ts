@@ -1,8 +1,8 @@
 import { Pool } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 
-/** The 11-byte signature, then flags and header-extension length (int32 each). */
-const FIRMA = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+/** A binary COPY's 11-byte signature; then come flags and the header-extension length (int32 each). */
+export const FIRMA_COPIA = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 
 /**
  * A query's rows as one binary COPY stream (`COPY (…) TO STDOUT (FORMAT
@@ -31,9 +31,9 @@ export async function copyOutPartes(pool: Pool, consulta: string): Promise<Buffe
   }
 }
 
-/** Where a binary COPY's tuples start, after the header. */
-function inicioDeTuplas(b: Buffer): number {
-  if (b.length < 19 || !b.subarray(0, 11).equals(FIRMA)) {
+/** Where a binary COPY's tuples start, after the header (`b`: at least its first 19 bytes). */
+export function inicioDeTuplas(b: Buffer): number {
+  if (b.length < 19 || !b.subarray(0, 11).equals(FIRMA_COPIA)) {
     throw new Error('not a binary COPY stream');
   }
   return 19 + b.readInt32BE(15);

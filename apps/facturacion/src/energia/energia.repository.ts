@@ -30,16 +30,18 @@ export interface Medicion {
   tensionNominal: number | null;
 }
 
-/** What the energy job needs of a device with marks. */
-export interface EstadoDispositivo {
+const medicionDe = (fp: string | null, tn: string | null): Medicion => ({
+  factorPotencia: fp === null ? null : Number(fp),
+  tensionNominal: tn === null ? null : Number(tn),
+});
+
+/** A device with marks, and what the energy job needs of it. */
+export interface Pendiente {
+  numeroSerie: string;
+  marcas: Marca[];
   medicion: Medicion;
   /** Whether it has intervals already (false: its windows are written by COPY). */
   conIntervalos: boolean;
-}
-
-export interface Pendientes {
-  marcas: Marca[];
-  dispositivos: Map<string, EstadoDispositivo>;
 }
 
 /** One window of a device's recomputation, ready to be written. */
@@ -105,10 +107,7 @@ export class EnergiaRepository {
        WHERE numero_serie = $1`,
       [numeroSerie],
     );
-    return {
-      factorPotencia: rows[0]?.fp == null ? null : Number(rows[0].fp),
-      tensionNominal: rows[0]?.tn == null ? null : Number(rows[0].tn),
-    };
+    return medicionDe(rows[0]?.fp ?? null, rows[0]?.tn ?? null);
   }
 
   /** Device settings; every day the device has energy for is marked for recomputation. */
@@ -128,11 +127,11 @@ export class EnergiaRepository {
   }
 
   /**
-   * The first `limite` marked (device, day) pairs, and what the job needs of
-   * each device: its settings, and whether it has any interval yet (none:
-   * a first computation, written by COPY).
+   * The first `limite` marked (device, day) pairs, by device, with what the
+   * job needs of each: its settings, and whether it has any interval yet
+   * (none: a first computation, written by COPY). `marcas`: how many pairs.
    */
-  async findPendientes(limite: number): Promise<Pendientes> {
+  async findPendientes(limite: number): Promise<{ marcas: number; dispositivos: Pendiente[] }> {
     const { rows } = await this.pool.query<
       Marca & { fp: string | null; tn: string | null; calculado: boolean }
     >(
@@ -152,20 +151,22 @@ export class EnergiaRepository {
        ORDER BY m.numero_serie, m.dia`,
       [limite],
     );
-    const dispositivos = new Map<string, EstadoDispositivo>();
+    // ordered by device: its rows are consecutive
+    const dispositivos: Pendiente[] = [];
     for (const r of rows) {
-      dispositivos.set(r.numeroSerie, {
-        medicion: {
-          factorPotencia: r.fp === null ? null : Number(r.fp),
-          tensionNominal: r.tn === null ? null : Number(r.tn),
-        },
-        conIntervalos: r.calculado,
-      });
+      const marca = { numeroSerie: r.numeroSerie, dia: r.dia, ultimoId: r.ultimoId };
+      const ultimo = dispositivos.at(-1);
+      if (ultimo?.numeroSerie === r.numeroSerie) ultimo.marcas.push(marca);
+      else {
+        dispositivos.push({
+          numeroSerie: r.numeroSerie,
+          marcas: [marca],
+          medicion: medicionDe(r.fp, r.tn),
+          conIntervalos: r.calculado,
+        });
+      }
     }
-    return {
-      marcas: rows.map((r) => ({ numeroSerie: r.numeroSerie, dia: r.dia, ultimoId: r.ultimoId })),
-      dispositivos,
-    };
+    return { marcas: rows.length, dispositivos };
   }
 
   /**

@@ -7,9 +7,8 @@ import {
   Calculo,
   diaInicio,
   EnergiaRepository,
-  EstadoDispositivo,
-  Marca,
   Medicion,
+  Pendiente,
   VariableCatalogada,
 } from './energia.repository';
 import {
@@ -111,23 +110,19 @@ export class EnergiaService implements BeforeApplicationShutdown {
         this.repository.findPendientes(MARCAS_POR_PASADA),
       ]);
       const roles = rolesDe(catalogo);
-      for (let p = primeras; p.marcas.length > 0 && !this.stopping;) {
-        const { marcas, dispositivos } = p;
-        const porSerie = new Map<string, Marca[]>();
-        for (const m of marcas)
-          porSerie.set(m.numeroSerie, [...(porSerie.get(m.numeroSerie) ?? []), m]);
+      for (let p = primeras; p.marcas > 0 && !this.stopping;) {
         // devices are independent: a few at once keep PostgreSQL and Node busy together, and
         // the last ones to finish leave less idle time behind
-        await forEachConcurrently([...porSerie], DISPOSITIVOS_A_LA_VEZ, ([serie, suyas]) =>
-          this.recalcular(serie, suyas, roles, dispositivos.get(serie)!),
+        await forEachConcurrently(p.dispositivos, DISPOSITIVOS_A_LA_VEZ, (d) =>
+          this.recalcular(d, roles),
         );
-        consumidas += marcas.length;
+        consumidas += p.marcas;
         if (Date.now() - progressAt > PROGRESS_EVERY_MS) {
           progressAt = Date.now();
           this.log.info({ dias: consumidas }, 'energy recomputation in progress');
         }
         // a short batch was all there was: marks added meanwhile wait for the next run
-        if (marcas.length < MARCAS_POR_PASADA) break;
+        if (p.marcas < MARCAS_POR_PASADA) break;
         p = await this.repository.findPendientes(MARCAS_POR_PASADA);
       }
       if (consumidas > 0) {
@@ -146,28 +141,24 @@ export class EnergiaService implements BeforeApplicationShutdown {
    * Computed first, then written in one transaction with the marks it
    * consumed: a device's intervals and marks never disagree after a crash.
    */
-  async recalcular(
-    serie: string,
-    marcas: Marca[],
-    roles: Roles,
-    dispositivo: EstadoDispositivo,
-  ): Promise<void> {
+  async recalcular(d: Pendiente, roles: Roles): Promise<void> {
+    const serie = d.numeroSerie;
     const calculos: Calculo[] = [];
     if (nombres(roles).length > 0) {
       for (const [lo, hi] of await this.ventanas(
         serie,
-        marcas.map((m) => diaInicio(m.dia)),
+        d.marcas.map((m) => diaInicio(m.dia)),
         roles,
       )) {
-        calculos.push(await this.calcular(serie, lo, hi, roles, dispositivo.medicion));
+        calculos.push(await this.calcular(serie, lo, hi, roles, d.medicion));
       }
     }
     await this.repository.saveCalculos(
       serie,
       roles.contador?.nombre,
       calculos,
-      marcas,
-      dispositivo.conIntervalos,
+      d.marcas,
+      d.conIntervalos,
     );
   }
 

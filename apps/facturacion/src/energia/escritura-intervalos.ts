@@ -1,6 +1,6 @@
 import { CopiaBinaria, copyIn, Queryable } from '@iot/database';
 import type { PoolClient } from 'pg';
-import { inicioDelDia, Intervalo, Reinicio } from './integracion';
+import { Intervalo, Reinicio } from './integracion';
 
 /**
  * The intervals of [desde, hasta) of a device that has none yet (a first
@@ -33,11 +33,11 @@ export async function copyIntervalos(
      FROM STDIN (FORMAT binary)`,
     copia.terminar(),
   );
-  const dias = [...new Set(xs.map((x) => inicioDelDia(x.inicio)))];
+  // the UTC days they fill (YYYY-MM-DD)
+  const dias = [...new Set(xs.map((x) => new Date(x.inicio).toISOString().slice(0, 10)))];
   await tx.query(
     `INSERT INTO energia_dia (numero_serie, dia, calculado_en)
-     SELECT $1, (to_timestamp(d / 1000.0) AT TIME ZONE 'UTC')::date, clock_timestamp()
-     FROM unnest($2::float8[]) AS d
+     SELECT $1, d, clock_timestamp() FROM unnest($2::date[]) AS d
      ON CONFLICT (numero_serie, dia) DO UPDATE SET calculado_en = EXCLUDED.calculado_en`,
     [numeroSerie, dias],
   );

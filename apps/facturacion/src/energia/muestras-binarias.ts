@@ -1,7 +1,5 @@
+import { EPOCA_PG_MS, inicioDeTuplas } from '@iot/database';
 import { Serie, SERIE_VACIA } from './integracion';
-
-/** PostgreSQL's epoch (2000-01-01Z) in Unix milliseconds. */
-const PG_EPOCH_MS = 946_684_800_000;
 
 const REGISTRO = 16;
 
@@ -23,11 +21,7 @@ export const serieDeBytes = (b: Buffer): Serie =>
  * device-month cost Node more than the aggregate costs PostgreSQL.
  */
 export function serieDeCopia(partes: readonly Buffer[]): Serie {
-  const inicio = primeros(partes, 19);
-  if (inicio.length < 19 || inicio.toString('latin1', 0, 11) !== 'PGCOPY\n\xff\r\n\0') {
-    throw new Error('not a binary COPY stream');
-  }
-  const tupla = 19 + inicio.readInt32BE(15);
+  const tupla = inicioDeTuplas(primeros(partes, 19));
   const cabecera = primeros(partes, tupla + 6).subarray(tupla);
   if (cabecera.length < 2 || cabecera.readInt16BE(0) === -1) return SERIE_VACIA; // no row
   if (cabecera.length < 6 || cabecera.readInt16BE(0) !== 1) {
@@ -89,6 +83,6 @@ function decodificar(partes: readonly Buffer[], desde: number, n: number): Serie
 function leer(d: DataView, o: number, t: Float64Array, v: Float64Array, k: number): void {
   // two 32-bit halves: exact below 2^53 microseconds (year 2285), no BigInt per reading
   const us = d.getInt32(o) * 4_294_967_296 + d.getUint32(o + 4);
-  t[k] = Math.round(us / 1000) + PG_EPOCH_MS;
+  t[k] = Math.round(us / 1000) + EPOCA_PG_MS;
   v[k] = d.getFloat64(o + 8);
 }
