@@ -1,5 +1,6 @@
 import { startMosquitto } from '../../scripts/mosquitto';
 import type { BenchContext } from './context';
+import { conRecibidaEn } from './almacen';
 import { BenchDatabase, freshDatabase } from './database';
 import { MQTT_BENCH_LOGIN } from './mqtt-bench-config';
 import { Child, freePort, runNode, runNodeUntil, waitHttp } from './processes';
@@ -14,7 +15,8 @@ export interface MqttStack {
 
 /**
  * Mosquitto from the shipped config, a fresh database (or `en`, kept), and
- * dispositivo consuming, healthy.
+ * dispositivo consuming, healthy. A fresh database gets the bench-only
+ * `recibida_en` column commitLatency reads.
  */
 export async function startMqttStack(ctx: BenchContext, en?: BenchDatabase): Promise<MqttStack> {
   const port = await freePort();
@@ -38,6 +40,7 @@ export async function startMqttStack(ctx: BenchContext, en?: BenchDatabase): Pro
   };
   try {
     await waitHttp(`http://127.0.0.1:${httpPort}/health`);
+    if (!en) await conRecibidaEn(db); // for commitLatency
   } catch (error) {
     await dispose();
     throw error;
@@ -54,7 +57,7 @@ export function publisher(url: string, count: number, per: number, prefix: strin
   );
 }
 
-/** Publish (estampaTiempo) to commit (recibida_en), in ms, of the readings stamped from `since`. */
+/** Publish (estampaTiempo) to commit (bench-only recibida_en), in ms, of the readings stamped from `since`. */
 export async function commitLatency(
   db: BenchDatabase,
   since = new Date(0),
@@ -63,7 +66,7 @@ export async function commitLatency(
     `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50,
             percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99
      FROM (SELECT extract(epoch FROM recibida_en - estampa_tiempo) * 1000 AS ms
-           FROM lectura WHERE estampa_tiempo >= $1) t`,
+           FROM lectura_codificada WHERE estampa_tiempo >= $1) t`,
     [since],
   );
   return lat;

@@ -1,3 +1,12 @@
+const WEEK_MS = 7 * 86_400_000;
+const MONDAY_MS = Date.UTC(2000, 0, 3);
+/**
+ * This week's Monday 00:00 UTC plus an hour: readings land in the week's
+ * partition, which dispositivo creates ahead (the default partition is for
+ * clocks far off, not the common case).
+ */
+const BASE_MS = MONDAY_MS + Math.floor((Date.now() - MONDAY_MS) / WEEK_MS) * WEEK_MS + 3_600_000;
+
 /** Unique readings: a counter drives the timestamp, so no two share a key. */
 export class ReadingFactory {
   private counter = 0;
@@ -13,7 +22,7 @@ export class ReadingFactory {
     return {
       nombreVariable: i % 2 ? 'voltaje' : 'corriente',
       numeroSerie: `${this.prefix}-${i % 100}`,
-      estampaTiempo: 1_700_000_000_000 + i,
+      estampaTiempo: BASE_MS + i,
       valorVariable: 200 + (i % 1000) / 10,
     };
   }

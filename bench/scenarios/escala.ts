@@ -4,6 +4,7 @@ import { BenchDatabase, freshDatabase } from '../lib/database';
 import { batches, startDispositivo } from '../lib/dispositivo-runs';
 import { publisher, startMqttStack } from '../lib/mqtt-stack';
 import { ratio, saveResult } from '../lib/report';
+import { bytesDelAlmacen } from '../lib/almacen';
 
 /** The sizes to fill to, in millions of readings (the issue's curve: 10, 50, 100). */
 const MILLONES = (process.env.BENCH_ESCALA_MILLONES ?? '10,50,100')
@@ -24,31 +25,55 @@ const READBACKS = 200;
  */
 async function llenar(db: BenchDatabase, desde: number, hasta: number): Promise<number> {
   const t0 = Date.now();
+  // the fleet's names get ids 1..DEVICES and 1..3, as the app's dictionary would give them
+  await db.query(
+    `INSERT INTO dispositivo (numero_serie)
+     SELECT 'DEV' || lpad(k::text, 5, '0') FROM generate_series(0, $1::int - 1) k
+     ON CONFLICT DO NOTHING`,
+    [DEVICES],
+  );
+  await db.query(
+    `INSERT INTO variable (nombre_variable) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING`,
+    [VARIABLES],
+  );
+  const [ids] = await db.query<{ d: number; v: number }>(
+    `SELECT (SELECT min(id) FROM dispositivo WHERE numero_serie LIKE 'DEV%') AS d,
+            (SELECT min(id) FROM variable WHERE nombre_variable = ANY($1)) AS v`,
+    [VARIABLES],
+  );
+  // the weeks the fill reaches, as the app's upkeep would have created them ahead
+  await db.query(
+    `SELECT lectura_asegurar_particion(lectura_semana(t))
+     FROM generate_series(timestamptz '2025-01-01Z' - interval '7 days',
+                          timestamptz '2025-01-01Z' + $1::bigint / ($2::int * 3) * interval '1 minute',
+                          interval '7 days') t`,
+    [hasta, DEVICES],
+  );
   for (let a = desde; a < hasta; a += CHUNK) {
     const b = Math.min(hasta, a + CHUNK);
     await db.query(
-      `INSERT INTO lectura (numero_serie, nombre_variable, estampa_tiempo, valor_variable)
-       SELECT 'DEV' || lpad((k % $3)::text, 5, '0'), ($4::text[])[1 + k / $3],
+      `INSERT INTO lectura_codificada (dispositivo_id, variable_id, estampa_tiempo, valor_variable)
+       SELECT $4::int + k % $3, $5::int + k / $3,
               timestamptz '2025-01-01Z' + m * interval '1 minute' + (k % $3 % 60) * interval '1 second'
                 - CASE WHEN hashint8(i) % 100 = 0 THEN interval '599.5 seconds' ELSE interval '0' END,
               220 + (i % 97) / 10.0
        FROM (SELECT i, i / ($3 * 3) AS m, i % ($3 * 3) AS k
              FROM generate_series($1::bigint, $2::bigint - 1) i) x`,
-      [a, b, DEVICES, VARIABLES],
+      [a, b, DEVICES, ids.d, ids.v],
     );
     const s = (Date.now() - t0) / 1000;
     process.stdout.write(
       `  filled ${(b / 1e6).toFixed(0)}M readings (${Math.round((b - desde) / s)} readings/s)\n`,
     );
   }
-  await db.query('VACUUM ANALYZE lectura'); // as autovacuum would have, after a steady stream
+  await db.query('VACUUM ANALYZE lectura_codificada'); // as autovacuum would have, after a steady stream
   return (Date.now() - t0) / 1000;
 }
 
 /** The export cursor at the end of what the table holds now (null: empty). */
 async function cursorFinal(db: BenchDatabase): Promise<string | undefined> {
   const rows = await db.query<{ xid: string; id: string }>(
-    `SELECT xid::text AS xid, id::text AS id FROM lectura ORDER BY xid DESC, id DESC LIMIT 1`,
+    `SELECT xid::text AS xid, id::text AS id FROM lectura_codificada ORDER BY xid DESC, id DESC LIMIT 1`,
   );
   return rows[0] ? encodeExportCursor({ xid: rows[0].xid, id: Number(rows[0].id) }) : undefined;
 }
@@ -96,7 +121,7 @@ async function mqtt(ctx: BenchContext, db: BenchDatabase, prefijo: string): Prom
   const stack = await startMqttStack(ctx, db);
   try {
     const [{ max }] = await db.query<{ max: string }>(
-      `SELECT coalesce(max(id), 0) AS max FROM lectura`,
+      `SELECT coalesce(max(id), 0) AS max FROM lectura_codificada`,
     );
     const t0 = Date.now();
     const pub = publisher(stack.url, MQTT_MESSAGES, 1, prefijo);
@@ -104,7 +129,7 @@ async function mqtt(ctx: BenchContext, db: BenchDatabase, prefijo: string): Prom
       if (Date.now() - t0 > 300_000) throw new Error(`mqtt: ${n} of ${MQTT_MESSAGES} committed`);
       await new Promise((r) => setTimeout(r, 100));
       [{ n }] = await db.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM lectura WHERE id > $1`,
+        `SELECT count(*)::int AS n FROM lectura_codificada WHERE id > $1`,
         [max],
       );
     }
@@ -133,7 +158,7 @@ async function medir(ctx: BenchContext, db: BenchDatabase, lecturas: number, eti
   const antes = await cursorFinal(db);
   const http = await batches(ctx, true, { db, prefijo: `h${etiqueta}` });
   // as autovacuum would soon: the empty table's first statistics come from these rows
-  await db.query('ANALYZE lectura');
+  await db.query('ANALYZE lectura_codificada');
   const { child, url } = await startDispositivo(ctx, db, false);
   let exportPorS: number;
   let lectura: { p50: number; p99: number };
@@ -151,7 +176,7 @@ async function medir(ctx: BenchContext, db: BenchDatabase, lecturas: number, eti
   const mqttPorS = await mqtt(ctx, db, `m${etiqueta}-`);
   const añadidas = http.stored + MQTT_MESSAGES;
   // table + indexes + TOAST over every row, the measures' own included
-  const [{ b }] = await db.query<{ b: string }>(`SELECT pg_total_relation_size('lectura') AS b`);
+  const b = await bytesDelAlmacen(db);
   const punto: Punto = {
     lecturas: lecturas + añadidas,
     bytesPorLectura: Math.round(Number(b) / (lecturas + añadidas)),

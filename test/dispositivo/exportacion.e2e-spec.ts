@@ -125,6 +125,8 @@ describe('dispositivo export to facturacion', () => {
     await fast.connect();
     const insert = `INSERT INTO lectura (numero_serie, nombre_variable, estampa_tiempo, valor_variable)
       VALUES ($1, 'voltaje', to_timestamp($2), 1) RETURNING id`;
+    // a name new to the dictionary, added inside the open transaction, would hold the other insert
+    await fast.query(`SELECT dispositivo_id_de('OOO'), variable_id_de('voltaje')`);
     await slow.query('BEGIN');
     const low = (await slow.query(insert, ['OOO', 1])).rows[0].id;
     const high = (await fast.query(insert, ['OOO', 2])).rows[0].id; // autocommitted

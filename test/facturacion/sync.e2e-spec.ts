@@ -87,6 +87,8 @@ describe('facturacion pull: exactness', () => {
     const slow = suite.origen;
     const fast = new Client({ connectionString: suite.dispositivoDb.url });
     await fast.connect();
+    // a name new to the dictionary, added inside the open transaction, would hold the other insert
+    await fast.query(`SELECT dispositivo_id_de('OOO'), variable_id_de('voltaje')`);
     await slow.query('BEGIN');
     const low = Number((await slow.query(insert, ['OOO', 1])).rows[0].id);
     const high = Number((await fast.query(insert, ['OOO', 2])).rows[0].id);

@@ -1,3 +1,6 @@
+import { DataSource } from 'typeorm';
+import { typeOrmOptions } from '@iot/database';
+import { migrations as dispositivoMigrations } from '../../apps/dispositivo/src/database/migrations';
 import { tablaVariable } from '../../apps/facturacion/src/variables/tabla-variable';
 import { ingest, syncUntilCaughtUp, useSuite } from '../support/facturacion';
 import { http } from '../support/http';
@@ -102,9 +105,29 @@ describe('valorVariable range: ingestion bound and overflow-free aggregates', ()
   });
 
   it('moves readings stored before the bound to the dead letters on upgrade', async () => {
-    // dispositivo's database as an older version left it: no rule, out-of-range rows stored
-    await suite.origen.query(`ALTER TABLE lectura DROP CONSTRAINT lectura_valor_rango`);
-    await suite.origen.query(`DELETE FROM migrations WHERE name = 'ValorEnRango1733270400000'`);
+    // dispositivo's database as an older version left it: the store before issue 19's
+    // migration (undone), no rule, out-of-range rows stored
+    await suite.dispositivo.kill('SIGTERM');
+    const source = new DataSource({
+      ...typeOrmOptions(
+        {
+          url: suite.dispositivoDb.url,
+          poolSize: 1,
+          connectTimeoutMs: 5000,
+          queryTimeoutMs: 60_000,
+        },
+        'test-undo',
+        dispositivoMigrations,
+      ),
+      migrationsRun: false,
+    });
+    await source.initialize();
+    for (const name of ['LecturaCodificada1733356800000', 'ValorEnRango1733270400000']) {
+      const [last] = await source.query(`SELECT name FROM migrations ORDER BY id DESC LIMIT 1`);
+      expect(last.name).toBe(name);
+      await source.undoLastMigration({ transaction: 'each' });
+    }
+    await source.destroy();
     const { rows } = await suite.origen.query<{ id: string }>(
       `INSERT INTO lectura (numero_serie, nombre_variable, estampa_tiempo, valor_variable)
        VALUES ('LEGACY', 'corriente', $1, 1e200), ('LEGACY', 'corriente', $2, -1.5e308),
@@ -112,8 +135,15 @@ describe('valorVariable range: ingestion bound and overflow-free aggregates', ()
        RETURNING id`,
       [new Date(T0 + 50_000), new Date(T0 + 51_000), new Date(T0 + 52_000)],
     );
-    await suite.dispositivo.kill('SIGTERM');
+    const before = await suite.origen.query(`SELECT count(*)::int AS n FROM lectura`);
     suite.dispositivo = await suite.startDispositivo(suite.dispositivo.port);
+    // every other reading came through both migrations, ids kept
+    const after = await suite.origen.query(`SELECT count(*)::int AS n FROM lectura`);
+    expect(after.rows[0].n).toBe(before.rows[0].n - 2);
+    const kept = await suite.origen.query(
+      `SELECT id::text FROM lectura WHERE numero_serie = 'LEGACY'`,
+    );
+    expect(kept.rows).toEqual([{ id: rows[2].id }]);
 
     const left = await suite.origen.query(
       `SELECT valor_variable FROM lectura WHERE numero_serie = 'LEGACY'`,

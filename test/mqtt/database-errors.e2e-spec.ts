@@ -15,7 +15,8 @@ describe('MQTT ingestion when the database refuses', () => {
   const ctx = useMqttDispositivo(EMBEDDED_BROKER, 'faults', async (pg) => {
     await pg.query(`
         CREATE FUNCTION inject_fault() RETURNS trigger AS $$
-        DECLARE parts text[] := string_to_array(NEW.numero_serie, '-'); seq text;
+        DECLARE parts text[] := string_to_array(
+          (SELECT numero_serie FROM dispositivo WHERE id = NEW.dispositivo_id), '-'); seq text;
         BEGIN
           IF parts[1] = 'FAIL' THEN
             seq := 'fault_' || lower(parts[2]) || '_' || parts[3];
@@ -30,7 +31,7 @@ describe('MQTT ingestion when the database refuses', () => {
       await pg.query(`CREATE SEQUENCE fault_${code}_2`);
     await pg.query('CREATE SEQUENCE fault_22023_1000000');
     await pg.query(
-      'CREATE TRIGGER inject_fault BEFORE INSERT ON lectura FOR EACH ROW EXECUTE FUNCTION inject_fault()',
+      'CREATE TRIGGER inject_fault BEFORE INSERT ON lectura_codificada FOR EACH ROW EXECUTE FUNCTION inject_fault()',
     );
     // which transaction wrote what: readings and dead letters of one message share it
     await pg.query('CREATE TABLE tx_audit (tabla text, fila bigint, tx xid8)');
@@ -38,7 +39,7 @@ describe('MQTT ingestion when the database refuses', () => {
         CREATE FUNCTION audit_tx() RETURNS trigger AS $$
         BEGIN INSERT INTO tx_audit VALUES (TG_TABLE_NAME, NEW.id, pg_current_xact_id()); RETURN NEW; END
         $$ LANGUAGE plpgsql`);
-    for (const t of ['lectura', 'lectura_rechazada']) {
+    for (const t of ['lectura_codificada', 'lectura_rechazada']) {
       await pg.query(
         `CREATE TRIGGER audit_tx AFTER INSERT ON ${t} FOR EACH ROW EXECUTE FUNCTION audit_tx()`,
       );
@@ -104,7 +105,7 @@ describe('MQTT ingestion when the database refuses', () => {
     await waitFor(async () => (await rechazadas('ONETX')).length === 1);
     const { rows } = await ctx.pg.query(
       `SELECT DISTINCT a.tx FROM tx_audit a
-       WHERE (a.tabla = 'lectura' AND a.fila IN (SELECT id FROM lectura WHERE numero_serie = 'ONETX'))
+       WHERE (a.tabla LIKE 'lectura_codificada%' AND a.fila IN (SELECT id FROM lectura WHERE numero_serie = 'ONETX'))
           OR (a.tabla = 'lectura_rechazada' AND a.fila = $1)`,
       [(await rechazadas('ONETX'))[0].id],
     );

@@ -169,7 +169,7 @@ export async function expectExact(suite: Suite, variable: string): Promise<void>
   const missing = source.filter((id) => !have.has(id));
   const extra = billed.filter((id) => !source.includes(id));
   const xids = await suite.origen.query(
-    `SELECT id, xid::text, recibida_en FROM lectura WHERE id = ANY($1) ORDER BY id LIMIT 20`,
+    `SELECT id, xid::text FROM lectura WHERE id = ANY($1) ORDER BY id LIMIT 20`,
     [missing],
   );
   const state = await suite.destino.query(`SELECT * FROM variable_facturada`);

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { DatabaseModule, typeOrmOptions } from '@iot/database';
 import { HealthModule, RegistrationModule } from '@iot/http';
+import { AlmacenModule } from './almacen/almacen.module';
 import { DispositivoConfig } from './config';
 import { migrations } from './database/migrations';
 import { ExportacionModule } from './exportacion/exportacion.module';
@@ -18,6 +19,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         DatabaseModule.forRoot(typeOrmOptions(config.database, config.log.service, migrations)),
+        AlmacenModule.forRoot(config.almacen),
         lecturas,
         RechazadasModule,
         ExportacionModule,

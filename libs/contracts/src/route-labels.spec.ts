@@ -26,6 +26,7 @@ describe('routeOf', () => {
 
 describe('routeTableProblems', () => {
   const served = [
+    '/api/dispositivo/almacen/mantenimiento',
     '/api/dispositivo/envio',
     '/api/dispositivo/lecturas',
     '/api/dispositivo/rechazadas',

@@ -51,6 +51,8 @@ export const PROXIED_ROUTES = [
   '/api/dispositivo/lecturas',
   '/api/dispositivo/rechazadas',
   '/api/dispositivo/solicitud',
+  // admin: the store's upkeep now (partitions, retention)
+  '/api/dispositivo/almacen/mantenimiento',
   '/api/facturacion/calendarios/:calendario/festivos',
   '/api/facturacion/calendarios/:calendario/festivos/:fecha',
   '/api/facturacion/calidad',

@@ -21,7 +21,12 @@ export class ExportacionController {
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
     const after = q.despuesDe ? decodeExportCursor(q.despuesDe) : EXPORT_START;
-    const lines = await this.exportacion.stream(q.variables, after, q.limite ?? 10_000);
+    const lines = await this.exportacion.stream(
+      q.variables,
+      after,
+      q.limite ?? 10_000,
+      q.consumidor,
+    );
     return reply.type('application/x-ndjson').send(Readable.from(lines));
   }
 

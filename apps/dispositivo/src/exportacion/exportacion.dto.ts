@@ -42,6 +42,15 @@ export class ConsultaExportacionDto {
 
   @OptionalInt(EXPORT_MAX_ROWS)
   limite?: number;
+
+  /**
+   * Who is pulling (facturacion sends `facturacion`): dispositivo records
+   * `despuesDe` as how far it has got, and retention keeps every reading of
+   * these variables after it.
+   */
+  @Matches(IDENTIFIER_PATTERN, { message: `must match ${IDENTIFIER_PATTERN.source}` })
+  @ValidateIf((o: ConsultaExportacionDto) => o.consumidor !== undefined)
+  consumidor?: string;
 }
 
 /** `POST /api/dispositivo/solicitud`: the original contract. */

@@ -21,14 +21,17 @@ export class ExportacionService {
     variables: string[],
     after: ExportCursor,
     limite: number,
+    consumidor?: string,
   ): Promise<AsyncGenerator<string>> {
     // before the first byte: a database that is down is a 503, not a cut stream
+    const ids = await this.repository.findVariableIds(variables, consumidor !== undefined);
+    if (consumidor !== undefined) await this.repository.saveConsumidor(consumidor, ids, after);
     const horizon = await this.repository.findHorizon();
-    return this.lines(variables, after, limite, horizon);
+    return this.lines(ids, after, limite, horizon);
   }
 
   private async *lines(
-    variables: string[],
+    variables: number[],
     after: ExportCursor,
     limite: number,
     horizon: string,

@@ -33,13 +33,17 @@ class MemoryStore {
   }
 
   store(l: Lectura): LecturaGuardada {
-    const g = { ...l, id: this.nextId++ };
+    const { numeroSerie, nombreVariable, estampaTiempo, valorVariable } = l;
+    const g = { numeroSerie, nombreVariable, estampaTiempo, valorVariable, id: this.nextId++ };
     this.rows.set(claveLectura(l), g);
     return g;
   }
 
   readonly repository = {
     autocommit: {} as Queryable,
+    // the dictionary: its ids play no part in these rules
+    codificar: (lecturas: Lectura[]) =>
+      later(() => lecturas.map((l) => ({ ...l, dispositivoId: 0, variableId: 0 }))),
     inTransaction: async <T>(work: (tx: PoolClient) => Promise<T>): Promise<T> => {
       const before = { rows: new Map(this.rows), rechazadas: [...this.rechazadas] };
       try {

@@ -7,6 +7,7 @@ import type { Rechazada } from '../rechazadas/rechazada';
 import { RechazadasRepository } from '../rechazadas/rechazadas.repository';
 import { claveLectura, Lectura, LecturaGuardada } from './lectura';
 import { StoreUnavailableError, StoreRefusedError } from './lecturas.errors';
+import type { LecturaCodificada } from '../almacen/diccionario.repository';
 import { DuplicateKeyError, LecturasRepository } from './lecturas.repository';
 
 export type Resultado =
@@ -62,7 +63,13 @@ export class LecturaWriter implements BeforeApplicationShutdown {
   private scheduled = false;
   private drained?: () => void;
   /** Counters for health/metrics and for tests that prove batching happens. */
-  readonly stats = { transactions: 0, rows: 0, copyFallbacks: 0, isolatedRetries: 0 };
+  readonly stats = {
+    transactions: 0,
+    rows: 0,
+    copyFallbacks: 0,
+    isolatedRetries: 0,
+    partitionRetries: 0,
+  };
 
   constructor(
     private readonly repository: LecturasRepository,
@@ -127,13 +134,19 @@ export class LecturaWriter implements BeforeApplicationShutdown {
     }
   }
 
-  private async settle(batch: Unit[]): Promise<void> {
+  private async settle(batch: Unit[], reintento = false): Promise<void> {
     try {
       const timer = commitSeconds.startTimer();
       const perUnit = await this.commit(batch);
       timer();
       batch.forEach((unit, i) => unit.resolve(perUnit[i]));
     } catch (error) {
+      if (!reintento && isPartitionRace(error)) {
+        // the week got its own partition while this write was routed to the default one:
+        // nothing was written, and written again it goes where the week now is
+        this.stats.partitionRetries++;
+        return this.settle(batch, true);
+      }
       const rows = batch.reduce((n, u) => n + u.lecturas.length, 0);
       const { log, suppressed } = this.failureLog.take();
       if (log) this.logger.warn({ err: error, rows, suppressed }, 'write failed, nothing stored');
@@ -165,7 +178,8 @@ export class LecturaWriter implements BeforeApplicationShutdown {
 
   /** Writes a batch in one transaction; returns each unit's results. */
   private async commit(batch: Unit[]): Promise<Resultado[][]> {
-    const lecturas = batch.flatMap((u) => u.lecturas);
+    // dictionary ids first, outside the transaction: new names commit on their own
+    const lecturas = await this.repository.codificar(batch.flatMap((u) => u.lecturas));
     const withRechazadas = batch.some((u) => u.rechazada);
     let resultados: Resultado[] | undefined;
     if (lecturas.length >= COPY_FROM) {
@@ -176,7 +190,7 @@ export class LecturaWriter implements BeforeApplicationShutdown {
           const ids = await this.repository.copyAll(tx, lecturas);
           const stored = lecturas.map((l, i): Resultado => ({
             estado: 'stored',
-            guardada: { ...l, id: ids[i] },
+            guardada: guardada(l, ids[i]),
           }));
           await this.insertRechazadas(tx, batch, stored);
           return stored;
@@ -209,10 +223,10 @@ export class LecturaWriter implements BeforeApplicationShutdown {
     return splitPerUnit(batch, resultados);
   }
 
-  private async insertAllNew(batch: Unit[], lecturas: Lectura[]): Promise<Resultado[]> {
+  private async insertAllNew(batch: Unit[], lecturas: LecturaCodificada[]): Promise<Resultado[]> {
     const assumed = lecturas.map((l): Resultado => ({
       estado: 'stored',
-      guardada: { ...l, id: 0 },
+      guardada: guardada(l, 0),
     }));
     const stored = await this.repository.insertAllNewWith(
       this.repository.autocommit,
@@ -241,10 +255,13 @@ export class LecturaWriter implements BeforeApplicationShutdown {
    * classified against what is stored: same value = duplicate (same id),
    * another value = conflict (the first value is kept).
    */
-  private async insertClassified(q: Queryable, lecturas: Lectura[]): Promise<Resultado[]> {
+  private async insertClassified(
+    q: Queryable,
+    lecturas: LecturaCodificada[],
+  ): Promise<Resultado[]> {
     const claves = lecturas.map(claveLectura);
     const first = new Map<string, number>();
-    const unique: Lectura[] = [];
+    const unique: LecturaCodificada[] = [];
     claves.forEach((clave, i) => {
       if (first.has(clave)) return;
       first.set(clave, i);
@@ -272,6 +289,24 @@ export class LecturaWriter implements BeforeApplicationShutdown {
     });
   }
 }
+
+/**
+ * PostgreSQL's answer when a partition was attached between routing a row to
+ * the default partition and locking it: a check violation with no constraint
+ * name (a CHECK of the table, such as the value's range, names itself).
+ */
+function isPartitionRace(error: unknown): boolean {
+  const e = error as { code?: string; constraint?: string };
+  return e.code === '23514' && !e.constraint;
+}
+
+const guardada = (l: LecturaCodificada, id: number): LecturaGuardada => ({
+  id,
+  numeroSerie: l.numeroSerie,
+  nombreVariable: l.nombreVariable,
+  estampaTiempo: l.estampaTiempo,
+  valorVariable: l.valorVariable,
+});
 
 function splitPerUnit(batch: Unit[], resultados: Resultado[]): Resultado[][] {
   let from = 0;

@@ -7,23 +7,16 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { inTransaction, Queryable } from '@iot/database';
 import type { Rechazada } from '../rechazadas/rechazada';
 import { insertRechazadasSql, rechazadasParams } from '../rechazadas/rechazadas.repository';
+import { DiccionarioRepository, LecturaCodificada } from '../almacen/diccionario.repository';
 import { Lectura, LecturaGuardada } from './lectura';
 
 interface Row {
   id: string;
-  numero_serie: string;
-  nombre_variable: string;
+  dispositivo_id: number;
+  variable_id: number;
   estampa_ms: number;
   valor_variable: number;
 }
-
-const toStored = (f: Row): LecturaGuardada => ({
-  id: Number(f.id),
-  numeroSerie: f.numero_serie,
-  nombreVariable: f.nombre_variable,
-  estampaTiempo: new Date(f.estampa_ms),
-  valorVariable: f.valor_variable,
-});
 
 export interface ConsultaPagina {
   numeroSerie: string;
@@ -36,7 +29,27 @@ export interface ConsultaPagina {
 
 // epoch ms as float8: exact for millisecond instants and far cheaper to parse than timestamptz text
 const COLUMNS =
-  'id, numero_serie, nombre_variable, (extract(epoch FROM estampa_tiempo) * 1000)::float8 AS estampa_ms, valor_variable';
+  'id, dispositivo_id, variable_id, (extract(epoch FROM estampa_tiempo) * 1000)::float8 AS estampa_ms, valor_variable';
+
+const clave = (dispositivoId: number, variableId: number, ms: number) =>
+  `${dispositivoId}\u0000${variableId}\u0000${ms}`;
+
+/** Stored rows back as readings: names from the readings they were written or looked up for. */
+function guardadas(lecturas: LecturaCodificada[], rows: Row[]): LecturaGuardada[] {
+  const porClave = new Map(
+    lecturas.map((l) => [clave(l.dispositivoId, l.variableId, l.estampaTiempo.getTime()), l]),
+  );
+  return rows.map((f) => {
+    const l = porClave.get(clave(f.dispositivo_id, f.variable_id, f.estampa_ms))!;
+    return {
+      id: Number(f.id),
+      numeroSerie: l.numeroSerie,
+      nombreVariable: l.nombreVariable,
+      estampaTiempo: new Date(f.estampa_ms),
+      valorVariable: f.valor_variable,
+    };
+  });
+}
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -45,13 +58,10 @@ export class DuplicateKeyError extends Error {}
 
 @Injectable()
 export class LecturasRepository {
-  /**
-   * The id sequence's name, looked up once: evaluated per reserved id,
-   * pg_get_serial_sequence tripled the cost of reserving ids.
-   */
-  private sequenceId?: string;
-
-  constructor(@Inject(Pool) private readonly pool: Pool) {}
+  constructor(
+    @Inject(Pool) private readonly pool: Pool,
+    private readonly diccionario: DiccionarioRepository,
+  ) {}
 
   /** The pool: a single statement there commits on its own. */
   get autocommit(): Queryable {
@@ -63,23 +73,28 @@ export class LecturasRepository {
     return inTransaction(this.pool, work);
   }
 
+  /** The readings with their dictionary ids (new names are added, outside any transaction). */
+  codificar(lecturas: Lectura[]): Promise<LecturaCodificada[]> {
+    return this.diccionario.codificar(lecturas);
+  }
+
   /**
    * One statement for any number of readings, keys assumed distinct. Readings
    * whose key is already stored are skipped; the answer holds only the ones
    * this statement inserted.
    */
-  async insertNew(q: Queryable, lecturas: Lectura[]): Promise<LecturaGuardada[]> {
+  async insertNew(q: Queryable, lecturas: LecturaCodificada[]): Promise<LecturaGuardada[]> {
     // named: prepared once per connection; parsing and planning it on every
     // group commit cost ~12 % of single-POST throughput
     const { rows } = await q.query<Row>({
       name: 'lectura_insert_new',
-      text: `INSERT INTO lectura (numero_serie, nombre_variable, estampa_tiempo, valor_variable)
-       SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::timestamptz[], $4::float8[])
-       ON CONFLICT ON CONSTRAINT lectura_clave DO NOTHING
+      text: `INSERT INTO lectura_codificada (dispositivo_id, variable_id, estampa_tiempo, valor_variable)
+       SELECT * FROM unnest($1::int[], $2::int[], $3::timestamptz[], $4::float8[])
+       ON CONFLICT (dispositivo_id, estampa_tiempo, variable_id) DO NOTHING
        RETURNING ${COLUMNS}`,
       values: columns(lecturas),
     });
-    return rows.map(toStored);
+    return guardadas(lecturas, rows);
   }
 
   /**
@@ -87,21 +102,18 @@ export class LecturasRepository {
    * reading in. Returns the ids in input order; throws DuplicateKeyError
    * when a key was already stored (the transaction is then aborted).
    */
-  async copyAll(tx: PoolClient, lecturas: Lectura[]): Promise<number[]> {
-    this.sequenceId ??= (
-      await tx.query<{ seq: string }>(`SELECT pg_get_serial_sequence('lectura', 'id') AS seq`)
-    ).rows[0].seq;
+  async copyAll(tx: PoolClient, lecturas: LecturaCodificada[]): Promise<number[]> {
     // one row holding all ids: far cheaper to receive than one row per id
-    const { rows } = await tx.query<{ ids: string[] }>(
-      'SELECT array_agg(nextval($2::regclass)) AS ids FROM generate_series(1, $1)',
-      [lecturas.length, this.sequenceId],
-    );
+    const { rows } = await tx.query<{ ids: string[] }>({
+      name: 'lectura_reserve_ids',
+      text: `SELECT array_agg(nextval('lectura_id_seq')) AS ids FROM generate_series(1, $1)`,
+      values: [lecturas.length],
+    });
     const ids = rows[0].ids.map(Number);
-    // serials and variable names are pattern-checked: no tab, newline or backslash to escape
     const text = lecturas
       .map(
         (l, i) =>
-          `${ids[i]}\t${l.numeroSerie}\t${l.nombreVariable}\t${l.estampaTiempo.toISOString()}\t${l.valorVariable}\n`,
+          `${ids[i]}\t${l.dispositivoId}\t${l.variableId}\t${l.estampaTiempo.toISOString()}\t${l.valorVariable}\n`,
       )
       .join('');
     try {
@@ -109,7 +121,7 @@ export class LecturasRepository {
         Readable.from([text]),
         tx.query(
           copyFrom(
-            'COPY lectura (id, numero_serie, nombre_variable, estampa_tiempo, valor_variable) FROM STDIN',
+            'COPY lectura_codificada (id, dispositivo_id, variable_id, estampa_tiempo, valor_variable) FROM STDIN',
           ),
         ),
       );
@@ -128,11 +140,11 @@ export class LecturasRepository {
    */
   async insertAllNewWith(
     q: Queryable,
-    lecturas: Lectura[],
+    lecturas: LecturaCodificada[],
     rechazadas: Rechazada[],
   ): Promise<LecturaGuardada[]> {
-    const insert = `INSERT INTO lectura (numero_serie, nombre_variable, estampa_tiempo, valor_variable)
-         SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::timestamptz[], $4::float8[])
+    const insert = `INSERT INTO lectura_codificada (dispositivo_id, variable_id, estampa_tiempo, valor_variable)
+         SELECT * FROM unnest($1::int[], $2::int[], $3::timestamptz[], $4::float8[])
          RETURNING ${COLUMNS}`;
     try {
       // without dead letters, no CTE: its empty INSERT still opens and locks the table per call
@@ -148,7 +160,7 @@ export class LecturasRepository {
               text: `WITH rechazadas AS (${insertRechazadasSql(5)}) ${insert}`,
               values: [...columns(lecturas), ...rechazadasParams(rechazadas)],
             });
-      return rows.map(toStored);
+      return guardadas(lecturas, rows);
     } catch (error) {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw new DuplicateKeyError();
       throw error;
@@ -156,28 +168,34 @@ export class LecturasRepository {
   }
 
   /** The stored readings with the same keys as `lecturas`. */
-  async findByClaves(q: Queryable, lecturas: Lectura[]): Promise<LecturaGuardada[]> {
-    const [series, variables, estampas] = columns(lecturas);
+  async findByClaves(q: Queryable, lecturas: LecturaCodificada[]): Promise<LecturaGuardada[]> {
+    const [dispositivos, variables, estampas] = columns(lecturas);
     const { rows } = await q.query<Row>({
       name: 'lectura_find_by_claves',
       text: `SELECT ${COLUMNS}
-       FROM unnest($1::varchar[], $2::varchar[], $3::timestamptz[])
-            AS k(numero_serie, nombre_variable, estampa_tiempo)
-       JOIN lectura USING (numero_serie, nombre_variable, estampa_tiempo)`,
-      values: [series, variables, estampas],
+       FROM unnest($1::int[], $2::int[], $3::timestamptz[])
+            AS k(dispositivo_id, variable_id, estampa_tiempo)
+       JOIN lectura_codificada USING (dispositivo_id, estampa_tiempo, variable_id)`,
+      values: [dispositivos, variables, estampas],
     });
-    return rows.map(toStored);
+    return guardadas(lecturas, rows);
   }
 
   /** One page of a device's readings ordered by (estampaTiempo, id). */
   async findPage(c: ConsultaPagina): Promise<LecturaGuardada[]> {
-    const params: unknown[] = [c.numeroSerie];
-    const where = ['numero_serie = $1'];
+    const dispositivoId = await this.diccionario.findDispositivoId(c.numeroSerie);
+    if (dispositivoId === undefined) return [];
+    const params: unknown[] = [dispositivoId];
+    const where = ['dispositivo_id = $1'];
     const add = (sql: (n: number) => string, ...values: unknown[]): void => {
       params.push(...values);
       where.push(sql(params.length - values.length + 1));
     };
-    if (c.nombreVariable) add((n) => `nombre_variable = $${n}`, c.nombreVariable);
+    if (c.nombreVariable) {
+      const [variableId] = await this.diccionario.findVariableIds([c.nombreVariable]);
+      if (variableId === undefined) return [];
+      add((n) => `variable_id = $${n}`, variableId);
+    }
     if (c.desde) add((n) => `estampa_tiempo >= $${n}`, c.desde);
     if (c.hasta) add((n) => `estampa_tiempo < $${n}`, c.hasta);
     if (c.despuesDe) {
@@ -188,25 +206,34 @@ export class LecturasRepository {
       );
     }
     params.push(c.limite);
-    const { rows: filas } = await this.pool.query<Row>(
-      `SELECT ${COLUMNS} FROM lectura WHERE ${where.join(' AND ')}
-       ORDER BY estampa_tiempo, id LIMIT $${params.length}`,
+    const { rows } = await this.pool.query<Row & { nombre_variable: string }>(
+      `SELECT p.*, v.nombre_variable FROM (
+         SELECT ${COLUMNS} FROM lectura_codificada WHERE ${where.join(' AND ')}
+         ORDER BY estampa_tiempo, id LIMIT $${params.length}) p
+       JOIN variable v ON v.id = p.variable_id
+       ORDER BY p.estampa_ms, p.id`,
       params,
     );
-    return filas.map(toStored);
+    return rows.map((f) => ({
+      id: Number(f.id),
+      numeroSerie: c.numeroSerie,
+      nombreVariable: f.nombre_variable,
+      estampaTiempo: new Date(f.estampa_ms),
+      valorVariable: f.valor_variable,
+    }));
   }
 }
 
-function columns(lecturas: Lectura[]): [string[], string[], string[], number[]] {
-  const series: string[] = [];
-  const variables: string[] = [];
+function columns(lecturas: LecturaCodificada[]): [number[], number[], string[], number[]] {
+  const dispositivos: number[] = [];
+  const variables: number[] = [];
   const estampas: string[] = [];
   const valores: number[] = [];
   for (const l of lecturas) {
-    series.push(l.numeroSerie);
-    variables.push(l.nombreVariable);
+    dispositivos.push(l.dispositivoId);
+    variables.push(l.variableId);
     estampas.push(l.estampaTiempo.toISOString());
     valores.push(l.valorVariable);
   }
-  return [series, variables, estampas, valores];
+  return [dispositivos, variables, estampas, valores];
 }

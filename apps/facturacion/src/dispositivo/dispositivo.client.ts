@@ -50,6 +50,8 @@ export class DispositivoClient {
     const url = new URL('/api/dispositivo/exportacion', instance.url);
     url.searchParams.set('variables', variable);
     url.searchParams.set('limite', String(limite));
+    // dispositivo's retention keeps what we have not yet resumed past
+    url.searchParams.set('consumidor', 'facturacion');
     if (despuesDe) url.searchParams.set('despuesDe', despuesDe);
     const protocol = url.protocol === 'https:' ? https : http;
     const where = `dispositivo at ${instance.url}`;

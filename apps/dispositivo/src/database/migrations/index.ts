@@ -4,6 +4,7 @@ import { RechazadaBytea1733011200000 } from './1733011200000-RechazadaBytea';
 import { LecturaXid1733097600000 } from './1733097600000-LecturaXid';
 import { MqttSession1733184000000 } from './1733184000000-MqttSession';
 import { ValorEnRango1733270400000 } from './1733270400000-ValorEnRango';
+import { LecturaCodificada1733356800000 } from './1733356800000-LecturaCodificada';
 
 /** In order; TypeORM records each in the `migrations` table. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   LecturaXid1733097600000,
   MqttSession1733184000000,
   ValorEnRango1733270400000,
+  LecturaCodificada1733356800000,
 ];

@@ -1,0 +1,142 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Pool } from 'pg';
+import { inTransaction } from '@iot/database';
+
+/** A week's partition: `lectura_codificada_YYYYMMDD`, the Monday it starts. */
+export interface Particion {
+  nombre: string;
+  /** Monday 00:00 UTC. */
+  desde: Date;
+}
+
+/**
+ * Who holds a partition back: a consumer that has not yet exported some of
+ * its rows of `nombreVariable`, or (no variable) an expected consumer that
+ * has never asked, so what it follows is not known yet.
+ */
+export interface Retencion {
+  consumidor: string;
+  nombreVariable?: string;
+}
+
+const NOMBRE = /^lectura_codificada_(\d{4})(\d{2})(\d{2})$/;
+
+export const particionDe = (nombre: string): Particion | undefined => {
+  const m = NOMBRE.exec(nombre);
+  return m ? { nombre, desde: new Date(`${m[1]}-${m[2]}-${m[3]}T00:00:00Z`) } : undefined;
+};
+
+/** The partition's name, checked against the one pattern and quoted. */
+const quoted = (p: Particion): string => {
+  if (!particionDe(p.nombre)) throw new Error(`not a partition of lectura: ${p.nombre}`);
+  return `"${p.nombre}"`;
+};
+
+/** Partition upkeep of dispositivo's reading store (rules in the migration's SQL functions). */
+@Injectable()
+export class ParticionesRepository {
+  constructor(@Inject(Pool) private readonly pool: Pool) {}
+
+  /** This week's and the next `semanas` weeks' partitions; how many were created. */
+  async createAhead(semanas: number): Promise<number> {
+    const { rows } = await this.pool.query<{ n: number }>(
+      `SELECT count(*) FILTER (WHERE creada)::int AS n FROM (
+         SELECT lectura_asegurar_particion(lectura_semana(now() + k * interval '7 days')) AS creada
+         FROM generate_series(0, $1::int) k) c`,
+      [semanas],
+    );
+    return rows[0].n;
+  }
+
+  /** Up to `limite` weeks inside the window that have rows in the default partition, oldest first. */
+  async findSemanasSinParticion(limite: number): Promise<string[]> {
+    const { rows } = await this.pool.query<{ semana: string }>(
+      `SELECT semana::text FROM (
+         SELECT DISTINCT lectura_semana(estampa_tiempo) AS semana FROM lectura_codificada_fuera) s
+       WHERE lectura_en_ventana(semana) ORDER BY semana LIMIT $1`,
+      [limite],
+    );
+    return rows.map((r) => r.semana);
+  }
+
+  /** Creates a week's partition, moving its rows out of the default one. */
+  async adopt(semana: string): Promise<void> {
+    await this.pool.query('SELECT lectura_asegurar_particion($1::date)', [semana]);
+  }
+
+  /** Readings in the default partition (outside every week's partition). */
+  async countFuera(): Promise<number> {
+    const { rows } = await this.pool.query<{ n: string }>(
+      'SELECT count(*) AS n FROM lectura_codificada_fuera',
+    );
+    return Number(rows[0].n);
+  }
+
+  /** The weeks' partitions, oldest first. */
+  async findParticiones(): Promise<Particion[]> {
+    const { rows } = await this.pool.query<{ nombre: string }>(
+      `SELECT c.relname AS nombre FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+       WHERE i.inhparent = 'lectura_codificada'::regclass ORDER BY 1`,
+    );
+    return rows.flatMap((r) => particionDe(r.nombre) ?? []);
+  }
+
+  /**
+   * Drops a partition unless a consumer has not yet exported one of its rows.
+   * New rows are kept out of it from the check to the drop (SHARE lock); the
+   * parent is locked only for the drop itself, waiting at most `lockTimeoutMs`
+   * (ingestion queues behind a waiting drop): past it, nothing changes and the
+   * drop is tried again on the next run.
+   */
+  async dropUnlessPending(
+    p: Particion,
+    esperados: string[],
+    lockTimeoutMs: number,
+  ): Promise<{ borrada: true } | { borrada: false; retenida: Retencion[] }> {
+    const tabla = quoted(p);
+    return inTransaction(this.pool, async (tx) => {
+      await tx.query(`SET LOCAL lock_timeout = ${Math.trunc(lockTimeoutMs)}`);
+      await tx.query(`LOCK TABLE ${tabla} IN SHARE MODE`);
+      const { rows } = await tx.query<{ consumidor: string; nombre_variable: string | null }>(
+        `SELECT e.consumidor, NULL AS nombre_variable FROM unnest($1::text[]) e(consumidor)
+         WHERE NOT EXISTS (SELECT 1 FROM exportacion_consumidor c WHERE c.consumidor = e.consumidor)
+         UNION ALL
+         SELECT c.consumidor, v.nombre_variable
+         FROM exportacion_consumidor c JOIN variable v ON v.id = c.variable_id
+         WHERE EXISTS (SELECT 1 FROM ${tabla} l
+                       WHERE l.variable_id = c.variable_id AND (l.xid, l.id) > (c.xid, c.id))
+         ORDER BY 1, 2`,
+        [esperados],
+      );
+      if (rows.length > 0) {
+        return {
+          borrada: false,
+          retenida: rows.map((r) =>
+            r.nombre_variable === null
+              ? { consumidor: r.consumidor }
+              : { consumidor: r.consumidor, nombreVariable: r.nombre_variable },
+          ),
+        };
+      }
+      await tx.query(`DROP TABLE ${tabla}`);
+      return { borrada: true };
+    });
+  }
+
+  /** One clock tick: this transaction's id and time, for the export's lag. */
+  async tick(): Promise<void> {
+    await this.pool.query({
+      name: 'lectura_reloj_tick',
+      text: 'INSERT INTO lectura_reloj (xid) VALUES (pg_current_xact_id())',
+    });
+  }
+
+  /** Ticks older than `dias` days (a client lagging longer sees at least that age). */
+  async pruneTicks(dias: number): Promise<void> {
+    await this.pool.query(
+      `DELETE FROM lectura_reloj WHERE en < now() - make_interval(days => $1)
+         AND xid < (SELECT max(xid) FROM lectura_reloj)`,
+      [dias],
+    );
+  }
+}
