@@ -12,29 +12,35 @@ export interface LecturaCodificada extends Lectura {
 const MAX_NOMBRES = 200_000;
 
 /**
- * name → id, in two generations: a lookup promotes, and when the young one
- * is full the old one is dropped, so memory stays bounded and names in use
- * stay cached.
+ * A map in two generations: a lookup promotes, and when the young one is
+ * full the old one is dropped, so memory stays bounded and what is in use
+ * stays cached.
  */
-class Cache {
-  private joven = new Map<string, number>();
-  private viejo = new Map<string, number>();
+class Cache<K, V> {
+  private joven = new Map<K, V>();
+  private viejo = new Map<K, V>();
 
-  get(nombre: string): number | undefined {
-    const id = this.joven.get(nombre);
-    if (id !== undefined) return id;
-    const antes = this.viejo.get(nombre);
-    if (antes !== undefined) this.set(nombre, antes);
+  get(k: K): V | undefined {
+    const v = this.joven.get(k);
+    if (v !== undefined) return v;
+    const antes = this.viejo.get(k);
+    if (antes !== undefined) this.set(k, antes);
     return antes;
   }
 
-  set(nombre: string, id: number): void {
+  set(k: K, v: V): void {
     if (this.joven.size >= MAX_NOMBRES / 2) {
       this.viejo = this.joven;
       this.joven = new Map();
     }
-    this.joven.set(nombre, id);
+    this.joven.set(k, v);
   }
+}
+
+/** One dictionary, both ways: name → id, and id → the name as JSON text. */
+class Diccionario {
+  readonly ids = new Cache<string, number>();
+  readonly json = new Cache<number, string>();
 }
 
 interface Tabla {
@@ -50,8 +56,8 @@ const VARIABLE: Tabla = { tabla: 'variable', columna: 'nombre_variable' };
  */
 @Injectable()
 export class DiccionarioRepository {
-  private readonly dispositivos = new Cache();
-  private readonly variables = new Cache();
+  private readonly dispositivos = new Diccionario();
+  private readonly variables = new Diccionario();
 
   constructor(@Inject(Pool) private readonly pool: Pool) {}
 
@@ -73,8 +79,8 @@ export class DiccionarioRepository {
     );
     return lecturas.map((l) => ({
       ...l,
-      dispositivoId: this.dispositivos.get(l.numeroSerie)!,
-      variableId: this.variables.get(l.nombreVariable)!,
+      dispositivoId: this.dispositivos.ids.get(l.numeroSerie)!,
+      variableId: this.variables.ids.get(l.nombreVariable)!,
     }));
   }
 
@@ -95,8 +101,46 @@ export class DiccionarioRepository {
     return this.findVariableIds(nombres);
   }
 
-  private async registrar(t: Tabla, cache: Cache, nombres: string[]): Promise<void> {
-    const faltan = [...new Set(nombres)].filter((n) => cache.get(n) === undefined);
+  /**
+   * Serials and variable names of these ids as JSON strings (what
+   * JSON.stringify writes), for lines built without parsing rows.
+   */
+  async findJson(
+    dispositivoIds: number[],
+    variableIds: number[],
+  ): Promise<{ dispositivo: (id: number) => string; variable: (id: number) => string }> {
+    const dispositivos = await this.nombres(DISPOSITIVO, this.dispositivos, dispositivoIds);
+    const variables = await this.nombres(VARIABLE, this.variables, variableIds);
+    return { dispositivo: (id) => dispositivos.get(id)!, variable: (id) => variables.get(id)! };
+  }
+
+  private async nombres(t: Tabla, d: Diccionario, ids: number[]): Promise<Map<number, string>> {
+    const json = new Map<number, string>();
+    const faltan: number[] = [];
+    for (const id of ids) {
+      if (json.has(id)) continue;
+      const j = d.json.get(id);
+      if (j === undefined) faltan.push(id);
+      else json.set(id, j);
+    }
+    if (faltan.length === 0) return json;
+    const { rows } = await this.pool.query<{ id: number; nombre: string }>({
+      name: `${t.tabla}_nombres`,
+      text: `SELECT id, ${t.columna} AS nombre FROM ${t.tabla} WHERE id = ANY($1::int[])`,
+      values: [[...new Set(faltan)]],
+    });
+    for (const r of rows) {
+      const j = JSON.stringify(r.nombre);
+      d.json.set(r.id, j);
+      json.set(r.id, j);
+    }
+    const perdido = faltan.find((id) => !json.has(id));
+    if (perdido !== undefined) throw new Error(`${t.tabla} ${perdido} is not in the dictionary`);
+    return json;
+  }
+
+  private async registrar(t: Tabla, d: Diccionario, nombres: string[]): Promise<void> {
+    const faltan = [...new Set(nombres)].filter((n) => d.ids.get(n) === undefined);
     if (faltan.length === 0) return;
     // two statements: the SELECT must see rows a concurrent insert committed while ours waited
     await this.pool.query({
@@ -105,16 +149,16 @@ export class DiccionarioRepository {
              ON CONFLICT DO NOTHING`,
       values: [faltan],
     });
-    const ids = await this.buscar(t, cache, faltan);
+    const ids = await this.buscar(t, d, faltan);
     const perdido = faltan.find((n) => !ids.has(n));
     if (perdido !== undefined) throw new Error(`${t.tabla} ${perdido} was added but not found`);
   }
 
-  private async buscar(t: Tabla, cache: Cache, nombres: string[]): Promise<Map<string, number>> {
+  private async buscar(t: Tabla, d: Diccionario, nombres: string[]): Promise<Map<string, number>> {
     const ids = new Map<string, number>();
     const faltan: string[] = [];
     for (const n of nombres) {
-      const id = cache.get(n);
+      const id = d.ids.get(n);
       if (id === undefined) faltan.push(n);
       else ids.set(n, id);
     }
@@ -125,7 +169,7 @@ export class DiccionarioRepository {
       values: [faltan],
     });
     for (const r of rows) {
-      cache.set(r.nombre, r.id);
+      d.ids.set(r.nombre, r.id);
       ids.set(r.nombre, r.id);
     }
     return ids;

@@ -5,12 +5,15 @@ import { DiccionarioRepository } from '../almacen/diccionario.repository';
 import type { LecturaGuardada } from '../lecturas/lectura';
 import { ExportCursor } from './export-cursor';
 
-/** The NDJSON line of a reading, as toRespuesta + JSON.stringify write it (see LINEA). */
-const LINEA = `'{"idDispositivo":' || p.id
-  || ',"nombreVariable":' || to_json(v.nombre_variable)::text
-  || ',"numeroSerie":' || to_json(d.numero_serie)::text
-  || ',"estampaTiempo":"' || to_char(p.estampa_tiempo AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
-  || '","valorVariable":' || p.valor_variable::text || '}'`;
+/**
+ * A LecturaRespuesta as JSON text, field for field what toRespuesta +
+ * JSON.stringify write, in two parts around the names (added from the
+ * dictionary's cache, see findExportPage): the instant as toISOString does,
+ * the float in its shortest exact form (as JS prints it).
+ */
+const CABEZA = `'{"idDispositivo":' || id`;
+const COLA = `',"estampaTiempo":"' || to_char(estampa_tiempo AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+  || '","valorVariable":' || valor_variable::text || '}'`;
 
 /** The names of a page of rows `p`, joined after the page is cut (the order is the page's). */
 const NOMBRES = `JOIN dispositivo d ON d.id = p.dispositivo_id JOIN variable v ON v.id = p.variable_id`;
@@ -18,8 +21,8 @@ const NOMBRES = `JOIN dispositivo d ON d.id = p.dispositivo_id JOIN variable v O
 /** Beyond this many pending readings the lag is reported as this many. */
 const LAG_CAP = 100_000;
 
-/** /solicitud scans ids in windows this wide (the BRIN index reads only their block ranges). */
-const VENTANA_IDS = 200_000;
+/** /solicitud's widest window of ids (see findNewerThan). */
+const VENTANA_MAX = 1_000_000;
 
 /** One page of the export: its NDJSON lines and the cursor after the last of them. */
 export interface PaginaExportada {
@@ -73,20 +76,34 @@ export class ExportacionRepository {
     horizon: string,
     limit: number,
   ): Promise<PaginaExportada> {
-    const { rows } = await this.pool.query<{ linea: string; xid_texto: string; id: string }>({
+    const { rows } = await this.pool.query<{
+      cabeza: string;
+      cola: string;
+      dispositivo_id: number;
+      variable_id: number;
+      xid_texto: string;
+      id: string;
+    }>({
       name: 'lectura_export_lines',
-      text: `SELECT ${LINEA} AS linea, p.xid::text AS xid_texto, p.id FROM (
-         SELECT * FROM lectura_codificada
-         WHERE xid < $1::xid8 AND (xid, id) > ($2::xid8, $3::bigint)
-           AND variable_id = ANY($4::int[])
-         ORDER BY xid, id LIMIT $5) p ${NOMBRES}
-       ORDER BY p.xid, p.id`,
+      text: `SELECT ${CABEZA} AS cabeza, ${COLA} AS cola, dispositivo_id, variable_id,
+         xid::text AS xid_texto, id
+       FROM lectura_codificada
+       WHERE xid < $1::xid8 AND (xid, id) > ($2::xid8, $3::bigint)
+         AND variable_id = ANY($4::int[])
+       ORDER BY xid, id LIMIT $5`,
       values: [horizon, after.xid, after.id, variableIds, limit],
     });
     if (rows.length === 0) return { lineas: '', filas: 0, ultima: after };
+    // names from the dictionary's cache: joined in SQL, the page cost grew with the fleet
+    const nombres = await this.diccionario.findJson(
+      rows.map((r) => r.dispositivo_id),
+      rows.map((r) => r.variable_id),
+    );
     const last = rows[rows.length - 1];
     let lineas = '';
-    for (const r of rows) lineas += `${r.linea}\n`;
+    for (const r of rows) {
+      lineas += `${r.cabeza},"nombreVariable":${nombres.variable(r.variable_id)},"numeroSerie":${nombres.dispositivo(r.dispositivo_id)}${r.cola}\n`;
+    }
     return { lineas, filas: rows.length, ultima: { xid: last.xid_texto, id: Number(last.id) } };
   }
 
@@ -119,8 +136,10 @@ export class ExportacionRepository {
 
   /**
    * The original contract: one variable's rows with a greater id, by id. Ids
-   * are scanned in windows up to the last one handed out, so a client far
-   * behind costs what lies between, never a sort of everything after it.
+   * are read in windows (the BRIN index reads only their block ranges): a
+   * window that holds too few of the variable's rows is followed by one twice
+   * as wide, so a page costs about the rows between, never a sort of
+   * everything after the cursor.
    */
   async findNewerThan(
     nombreVariable: string,
@@ -134,7 +153,9 @@ export class ExportacionRepository {
     );
     const ultimo = Number(tope[0].ultimo);
     const found: LecturaGuardada[] = [];
-    for (let desde = afterId; found.length < limit && desde < ultimo; desde += VENTANA_IDS) {
+    let ancho = limit * 4;
+    for (let desde = afterId; found.length < limit && desde < ultimo; desde += ancho, ancho *= 2) {
+      ancho = Math.min(ancho, VENTANA_MAX);
       const { rows } = await this.pool.query<Row>({
         name: 'lectura_newer_than',
         text: `SELECT p.id, d.numero_serie, v.nombre_variable, p.estampa_ms, p.valor_variable
@@ -144,7 +165,7 @@ export class ExportacionRepository {
                WHERE variable_id = $1 AND id > $2 AND id <= $3
                ORDER BY id LIMIT $4) p ${NOMBRES}
          ORDER BY p.id`,
-        values: [variableId, desde, desde + VENTANA_IDS, limit - found.length],
+        values: [variableId, desde, desde + ancho, limit - found.length],
       });
       for (const f of rows) {
         found.push({
