@@ -14,7 +14,7 @@ import { LecturaFacturable, lecturasDe, Batch } from './batch';
 
 const UNIQUE_VIOLATION = '23505';
 /** Any constant: serialises the creation of variable tables and the view over them. */
-const VIEW_LOCK_KEY = 7_318_004_212;
+const VIEW_LOCK_KEY = 7_318_004_214;
 
 /** Another writer moved this variable's cursor: this batch is not ours to write. */
 export class CursorMovidoError extends DomainError {
