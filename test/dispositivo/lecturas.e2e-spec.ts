@@ -179,6 +179,53 @@ describe('batches, concurrency and readback', () => {
     expect(window.body.siguiente).toBeNull();
   });
 
+  it('pages every variable of a device merged by instant, then id, with none lost or repeated', async () => {
+    // three variables at the same instants (ties broken by id), sent in an order unlike either
+    const items = [2, 0, 1].flatMap((v) =>
+      Array.from({ length: 7 }, (_, i) =>
+        lectura(i, {
+          numeroSerie: 'MERGE',
+          nombreVariable: ['voltaje', 'corriente', 'potencia'][v],
+          valorVariable: v * 100 + i,
+        }),
+      ),
+    );
+    const stored = await batch(items);
+    expect(stored.status).toBe(200);
+    const ids = new Map<number, number>(
+      stored.body.items.map((it: { idDispositivo: number }, k: number) => [
+        items[k].valorVariable,
+        it.idDispositivo,
+      ]),
+    );
+    const seen: { t: string; id: number; v: number }[] = [];
+    let cursor: string | null = null;
+    do {
+      const q: string = `numeroSerie=MERGE&limite=4${cursor ? `&despuesDe=${cursor}` : ''}`;
+      const res = await http(ctx.svc.url, 'GET', `/api/dispositivo/lecturas?${q}`);
+      expect(res.status).toBe(200);
+      expect(res.body.lecturas.length).toBeLessThanOrEqual(4);
+      seen.push(
+        ...res.body.lecturas.map(
+          (l: { estampaTiempo: string; idDispositivo: number; valorVariable: number }) => ({
+            t: l.estampaTiempo,
+            id: l.idDispositivo,
+            v: l.valorVariable,
+          }),
+        ),
+      );
+      cursor = res.body.siguiente;
+    } while (cursor);
+    const expected = items
+      .map((l) => ({
+        t: new Date(l.estampaTiempo).toISOString(),
+        id: ids.get(l.valorVariable)!,
+        v: l.valorVariable,
+      }))
+      .sort((a, b) => a.t.localeCompare(b.t) || a.id - b.id);
+    expect(seen).toEqual(expected);
+  });
+
   it('rejects a bad readback query naming the field', async () => {
     const res = await http(ctx.svc.url, 'GET', '/api/dispositivo/lecturas?limite=5000&desde=ayer');
     expect(res.status).toBe(400);

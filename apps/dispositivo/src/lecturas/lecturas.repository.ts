@@ -90,7 +90,7 @@ export class LecturasRepository {
       name: 'lectura_insert_new',
       text: `INSERT INTO lectura_codificada (dispositivo_id, variable_id, estampa_tiempo, valor_variable)
        SELECT * FROM unnest($1::int[], $2::int[], $3::timestamptz[], $4::float8[])
-       ON CONFLICT (dispositivo_id, estampa_tiempo, variable_id) DO NOTHING
+       ON CONFLICT (dispositivo_id, variable_id, estampa_tiempo) DO NOTHING
        RETURNING ${COLUMNS}`,
       values: columns(lecturas),
     });
@@ -175,27 +175,31 @@ export class LecturasRepository {
       text: `SELECT ${COLUMNS}
        FROM unnest($1::int[], $2::int[], $3::timestamptz[])
             AS k(dispositivo_id, variable_id, estampa_tiempo)
-       JOIN lectura_codificada USING (dispositivo_id, estampa_tiempo, variable_id)`,
+       JOIN lectura_codificada USING (dispositivo_id, variable_id, estampa_tiempo)`,
       values: [dispositivos, variables, estampas],
     });
     return guardadas(lecturas, rows);
   }
 
-  /** One page of a device's readings ordered by (estampaTiempo, id). */
+  /**
+   * One page of a device's readings ordered by (estampaTiempo, id). The key
+   * index is (device, variable, instant): one variable is one index range;
+   * all of them is each variable's first page, merged.
+   */
   async findPage(c: ConsultaPagina): Promise<LecturaGuardada[]> {
     const dispositivoId = await this.diccionario.findDispositivoId(c.numeroSerie);
     if (dispositivoId === undefined) return [];
-    const params: unknown[] = [dispositivoId];
-    const where = ['dispositivo_id = $1'];
+    let variableId: number | undefined;
+    if (c.nombreVariable) {
+      [variableId] = await this.diccionario.findVariableIds([c.nombreVariable]);
+      if (variableId === undefined) return [];
+    }
+    const params: unknown[] = [dispositivoId, variableId ?? null, c.limite];
+    const where = ['dispositivo_id = $1', `variable_id = ${variableId ? '$2' : 'v.id'}`];
     const add = (sql: (n: number) => string, ...values: unknown[]): void => {
       params.push(...values);
       where.push(sql(params.length - values.length + 1));
     };
-    if (c.nombreVariable) {
-      const [variableId] = await this.diccionario.findVariableIds([c.nombreVariable]);
-      if (variableId === undefined) return [];
-      add((n) => `variable_id = $${n}`, variableId);
-    }
     if (c.desde) add((n) => `estampa_tiempo >= $${n}`, c.desde);
     if (c.hasta) add((n) => `estampa_tiempo < $${n}`, c.hasta);
     if (c.despuesDe) {
@@ -205,13 +209,13 @@ export class LecturasRepository {
         c.despuesDe.id,
       );
     }
-    params.push(c.limite);
     const { rows } = await this.pool.query<Row & { nombre_variable: string }>(
-      `SELECT p.*, v.nombre_variable FROM (
+      `SELECT p.*, v.nombre_variable
+       FROM variable v CROSS JOIN LATERAL (
          SELECT ${COLUMNS} FROM lectura_codificada WHERE ${where.join(' AND ')}
-         ORDER BY estampa_tiempo, id LIMIT $${params.length}) p
-       JOIN variable v ON v.id = p.variable_id
-       ORDER BY p.estampa_ms, p.id`,
+         ORDER BY estampa_tiempo, id LIMIT $3) p
+       WHERE $2::int IS NULL OR v.id = $2
+       ORDER BY p.estampa_ms, p.id LIMIT $3`,
       params,
     );
     return rows.map((f) => ({

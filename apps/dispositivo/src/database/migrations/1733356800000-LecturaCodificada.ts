@@ -56,8 +56,10 @@ export class LecturaCodificada1733356800000 implements MigrationInterface {
           CONSTRAINT lectura_valor_rango CHECK (valor_variable BETWEEN -1e15 AND 1e15),
         dispositivo_id integer          NOT NULL,
         variable_id    integer          NOT NULL,
-        -- the idempotency key; also the readback: one device over time, any or one variable
-        CONSTRAINT lectura_clave UNIQUE (dispositivo_id, estampa_tiempo, variable_id)
+        -- the idempotency key; also the readback: one device's variable over time (all of a
+        -- device's variables: each one's range, merged). In this order the entry is 24 bytes,
+        -- with the instant second 32 (alignment)
+        CONSTRAINT lectura_clave UNIQUE (dispositivo_id, variable_id, estampa_tiempo)
       ) PARTITION BY RANGE (estampa_tiempo)`);
     await q.query(`ALTER SEQUENCE lectura_id_seq_v2 OWNED BY lectura_codificada.id`);
     // the export to facturacion, in (xid, id) order: one entry per transaction
