@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { DatabaseModule, typeOrmOptions } from '@iot/database';
+import type { DataSourceOptions } from 'typeorm';
 import { HealthModule, RegistrationModule } from '@iot/http';
 import { AlmacenModule } from './almacen/almacen.module';
 import { DispositivoConfig } from './config';
@@ -10,6 +11,16 @@ import { MqttIngestor } from './mqtt/mqtt-ingestor';
 import { MqttModule } from './mqtt/mqtt.module';
 import { RechazadasModule } from './rechazadas/rechazadas.module';
 
+/**
+ * dispositivo's queries are all OLTP-sized; PostgreSQL's JIT, triggered by a
+ * cost estimate (an unanalyzed small table estimates 460 rows), compiled for
+ * ~150 ms to run a 5 ms readback page (measured at 10 M readings).
+ */
+function withoutJit(options: DataSourceOptions): DataSourceOptions {
+  const extra = (options as { extra?: Record<string, unknown> }).extra ?? {};
+  return { ...options, extra: { ...extra, options: '-c jit=off' } } as DataSourceOptions;
+}
+
 @Module({})
 export class AppModule {
   static forRoot(config: DispositivoConfig): DynamicModule {
@@ -18,7 +29,9 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        DatabaseModule.forRoot(typeOrmOptions(config.database, config.log.service, migrations)),
+        DatabaseModule.forRoot(
+          withoutJit(typeOrmOptions(config.database, config.log.service, migrations)),
+        ),
         AlmacenModule.forRoot(config.almacen),
         lecturas,
         RechazadasModule,

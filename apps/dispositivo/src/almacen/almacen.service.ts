@@ -120,6 +120,7 @@ export class AlmacenService implements OnApplicationBootstrap, OnApplicationShut
       }
       if (this.config.retencionDias > 0) await this.retener(resultado);
       await this.particiones.pruneTicks(TICKS_DIAS);
+      await this.particiones.analyzeDiccionarios();
       resultado.fueraDeVentana = await this.particiones.countFuera();
     } finally {
       await lock.release();

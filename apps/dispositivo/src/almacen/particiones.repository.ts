@@ -123,6 +123,15 @@ export class ParticionesRepository {
     });
   }
 
+  /**
+   * Statistics of the dictionaries: autovacuum leaves a table of a few rows
+   * unanalyzed (under its 50-row threshold), and the planner then guesses 460
+   * variables for a readback that merges them.
+   */
+  async analyzeDiccionarios(): Promise<void> {
+    await this.pool.query('ANALYZE dispositivo, variable');
+  }
+
   /** One clock tick: this transaction's id and time, for the export's lag. */
   async tick(): Promise<void> {
     await this.pool.query({
