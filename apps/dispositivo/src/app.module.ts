@@ -18,7 +18,7 @@ import { RechazadasModule } from './rechazadas/rechazadas.module';
  */
 function withoutJit(options: DataSourceOptions): DataSourceOptions {
   const extra = (options as { extra?: Record<string, unknown> }).extra ?? {};
-  return { ...options, extra: { ...extra, options: '-c jit=off' } } as DataSourceOptions;
+  return { ...options, extra: { ...extra, options: '-c jit=off' } };
 }
 
 @Module({})
