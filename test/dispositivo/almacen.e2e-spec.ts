@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { RunningApp, startDispositivo, TEST_API_KEY } from '../support/dispositivo';
 import { http } from '../support/http';
@@ -111,6 +111,17 @@ describe('reading store partitions and retention', () => {
     );
     expect(rows.length).toBeGreaterThan(1);
     for (const r of rows) expect(r.columnas).toContain('dispositivo_id');
+  });
+
+  it('plans readbacks with the dictionaries analyzed and without JIT', async () => {
+    const pool = svc.app.get(Pool);
+    expect((await pool.query<{ jit: string }>('SHOW jit')).rows[0].jit).toBe('off');
+    await mantener();
+    const { rows } = await pg.query<{ relname: string }>(
+      `SELECT relname FROM pg_stat_user_tables
+       WHERE relname IN ('dispositivo', 'variable') AND last_analyze IS NOT NULL ORDER BY 1`,
+    );
+    expect(rows.map((r) => r.relname)).toEqual(['dispositivo', 'variable']);
   });
 
   it('puts far-off clocks in the default partition, served and deduplicated like any reading', async () => {
