@@ -292,4 +292,33 @@ describe('reading store partitions and retention', () => {
     const later = await mantener();
     expect(later.borradas).toContain(nombre(vieja));
   });
+
+  it('moves a week of many rows out of the default partition past the statement timeout', async () => {
+    const corto = await startDispositivo(db.url, {
+      DATABASE_QUERY_TIMEOUT_MS: '100',
+      MANTENIMIENTO_ALMACEN_S: '86400',
+    });
+    try {
+      // its start-up run first, so the run asked for below is a new one
+      expect((await http(corto.url, 'POST', '/api/dispositivo/almacen/mantenimiento')).status).toBe(
+        200,
+      );
+      const [{ id }] = (await pg.query<{ id: number }>(`SELECT dispositivo_id_de('BACKLOG') AS id`))
+        .rows;
+      const [{ v }] = (await pg.query<{ v: number }>(`SELECT variable_id_de('voltaje') AS v`)).rows;
+      // a device's backlog of a week no partition holds yet: 300,000 readings a second apart
+      await pg.query(
+        `INSERT INTO lectura_codificada (dispositivo_id, variable_id, estampa_tiempo, valor_variable)
+         SELECT $1, $2, timestamptz '2025-06-02Z' + i * interval '1 second', 1
+         FROM generate_series(0, 299999) i`,
+        [id, v],
+      );
+      const res = await http(corto.url, 'POST', '/api/dispositivo/almacen/mantenimiento');
+      expect(res.status).toBe(200);
+      expect(res.body.adoptadas).toContain('2025-06-02');
+      expect(await dondeEsta('BACKLOG')).toEqual(['lectura_codificada_20250602']);
+    } finally {
+      await corto.close();
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Pool } from 'pg';
+import { Pool, QueryConfig } from 'pg';
 import { inTransaction } from '@iot/database';
 
 /** A week's partition: `lectura_codificada_YYYYMMDD`, the Monday it starts. */
@@ -18,6 +18,9 @@ export interface Retencion {
   consumidor: string;
   nombreVariable?: string;
 }
+
+/** A day: no move of one week's rows takes longer. */
+const SIN_LIMITE_MS = 86_400_000;
 
 const NOMBRE = /^lectura_codificada_(\d{4})(\d{2})(\d{2})$/;
 
@@ -50,7 +53,7 @@ export class ParticionesRepository {
 
   /** Up to `limite` weeks inside the window that have rows in the default partition, oldest first. */
   async findSemanasSinParticion(limite: number): Promise<string[]> {
-    const { rows } = await this.pool.query<{ semana: string }>(
+    const rows = await this.sinLimite<{ semana: string }>(
       `SELECT semana::text FROM (
          SELECT DISTINCT lectura_semana(estampa_tiempo) AS semana FROM lectura_codificada_fuera) s
        WHERE lectura_en_ventana(semana) ORDER BY semana LIMIT $1`,
@@ -59,17 +62,21 @@ export class ParticionesRepository {
     return rows.map((r) => r.semana);
   }
 
-  /** Creates a week's partition, moving its rows out of the default one. */
+  /**
+   * Creates a week's partition, moving its rows out of the default one: as
+   * long as that takes (a device's backlog of a week is many rows), past the
+   * apps' statement timeout, which would otherwise fail the move every run.
+   */
   async adopt(semana: string): Promise<void> {
-    await this.pool.query('SELECT lectura_asegurar_particion($1::date)', [semana]);
+    await this.sinLimite('SELECT lectura_asegurar_particion($1::date)', [semana]);
   }
 
   /** Readings in the default partition (outside every week's partition). */
   async countFuera(): Promise<number> {
-    const { rows } = await this.pool.query<{ n: string }>(
+    const [{ n }] = await this.sinLimite<{ n: string }>(
       'SELECT count(*) AS n FROM lectura_codificada_fuera',
     );
-    return Number(rows[0].n);
+    return Number(n);
   }
 
   /** The weeks' partitions, oldest first. */
@@ -129,7 +136,24 @@ export class ParticionesRepository {
    * variables for a readback that merges them.
    */
   async analyzeDiccionarios(): Promise<void> {
-    await this.pool.query('ANALYZE dispositivo, variable');
+    await this.sinLimite('ANALYZE dispositivo, variable');
+  }
+
+  /**
+   * A statement of the upkeep, which runs in the background over tables that
+   * may be large (the default partition, a week's backlog): without the apps'
+   * statement timeout, server side and client side.
+   */
+  private sinLimite<T extends object>(text: string, values: unknown[] = []): Promise<T[]> {
+    return inTransaction(this.pool, async (tx) => {
+      await tx.query('SET LOCAL statement_timeout = 0');
+      const config: QueryConfig = { text, values };
+      const { rows } = await tx.query<T>({
+        ...config,
+        query_timeout: SIN_LIMITE_MS,
+      } as QueryConfig);
+      return rows;
+    });
   }
 
   /** One clock tick: this transaction's id and time, for the export's lag. */
