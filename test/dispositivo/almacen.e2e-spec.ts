@@ -2,6 +2,7 @@ import { Client, Pool } from 'pg';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { RunningApp, startDispositivo, TEST_API_KEY } from '../support/dispositivo';
 import { http } from '../support/http';
+import { LecturaWriter } from '../../apps/dispositivo/src/lecturas/lectura-writer';
 
 const DIA = 86_400_000;
 const lunes = (d: Date) => {
@@ -173,6 +174,8 @@ describe('reading store partitions and retention', () => {
       throw new Error(`${n} waiters expected`);
     };
     // the upkeep waits to move the week out; the write, routed to the default partition, behind it
+    const writer = svc.app.get(LecturaWriter);
+    const retriesBefore = writer.stats.partitionRetries;
     const upkeep = mantener();
     await waiting(1);
     const write = enviar([lectura('voltaje', 'CARRERA', t + 1000)]);
@@ -181,6 +184,7 @@ describe('reading store partitions and retention', () => {
     await locker.end();
     expect((await upkeep).adoptadas).toContain('2025-05-05');
     expect((await write).map((i) => i.estado)).toEqual(['stored']);
+    expect(writer.stats.partitionRetries).toBe(retriesBefore + 1); // refused once, then written
     expect(await dondeEsta('CARRERA')).toEqual(['lectura_codificada_20250505']);
     expect(await cuenta('CARRERA')).toBe(2);
   });

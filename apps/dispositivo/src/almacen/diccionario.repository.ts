@@ -67,20 +67,20 @@ export class DiccionarioRepository {
    * whose reading is then refused stays: harmless).
    */
   async codificar(lecturas: Lectura[]): Promise<LecturaCodificada[]> {
-    await this.registrar(
+    const dispositivos = await this.registrar(
       DISPOSITIVO,
       this.dispositivos,
       lecturas.map((l) => l.numeroSerie),
     );
-    await this.registrar(
+    const variables = await this.registrar(
       VARIABLE,
       this.variables,
       lecturas.map((l) => l.nombreVariable),
     );
     return lecturas.map((l) => ({
       ...l,
-      dispositivoId: this.dispositivos.ids.get(l.numeroSerie)!,
-      variableId: this.variables.ids.get(l.nombreVariable)!,
+      dispositivoId: dispositivos.get(l.numeroSerie)!,
+      variableId: variables.get(l.nombreVariable)!,
     }));
   }
 
@@ -91,14 +91,12 @@ export class DiccionarioRepository {
 
   /** The ids of those variable names that were ever stored. */
   async findVariableIds(nombres: string[]): Promise<number[]> {
-    const ids = await this.buscar(VARIABLE, this.variables, nombres);
-    return [...ids.values()];
+    return [...(await this.buscar(VARIABLE, this.variables, nombres)).values()];
   }
 
   /** The ids of these variable names, adding those never stored. */
   async registrarVariables(nombres: string[]): Promise<number[]> {
-    await this.registrar(VARIABLE, this.variables, nombres);
-    return this.findVariableIds(nombres);
+    return [...(await this.registrar(VARIABLE, this.variables, nombres)).values()];
   }
 
   /**
@@ -109,69 +107,75 @@ export class DiccionarioRepository {
     dispositivoIds: number[],
     variableIds: number[],
   ): Promise<{ dispositivo: (id: number) => string; variable: (id: number) => string }> {
-    const dispositivos = await this.nombres(DISPOSITIVO, this.dispositivos, dispositivoIds);
-    const variables = await this.nombres(VARIABLE, this.variables, variableIds);
+    const dispositivos = await this.json(DISPOSITIVO, this.dispositivos, dispositivoIds);
+    const variables = await this.json(VARIABLE, this.variables, variableIds);
     return { dispositivo: (id) => dispositivos.get(id)!, variable: (id) => variables.get(id)! };
   }
 
-  private async nombres(t: Tabla, d: Diccionario, ids: number[]): Promise<Map<number, string>> {
-    const json = new Map<number, string>();
-    const faltan: number[] = [];
-    for (const id of ids) {
-      if (json.has(id)) continue;
-      const j = d.json.get(id);
-      if (j === undefined) faltan.push(id);
-      else json.set(id, j);
+  /** Every name's id (new names added first). */
+  private async registrar(t: Tabla, d: Diccionario, nombres: string[]) {
+    const faltan = [...new Set(nombres)].filter((n) => d.ids.get(n) === undefined);
+    if (faltan.length > 0) {
+      // then looked up apart: the SELECT must see rows a concurrent insert committed while ours waited
+      await this.pool.query({
+        name: `${t.tabla}_registrar`,
+        text: `INSERT INTO ${t.tabla} (${t.columna}) SELECT unnest($1::varchar[]) ORDER BY 1
+               ON CONFLICT DO NOTHING`,
+        values: [faltan],
+      });
     }
-    if (faltan.length === 0) return json;
-    const { rows } = await this.pool.query<{ id: number; nombre: string }>({
-      name: `${t.tabla}_nombres`,
-      text: `SELECT id, ${t.columna} AS nombre FROM ${t.tabla} WHERE id = ANY($1::int[])`,
-      values: [[...new Set(faltan)]],
+    const ids = await this.buscar(t, d, nombres);
+    const perdido = nombres.find((n) => !ids.has(n));
+    if (perdido !== undefined) throw new Error(`${t.tabla} ${perdido} was added but not found`);
+    return ids;
+  }
+
+  /** The ids of those names that are stored. */
+  private buscar(t: Tabla, d: Diccionario, nombres: string[]): Promise<Map<string, number>> {
+    return resolver(nombres, d.ids, async (faltan) => {
+      const { rows } = await this.pool.query<{ id: number; nombre: string }>({
+        name: `${t.tabla}_buscar`,
+        text: `SELECT id, ${t.columna} AS nombre FROM ${t.tabla} WHERE ${t.columna} = ANY($1::varchar[])`,
+        values: [faltan],
+      });
+      return rows.map((r) => [r.nombre, r.id]);
     });
-    for (const r of rows) {
-      const j = JSON.stringify(r.nombre);
-      d.json.set(r.id, j);
-      json.set(r.id, j);
-    }
-    const perdido = faltan.find((id) => !json.has(id));
+  }
+
+  /** The names of these ids as JSON text; every id must be stored. */
+  private async json(t: Tabla, d: Diccionario, ids: number[]): Promise<Map<number, string>> {
+    const json = await resolver(ids, d.json, async (faltan) => {
+      const { rows } = await this.pool.query<{ id: number; nombre: string }>({
+        name: `${t.tabla}_nombres`,
+        text: `SELECT id, ${t.columna} AS nombre FROM ${t.tabla} WHERE id = ANY($1::int[])`,
+        values: [faltan],
+      });
+      return rows.map((r) => [r.id, JSON.stringify(r.nombre)]);
+    });
+    const perdido = ids.find((id) => !json.has(id));
     if (perdido !== undefined) throw new Error(`${t.tabla} ${perdido} is not in the dictionary`);
     return json;
   }
+}
 
-  private async registrar(t: Tabla, d: Diccionario, nombres: string[]): Promise<void> {
-    const faltan = [...new Set(nombres)].filter((n) => d.ids.get(n) === undefined);
-    if (faltan.length === 0) return;
-    // two statements: the SELECT must see rows a concurrent insert committed while ours waited
-    await this.pool.query({
-      name: `${t.tabla}_registrar`,
-      text: `INSERT INTO ${t.tabla} (${t.columna}) SELECT unnest($1::varchar[]) ORDER BY 1
-             ON CONFLICT DO NOTHING`,
-      values: [faltan],
-    });
-    const ids = await this.buscar(t, d, faltan);
-    const perdido = faltan.find((n) => !ids.has(n));
-    if (perdido !== undefined) throw new Error(`${t.tabla} ${perdido} was added but not found`);
+/** `claves` from the cache; the misses loaded in one query (each once) and cached. */
+async function resolver<K, V>(
+  claves: K[],
+  cache: Cache<K, V>,
+  cargar: (faltan: K[]) => Promise<[K, V][]>,
+): Promise<Map<K, V>> {
+  const hallados = new Map<K, V>();
+  const faltan = new Set<K>();
+  for (const k of claves) {
+    if (hallados.has(k) || faltan.has(k)) continue;
+    const v = cache.get(k);
+    if (v === undefined) faltan.add(k);
+    else hallados.set(k, v);
   }
-
-  private async buscar(t: Tabla, d: Diccionario, nombres: string[]): Promise<Map<string, number>> {
-    const ids = new Map<string, number>();
-    const faltan: string[] = [];
-    for (const n of nombres) {
-      const id = d.ids.get(n);
-      if (id === undefined) faltan.push(n);
-      else ids.set(n, id);
-    }
-    if (faltan.length === 0) return ids;
-    const { rows } = await this.pool.query<{ id: number; nombre: string }>({
-      name: `${t.tabla}_buscar`,
-      text: `SELECT id, ${t.columna} AS nombre FROM ${t.tabla} WHERE ${t.columna} = ANY($1::varchar[])`,
-      values: [faltan],
-    });
-    for (const r of rows) {
-      d.ids.set(r.nombre, r.id);
-      ids.set(r.nombre, r.id);
-    }
-    return ids;
+  if (faltan.size === 0) return hallados;
+  for (const [k, v] of await cargar([...faltan])) {
+    cache.set(k, v);
+    hallados.set(k, v);
   }
+  return hallados;
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool, QueryConfig } from 'pg';
-import { inTransaction } from '@iot/database';
+import { inTransaction, quoteIdentifier } from '@iot/database';
 
 /** A week's partition: `lectura_codificada_YYYYMMDD`, the Monday it starts. */
 export interface Particion {
@@ -24,15 +24,15 @@ const SIN_LIMITE_MS = 86_400_000;
 
 const NOMBRE = /^lectura_codificada_(\d{4})(\d{2})(\d{2})$/;
 
-export const particionDe = (nombre: string): Particion | undefined => {
+const particionDe = (nombre: string): Particion | undefined => {
   const m = NOMBRE.exec(nombre);
   return m ? { nombre, desde: new Date(`${m[1]}-${m[2]}-${m[3]}T00:00:00Z`) } : undefined;
 };
 
-/** The partition's name, checked against the one pattern and quoted. */
+/** The partition's name, checked to be one, then quoted as every identifier from data is. */
 const quoted = (p: Particion): string => {
   if (!particionDe(p.nombre)) throw new Error(`not a partition of lectura: ${p.nombre}`);
-  return `"${p.nombre}"`;
+  return quoteIdentifier(p.nombre);
 };
 
 /** Partition upkeep of dispositivo's reading store (rules in the migration's SQL functions). */
@@ -147,11 +147,9 @@ export class ParticionesRepository {
   private sinLimite<T extends object>(text: string, values: unknown[] = []): Promise<T[]> {
     return inTransaction(this.pool, async (tx) => {
       await tx.query('SET LOCAL statement_timeout = 0');
-      const config: QueryConfig = { text, values };
-      const { rows } = await tx.query<T>({
-        ...config,
-        query_timeout: SIN_LIMITE_MS,
-      } as QueryConfig);
+      // pg reads query_timeout per query too; its types list it only for the client
+      const config = { text, values, query_timeout: SIN_LIMITE_MS } as QueryConfig;
+      const { rows } = await tx.query<T>(config);
       return rows;
     });
   }

@@ -2,21 +2,25 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 
 import { DiccionarioRepository } from '../almacen/diccionario.repository';
-import type { LecturaGuardada } from '../lecturas/lectura';
 import { ExportCursor } from './export-cursor';
 
 /**
  * A LecturaRespuesta as JSON text, field for field what toRespuesta +
  * JSON.stringify write, in two parts around the names (added from the
- * dictionary's cache, see findExportPage): the instant as toISOString does,
- * the float in its shortest exact form (as JS prints it).
+ * dictionary's cache, see lineas): the instant as toISOString does, the float
+ * in its shortest exact form (as JS prints it).
  */
-const CABEZA = `'{"idDispositivo":' || id`;
-const COLA = `',"estampaTiempo":"' || to_char(estampa_tiempo AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
-  || '","valorVariable":' || valor_variable::text || '}'`;
+const PARTES = `'{"idDispositivo":' || id AS cabeza,
+  ',"estampaTiempo":"' || to_char(estampa_tiempo AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+  || '","valorVariable":' || valor_variable::text || '}' AS cola, dispositivo_id, variable_id, id`;
 
-/** The names of a page of rows `p`, joined after the page is cut (the order is the page's). */
-const NOMBRES = `JOIN dispositivo d ON d.id = p.dispositivo_id JOIN variable v ON v.id = p.variable_id`;
+interface Partes {
+  cabeza: string;
+  cola: string;
+  dispositivo_id: number;
+  variable_id: number;
+  id: string;
+}
 
 /** Beyond this many pending readings the lag is reported as this many. */
 const LAG_CAP = 100_000;
@@ -29,14 +33,6 @@ export interface PaginaExportada {
   lineas: string;
   filas: number;
   ultima: ExportCursor;
-}
-
-interface Row {
-  id: string;
-  numero_serie: string;
-  nombre_variable: string;
-  estampa_ms: number;
-  valor_variable: number;
 }
 
 @Injectable()
@@ -76,35 +72,36 @@ export class ExportacionRepository {
     horizon: string,
     limit: number,
   ): Promise<PaginaExportada> {
-    const { rows } = await this.pool.query<{
-      cabeza: string;
-      cola: string;
-      dispositivo_id: number;
-      variable_id: number;
-      xid_texto: string;
-      id: string;
-    }>({
+    const { rows } = await this.pool.query<Partes & { xid_texto: string }>({
       name: 'lectura_export_lines',
-      text: `SELECT ${CABEZA} AS cabeza, ${COLA} AS cola, dispositivo_id, variable_id,
-         xid::text AS xid_texto, id
-       FROM lectura_codificada
+      text: `SELECT ${PARTES}, xid::text AS xid_texto FROM lectura_codificada
        WHERE xid < $1::xid8 AND (xid, id) > ($2::xid8, $3::bigint)
          AND variable_id = ANY($4::int[])
        ORDER BY xid, id LIMIT $5`,
       values: [horizon, after.xid, after.id, variableIds, limit],
     });
     if (rows.length === 0) return { lineas: '', filas: 0, ultima: after };
-    // names from the dictionary's cache: joined in SQL, the page cost grew with the fleet
+    const last = rows[rows.length - 1];
+    return {
+      lineas: `${(await this.lineas(rows)).join('\n')}\n`,
+      filas: rows.length,
+      ultima: { xid: last.xid_texto, id: Number(last.id) },
+    };
+  }
+
+  /**
+   * Each row's JSON line, its names from the dictionary's cache: joined in
+   * SQL, a page's cost grew with the fleet (a hash of every device per page).
+   */
+  private async lineas(rows: Partes[]): Promise<string[]> {
     const nombres = await this.diccionario.findJson(
       rows.map((r) => r.dispositivo_id),
       rows.map((r) => r.variable_id),
     );
-    const last = rows[rows.length - 1];
-    let lineas = '';
-    for (const r of rows) {
-      lineas += `${r.cabeza},"nombreVariable":${nombres.variable(r.variable_id)},"numeroSerie":${nombres.dispositivo(r.dispositivo_id)}${r.cola}\n`;
-    }
-    return { lineas, filas: rows.length, ultima: { xid: last.xid_texto, id: Number(last.id) } };
+    return rows.map(
+      (r) =>
+        `${r.cabeza},"nombreVariable":${nombres.variable(r.variable_id)},"numeroSerie":${nombres.dispositivo(r.dispositivo_id)}${r.cola}`,
+    );
   }
 
   /**
@@ -135,49 +132,40 @@ export class ExportacionRepository {
   }
 
   /**
-   * The original contract: one variable's rows with a greater id, by id. Ids
-   * are read in windows (the BRIN index reads only their block ranges): a
-   * window that holds too few of the variable's rows is followed by one twice
-   * as wide, so a page costs about the rows between, never a sort of
-   * everything after the cursor.
+   * The original contract: one variable's rows with a greater id, by id, as
+   * JSON lines; `ultimo` is the last id. Ids are read in windows (the BRIN
+   * index reads only their block ranges): a window that holds too few of the
+   * variable's rows is followed by one twice as wide, so a page costs about
+   * the rows between, never a sort of everything after the cursor.
    */
   async findNewerThan(
     nombreVariable: string,
     afterId: number,
     limit: number,
-  ): Promise<LecturaGuardada[]> {
+  ): Promise<{ lineas: string[]; ultimo: number }> {
     const [variableId] = await this.diccionario.findVariableIds([nombreVariable]);
-    if (variableId === undefined) return [];
+    if (variableId === undefined) return { lineas: [], ultimo: afterId };
     const { rows: tope } = await this.pool.query<{ ultimo: string }>(
       `SELECT last_value AS ultimo FROM lectura_id_seq`,
     );
     const ultimo = Number(tope[0].ultimo);
-    const found: LecturaGuardada[] = [];
+    const found: Partes[] = [];
     let ancho = limit * 4;
     for (let desde = afterId; found.length < limit && desde < ultimo; desde += ancho, ancho *= 2) {
       ancho = Math.min(ancho, VENTANA_MAX);
-      const { rows } = await this.pool.query<Row>({
+      const { rows } = await this.pool.query<Partes>({
         name: 'lectura_newer_than',
-        text: `SELECT p.id, d.numero_serie, v.nombre_variable, p.estampa_ms, p.valor_variable
-         FROM (SELECT id, dispositivo_id, variable_id, valor_variable,
-                 (extract(epoch FROM estampa_tiempo) * 1000)::float8 AS estampa_ms
-               FROM lectura_codificada
-               WHERE variable_id = $1 AND id > $2 AND id <= $3
-               ORDER BY id LIMIT $4) p ${NOMBRES}
-         ORDER BY p.id`,
+        text: `SELECT ${PARTES} FROM lectura_codificada
+         WHERE variable_id = $1 AND id > $2 AND id <= $3
+         ORDER BY id LIMIT $4`,
         values: [variableId, desde, desde + ancho, limit - found.length],
       });
-      for (const f of rows) {
-        found.push({
-          id: Number(f.id),
-          numeroSerie: f.numero_serie,
-          nombreVariable: f.nombre_variable,
-          estampaTiempo: new Date(f.estampa_ms),
-          valorVariable: f.valor_variable,
-        });
-      }
+      found.push(...rows);
     }
-    return found;
+    return {
+      lineas: await this.lineas(found),
+      ultimo: found.length > 0 ? Number(found[found.length - 1].id) : afterId,
+    };
   }
 
   /**

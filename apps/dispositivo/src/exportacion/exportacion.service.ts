@@ -1,6 +1,5 @@
 import { FinExportacion, PuntoControl } from '@iot/contracts';
 import { Injectable } from '@nestjs/common';
-import { toRespuesta } from '../lecturas/lectura';
 import { encodeExportCursor, ExportCursor } from './export-cursor';
 import { ExportacionRepository } from './exportacion.repository';
 
@@ -71,13 +70,13 @@ export class ExportacionService {
     let first = true;
     for (;;) {
       const page = await this.repository.findNewerThan(nombreVariable, cursor, PAGE);
-      if (page.length > 0) {
-        const text = page.map((l) => JSON.stringify(toRespuesta(l))).join(',');
+      if (page.lineas.length > 0) {
+        const text = page.lineas.join(',');
         yield first ? text : `,${text}`;
         first = false;
-        cursor = page[page.length - 1].id;
+        cursor = page.ultimo;
       }
-      if (page.length < PAGE) break;
+      if (page.lineas.length < PAGE) break;
     }
     yield ']';
   }
