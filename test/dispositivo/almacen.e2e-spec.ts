@@ -1,6 +1,6 @@
 import { Client, Pool } from 'pg';
-import { createTestDatabase, TestDatabase } from '../support/database';
-import { RunningApp, startDispositivo, TEST_API_KEY } from '../support/dispositivo';
+import { useAlmacen } from '../support/almacen';
+import { startDispositivo } from '../support/dispositivo';
 import { http } from '../support/http';
 import { LecturaWriter } from '../../apps/dispositivo/src/lecturas/lectura-writer';
 
@@ -27,65 +27,35 @@ const lectura = (variable: string, serie: string, t: number, v = 1) => ({
  * drops whole weeks only once every consumer of the export has them.
  */
 describe('reading store partitions and retention', () => {
-  let db: TestDatabase;
-  let svc: RunningApp;
-  let pg: Client;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    svc = await startDispositivo(db.url, {
-      RETENCION_DIAS: '30',
-      MANTENIMIENTO_ALMACEN_S: '86400', // the boot run only; the test runs the rest
-      RETENCION_LOCK_TIMEOUT_MS: '100',
-    });
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
+  const f = useAlmacen({
+    RETENCION_DIAS: '30',
+    RETENCION_LOCK_TIMEOUT_MS: '100',
   });
-  afterAll(async () => {
-    await pg.end();
-    await svc.close();
-    await db.drop();
-  });
+  const { mantener, exportar } = f;
 
   const enviar = async (lecturas: unknown[]) => {
-    const res = await http(svc.url, 'POST', '/api/dispositivo/lecturas', lecturas);
+    const res = await http(f.svc.url, 'POST', '/api/dispositivo/lecturas', lecturas);
     expect(res.status).toBe(200);
     return res.body.items as { estado: string; idDispositivo: number }[];
   };
-  const mantener = async () => {
-    const res = await http(svc.url, 'POST', '/api/dispositivo/almacen/mantenimiento');
-    expect(res.status).toBe(200);
-    return res.body;
-  };
   const particiones = async () =>
     (
-      await pg.query<{ n: string }>(
+      await f.pg.query<{ n: string }>(
         `SELECT c.relname AS n FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
          WHERE i.inhparent = 'lectura_codificada'::regclass ORDER BY 1`,
       )
     ).rows.map((r) => r.n);
   const dondeEsta = async (serie: string) =>
     (
-      await pg.query<{ p: string }>(
+      await f.pg.query<{ p: string }>(
         `SELECT DISTINCT tableoid::regclass::text AS p FROM lectura_codificada
          WHERE dispositivo_id = (SELECT id FROM dispositivo WHERE numero_serie = $1)`,
         [serie],
       )
     ).rows.map((r) => r.p);
-  const exportar = async (query: string) => {
-    const res = await fetch(`${svc.url}/api/dispositivo/exportacion?${query}`, {
-      headers: { 'x-api-key': TEST_API_KEY },
-    });
-    expect(res.status).toBe(200);
-    const all = (await res.text())
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
-    return { lecturas: all.filter((l) => 'idDispositivo' in l), fin: all.at(-1) };
-  };
   const cuenta = async (serie: string) =>
     (
-      await pg.query<{ n: number }>(
+      await f.pg.query<{ n: number }>(
         'SELECT count(*)::int AS n FROM lectura WHERE numero_serie = $1',
         [serie],
       )
@@ -100,7 +70,7 @@ describe('reading store partitions and retention', () => {
   });
 
   it('keeps every unique index of the store on the distribution column (dispositivo_id)', async () => {
-    const { rows } = await pg.query<{ tabla: string; columnas: string[] }>(
+    const { rows } = await f.pg.query<{ tabla: string; columnas: string[] }>(
       `SELECT c.relname AS tabla,
               array_agg(a.attname ORDER BY a.attnum)::text[] AS columnas
        FROM pg_index i
@@ -115,10 +85,10 @@ describe('reading store partitions and retention', () => {
   });
 
   it('plans readbacks with the dictionaries analyzed and without JIT', async () => {
-    const pool = svc.app.get(Pool);
+    const pool = f.svc.app.get(Pool);
     expect((await pool.query<{ jit: string }>('SHOW jit')).rows[0].jit).toBe('off');
     await mantener();
-    const { rows } = await pg.query<{ relname: string }>(
+    const { rows } = await f.pg.query<{ relname: string }>(
       `SELECT relname FROM pg_stat_user_tables
        WHERE relname IN ('dispositivo', 'variable') AND last_analyze IS NOT NULL ORDER BY 1`,
     );
@@ -134,7 +104,7 @@ describe('reading store partitions and retention', () => {
     expect(await dondeEsta('RELOJ')).toEqual(['lectura_codificada_fuera']);
     const otra = await enviar(lejos);
     expect(otra.map((i) => i.estado)).toEqual(['duplicate', 'duplicate']);
-    const page = await http(svc.url, 'GET', '/api/dispositivo/lecturas?numeroSerie=RELOJ');
+    const page = await http(f.svc.url, 'GET', '/api/dispositivo/lecturas?numeroSerie=RELOJ');
     expect(page.body.lecturas).toHaveLength(2);
     const run = await mantener();
     expect(run.adoptadas).toEqual([]); // outside the window: they stay, never dropped
@@ -158,13 +128,13 @@ describe('reading store partitions and retention', () => {
   it('retries a write routed to the default partition while its week got a partition', async () => {
     const t = Date.UTC(2025, 4, 7, 12); // the week of 2025-05-05
     await enviar([lectura('voltaje', 'CARRERA', t)]);
-    const locker = new Client({ connectionString: db.url });
+    const locker = new Client({ connectionString: f.db.url });
     await locker.connect();
     await locker.query('BEGIN');
     await locker.query('LOCK TABLE lectura_codificada_fuera IN SHARE MODE');
     const waiting = async (n: number) => {
       for (let i = 0; i < 100; i++) {
-        const { rows } = await pg.query<{ n: number }>(
+        const { rows } = await f.pg.query<{ n: number }>(
           `SELECT count(*)::int AS n FROM pg_locks
            WHERE relation = 'lectura_codificada_fuera'::regclass AND NOT granted`,
         );
@@ -174,7 +144,7 @@ describe('reading store partitions and retention', () => {
       throw new Error(`${n} waiters expected`);
     };
     // the upkeep waits to move the week out; the write, routed to the default partition, behind it
-    const writer = svc.app.get(LecturaWriter);
+    const writer = f.svc.app.get(LecturaWriter);
     const retriesBefore = writer.stats.partitionRetries;
     const upkeep = mantener();
     await waiting(1);
@@ -210,7 +180,7 @@ describe('reading store partitions and retention', () => {
     expect(first.lecturas.map((l) => l.estampaTiempo)).toEqual(
       [0, 1, 2].map((i) => new Date(enW1(i)).toISOString()),
     );
-    const siguiente = first.fin.siguiente as string;
+    const siguiente = first.fin.siguiente;
     await exportar(`variables=corriente&consumidor=facturacion&limite=1&despuesDe=${siguiente}`);
 
     const run = await mantener();
@@ -259,7 +229,7 @@ describe('reading store partitions and retention', () => {
       por: [{ consumidor: 'otro', nombreVariable: 'humedad' }],
     });
     // a long reader of the old week: the drop cannot have its lock
-    const lector = new Client({ connectionString: db.url });
+    const lector = new Client({ connectionString: f.db.url });
     await lector.connect();
     await lector.query('BEGIN');
     await lector.query(`SELECT count(*) FROM ${nombre(vieja)}`);
@@ -298,7 +268,7 @@ describe('reading store partitions and retention', () => {
   });
 
   it('moves a week of many rows out of the default partition past the statement timeout', async () => {
-    const corto = await startDispositivo(db.url, {
+    const corto = await startDispositivo(f.db.url, {
       DATABASE_QUERY_TIMEOUT_MS: '100',
       MANTENIMIENTO_ALMACEN_S: '86400',
     });
@@ -307,11 +277,13 @@ describe('reading store partitions and retention', () => {
       expect((await http(corto.url, 'POST', '/api/dispositivo/almacen/mantenimiento')).status).toBe(
         200,
       );
-      const [{ id }] = (await pg.query<{ id: number }>(`SELECT dispositivo_id_de('BACKLOG') AS id`))
+      const [{ id }] = (
+        await f.pg.query<{ id: number }>(`SELECT dispositivo_id_de('BACKLOG') AS id`)
+      ).rows;
+      const [{ v }] = (await f.pg.query<{ v: number }>(`SELECT variable_id_de('voltaje') AS v`))
         .rows;
-      const [{ v }] = (await pg.query<{ v: number }>(`SELECT variable_id_de('voltaje') AS v`)).rows;
       // a device's backlog of a week no partition holds yet: 300,000 readings a second apart
-      await pg.query(
+      await f.pg.query(
         `INSERT INTO lectura_codificada (dispositivo_id, variable_id, estampa_tiempo, valor_variable)
          SELECT $1, $2, timestamptz '2025-06-02Z' + i * interval '1 second', 1
          FROM generate_series(0, 299999) i`,

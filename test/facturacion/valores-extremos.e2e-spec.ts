@@ -122,7 +122,11 @@ describe('valorVariable range: ingestion bound and overflow-free aggregates', ()
       migrationsRun: false,
     });
     await source.initialize();
-    for (const name of ['LecturaCodificada1733356800000', 'ValorEnRango1733270400000']) {
+    for (const name of [
+      'LecturaCompacta1733443200000',
+      'LecturaCodificada1733356800000',
+      'ValorEnRango1733270400000',
+    ]) {
       const [last] = await source.query(`SELECT name FROM migrations ORDER BY id DESC LIMIT 1`);
       expect(last.name).toBe(name);
       await source.undoLastMigration({ transaction: 'each' });

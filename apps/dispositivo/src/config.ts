@@ -43,6 +43,7 @@ export function loadDispositivoConfig(source: NodeJS.ProcessEnv = process.env): 
     },
     almacen: {
       retencionDias: env.int('RETENCION_DIAS', 0, { min: 0, max: 36_500 }),
+      compactarDias: env.int('COMPACTAR_DIAS', 0, { min: 0, max: 36_500 }),
       mantenimientoMs: env.int('MANTENIMIENTO_ALMACEN_S', 3600, { min: 1, max: 86_400 }) * 1000,
       lockTimeoutMs: env.int('RETENCION_LOCK_TIMEOUT_MS', 200, { min: 10, max: 10_000 }),
       consumidores: consumidores(env),

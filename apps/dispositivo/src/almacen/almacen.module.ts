@@ -1,10 +1,11 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AlmacenController } from './almacen.controller';
 import { ALMACEN_CONFIG, AlmacenConfig, AlmacenService } from './almacen.service';
+import { CompactacionRepository } from './compactacion.repository';
 import { DiccionarioRepository } from './diccionario.repository';
 import { ParticionesRepository } from './particiones.repository';
 
-/** The reading store's own mechanics: name dictionaries, partitions, retention. */
+/** The reading store's own mechanics: name dictionaries, partitions, retention, compaction. */
 @Global()
 @Module({})
 export class AlmacenModule {
@@ -15,6 +16,7 @@ export class AlmacenModule {
       providers: [
         DiccionarioRepository,
         ParticionesRepository,
+        CompactacionRepository,
         AlmacenService,
         { provide: ALMACEN_CONFIG, useValue: config },
       ],

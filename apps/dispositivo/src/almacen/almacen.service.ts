@@ -2,12 +2,15 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { createLogger, gauge, RateLimitedLog } from '@iot/common';
 import { tryAdvisoryLock } from '@iot/database';
 import { Pool } from 'pg';
+import { CompactacionRepository } from './compactacion.repository';
 import { Particion, ParticionesRepository, Retencion } from './particiones.repository';
 
 export interface AlmacenConfig {
   /** Readings older than this many days may be dropped, a week at a time; 0 = kept forever. */
   retencionDias: number;
-  /** How often partitions are created ahead, adopted and dropped. */
+  /** Weeks whose readings are all older than this many days are compacted; 0 = never. */
+  compactarDias: number;
+  /** How often partitions are created ahead, adopted, compacted and dropped. */
   mantenimientoMs: number;
   /** The longest a drop may wait for its lock on the table (ingestion waits behind it). */
   lockTimeoutMs: number;
@@ -34,6 +37,9 @@ export interface Mantenimiento {
   creadas: number;
   adoptadas: string[];
   borradas: string[];
+  /** Weeks compacted in this run, with how many readings. */
+  compactadas: { particion: string; lecturas: number }[];
+  /** Past retention or compaction age, kept (or kept uncompacted) for a consumer. */
   retenidas: { particion: string; por: Retencion[] }[];
   /** Past retention, but the table stayed busy for every try: dropped on a later run. */
   aplazadas: string[];
@@ -57,6 +63,7 @@ export class AlmacenService implements OnApplicationBootstrap, OnApplicationShut
 
   constructor(
     private readonly particiones: ParticionesRepository,
+    private readonly compactacion: CompactacionRepository,
     @Inject(Pool) private readonly pool: Pool,
     @Inject(ALMACEN_CONFIG) private readonly config: AlmacenConfig,
   ) {
@@ -107,6 +114,7 @@ export class AlmacenService implements OnApplicationBootstrap, OnApplicationShut
       creadas: 0,
       adoptadas: [],
       borradas: [],
+      compactadas: [],
       retenidas: [],
       aplazadas: [],
       fueraDeVentana: 0,
@@ -119,6 +127,7 @@ export class AlmacenService implements OnApplicationBootstrap, OnApplicationShut
         resultado.adoptadas.push(semana);
       }
       if (this.config.retencionDias > 0) await this.retener(resultado);
+      if (this.config.compactarDias > 0) await this.compactar(resultado);
       await this.particiones.pruneTicks(TICKS_DIAS);
       await this.particiones.analyzeDiccionarios();
       resultado.fueraDeVentana = await this.particiones.countFuera();
@@ -130,6 +139,7 @@ export class AlmacenService implements OnApplicationBootstrap, OnApplicationShut
       resultado.creadas ||
       resultado.adoptadas.length ||
       resultado.borradas.length ||
+      resultado.compactadas.length ||
       resultado.aplazadas.length
     ) {
       this.logger.info(resultado, 'store upkeep');
@@ -138,14 +148,12 @@ export class AlmacenService implements OnApplicationBootstrap, OnApplicationShut
   }
 
   /** undefined: the lock was not had in INTENTOS short waits (ingestion waited at most that long each). */
-  private async dropWithRetries(p: Particion) {
+  private async withRetries<T>(
+    work: (consumidores: string[], lockTimeoutMs: number) => Promise<T>,
+  ): Promise<T | undefined> {
     for (let intento = 1; ; intento++) {
       try {
-        return await this.particiones.dropUnlessPending(
-          p,
-          this.config.consumidores,
-          this.config.lockTimeoutMs,
-        );
+        return await work(this.config.consumidores, this.config.lockTimeoutMs);
       } catch (error) {
         if ((error as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw error;
         if (intento === INTENTOS) return undefined;
@@ -158,18 +166,46 @@ export class AlmacenService implements OnApplicationBootstrap, OnApplicationShut
     const limite = Date.now() - this.config.retencionDias * 86_400_000;
     for (const p of await this.particiones.findParticiones()) {
       if (p.desde.getTime() + SEMANA_MS > limite) break; // oldest first: the rest are newer
-      const r = await this.dropWithRetries(p);
+      const r = await this.withRetries((c, t) => this.particiones.dropUnlessPending(p, c, t));
       if (r === undefined) {
         resultado.aplazadas.push(p.nombre);
       } else if (r.borrada) {
         resultado.borradas.push(p.nombre);
       } else {
-        resultado.retenidas.push({ particion: p.nombre, por: r.retenida });
-        this.logger.warn(
-          { particion: p.nombre, por: r.retenida },
-          'partition past retention kept: a consumer has not exported all of it',
-        );
+        this.retenida(resultado, p, r.retenida, 'retention');
       }
     }
+  }
+
+  /**
+   * Weeks older than the compaction age, never compacted or holding late
+   * readings since, oldest first; a week a consumer has not exported stays
+   * as it is (and so do the newer ones: they are at most as far exported).
+   */
+  private async compactar(resultado: Mantenimiento): Promise<void> {
+    const limite = Date.now() - this.config.compactarDias * 86_400_000;
+    const vistas = new Set([...resultado.borradas, ...resultado.retenidas.map((r) => r.particion)]);
+    for (const p of await this.particiones.findParticiones()) {
+      if (p.desde.getTime() + SEMANA_MS > limite) break;
+      if (vistas.has(p.nombre) || resultado.aplazadas.includes(p.nombre)) continue;
+      if (!(await this.compactacion.conLecturas(p))) continue;
+      const r = await this.withRetries((c, t) => this.compactacion.compactar(p, c, t));
+      if (r === undefined) {
+        resultado.aplazadas.push(p.nombre);
+      } else if (r.compactada) {
+        resultado.compactadas.push({ particion: p.nombre, lecturas: r.lecturas });
+      } else {
+        this.retenida(resultado, p, r.retenida, 'compaction');
+        break;
+      }
+    }
+  }
+
+  private retenida(resultado: Mantenimiento, p: Particion, por: Retencion[], regla: string): void {
+    resultado.retenidas.push({ particion: p.nombre, por });
+    this.logger.warn(
+      { particion: p.nombre, por, regla },
+      `partition past ${regla} kept as it is: a consumer has not exported all of it`,
+    );
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Pool, QueryConfig } from 'pg';
+import { Pool, PoolClient, QueryConfig } from 'pg';
 import { inTransaction, quoteIdentifier } from '@iot/database';
 
 /** A week's partition: `lectura_codificada_YYYYMMDD`, the Monday it starts. */
@@ -30,7 +30,7 @@ const particionDe = (nombre: string): Particion | undefined => {
 };
 
 /** The partition's name, checked to be one, then quoted as every identifier from data is. */
-const quoted = (p: Particion): string => {
+export const tablaDe = (p: Particion): string => {
   if (!particionDe(p.nombre)) throw new Error(`not a partition of lectura: ${p.nombre}`);
   return quoteIdentifier(p.nombre);
 };
@@ -100,34 +100,46 @@ export class ParticionesRepository {
     esperados: string[],
     lockTimeoutMs: number,
   ): Promise<{ borrada: true } | { borrada: false; retenida: Retencion[] }> {
-    const tabla = quoted(p);
+    const tabla = tablaDe(p);
     return inTransaction(this.pool, async (tx) => {
       await tx.query(`SET LOCAL lock_timeout = ${Math.trunc(lockTimeoutMs)}`);
       await tx.query(`LOCK TABLE ${tabla} IN SHARE MODE`);
-      const { rows } = await tx.query<{ consumidor: string; nombre_variable: string | null }>(
-        `SELECT e.consumidor, NULL AS nombre_variable FROM unnest($1::text[]) e(consumidor)
-         WHERE NOT EXISTS (SELECT 1 FROM exportacion_consumidor c WHERE c.consumidor = e.consumidor)
-         UNION ALL
-         SELECT c.consumidor, v.nombre_variable
-         FROM exportacion_consumidor c JOIN variable v ON v.id = c.variable_id
-         WHERE EXISTS (SELECT 1 FROM ${tabla} l
-                       WHERE l.variable_id = c.variable_id AND (l.xid, l.id) > (c.xid, c.id))
-         ORDER BY 1, 2`,
-        [esperados],
-      );
-      if (rows.length > 0) {
-        return {
-          borrada: false,
-          retenida: rows.map((r) =>
-            r.nombre_variable === null
-              ? { consumidor: r.consumidor }
-              : { consumidor: r.consumidor, nombreVariable: r.nombre_variable },
-          ),
-        };
-      }
+      const retenida = await this.findPendientes(tx, tabla, esperados);
+      if (retenida.length > 0) return { borrada: false, retenida };
       await tx.query(`DROP TABLE ${tabla}`);
+      // its compacted readings, if the week was compacted
+      const compacta = quoteIdentifier(
+        p.nombre.replace('lectura_codificada_', 'lectura_compacta_'),
+      );
+      await tx.query(`DROP TABLE IF EXISTS ${compacta}`);
+      await tx.query('DELETE FROM lectura_compactacion WHERE semana = $1::date', [
+        p.desde.toISOString().slice(0, 10),
+      ]);
       return { borrada: true };
     });
+  }
+
+  /**
+   * Who holds the rows of a week's partition back: expected consumers never
+   * seen, and consumers that have not yet exported one of its rows.
+   */
+  async findPendientes(tx: PoolClient, tabla: string, esperados: string[]): Promise<Retencion[]> {
+    const { rows } = await tx.query<{ consumidor: string; nombre_variable: string | null }>(
+      `SELECT e.consumidor, NULL AS nombre_variable FROM unnest($1::text[]) e(consumidor)
+       WHERE NOT EXISTS (SELECT 1 FROM exportacion_consumidor c WHERE c.consumidor = e.consumidor)
+       UNION ALL
+       SELECT c.consumidor, v.nombre_variable
+       FROM exportacion_consumidor c JOIN variable v ON v.id = c.variable_id
+       WHERE EXISTS (SELECT 1 FROM ${tabla} l
+                     WHERE l.variable_id = c.variable_id AND (l.xid, l.id) > (c.xid, c.id))
+       ORDER BY 1, 2`,
+      [esperados],
+    );
+    return rows.map((r) =>
+      r.nombre_variable === null
+        ? { consumidor: r.consumidor }
+        : { consumidor: r.consumidor, nombreVariable: r.nombre_variable },
+    );
   }
 
   /**

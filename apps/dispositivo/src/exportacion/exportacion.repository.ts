@@ -10,9 +10,23 @@ import { ExportCursor } from './export-cursor';
  * dictionary's cache, see lineas): the instant as toISOString does, the float
  * in its shortest exact form (as JS prints it).
  */
-const PARTES = `'{"idDispositivo":' || id AS cabeza,
-  ',"estampaTiempo":"' || to_char(estampa_tiempo AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
-  || '","valorVariable":' || valor_variable::text || '}' AS cola, dispositivo_id, variable_id, id`;
+const partes = (
+  id: string,
+  estampa: string,
+  valor: string,
+) => `'{"idDispositivo":' || ${id} AS cabeza,
+  ',"estampaTiempo":"' || to_char(${estampa} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+  || '","valorVariable":' || ${valor}::text || '}' AS cola`;
+const PARTES = `${partes('id', 'estampa_tiempo', 'valor_variable')}, dispositivo_id, variable_id, id`;
+const PARTES_COMPACTA = `${partes('u.id', 'lectura_instante(c.dia, u.ms)', 'u.valor')},
+  c.dispositivo_id, c.variable_id, u.id`;
+
+/**
+ * Compacted readings come first in the export's order, with transaction id 0
+ * (below every real one) and, for id, their row's and position's: row id ×
+ * 2^20 + position (a row holds at most 100,000 readings).
+ */
+const POSICIONES = 2 ** 20;
 
 interface Partes {
   cabeza: string;
@@ -72,21 +86,47 @@ export class ExportacionRepository {
     horizon: string,
     limit: number,
   ): Promise<PaginaExportada> {
-    const { rows } = await this.pool.query<Partes & { xid_texto: string }>({
-      name: 'lectura_export_lines',
-      text: `SELECT ${PARTES}, xid::text AS xid_texto FROM lectura_codificada
+    const compactas = after.xid === '0' ? await this.findCompactas(variableIds, after, limit) : [];
+    const { rows } =
+      compactas.length === limit
+        ? { rows: [] }
+        : await this.pool.query<Partes & { xid_texto: string }>({
+            name: 'lectura_export_lines',
+            text: `SELECT ${PARTES}, xid::text AS xid_texto FROM lectura_codificada
        WHERE xid < $1::xid8 AND (xid, id) > ($2::xid8, $3::bigint)
          AND variable_id = ANY($4::int[])
        ORDER BY xid, id LIMIT $5`,
-      values: [horizon, after.xid, after.id, variableIds, limit],
-    });
-    if (rows.length === 0) return { lineas: '', filas: 0, ultima: after };
-    const last = rows[rows.length - 1];
+            values: [horizon, after.xid, after.id, variableIds, limit - compactas.length],
+          });
+    const todas = [...compactas, ...rows];
+    if (todas.length === 0) return { lineas: '', filas: 0, ultima: after };
+    const last = rows.length > 0 ? rows[rows.length - 1] : undefined;
     return {
-      lineas: `${(await this.lineas(rows)).join('\n')}\n`,
-      filas: rows.length,
-      ultima: { xid: last.xid_texto, id: Number(last.id) },
+      lineas: `${(await this.lineas(todas)).join('\n')}\n`,
+      filas: todas.length,
+      ultima: last
+        ? { xid: last.xid_texto, id: Number(last.id) }
+        : { xid: '0', id: compactas[compactas.length - 1].posicion },
     };
+  }
+
+  /** Compacted readings after a cursor still among them (transaction id 0), in their order. */
+  private async findCompactas(
+    variableIds: number[],
+    after: ExportCursor,
+    limit: number,
+  ): Promise<(Partes & { posicion: number })[]> {
+    const fila = Math.floor(after.id / POSICIONES);
+    const { rows } = await this.pool.query<Partes & { fila: string; ord: string }>({
+      name: 'lectura_export_compactas',
+      text: `SELECT ${PARTES_COMPACTA}, c.id AS fila, u.ord
+       FROM lectura_compacta c
+       CROSS JOIN LATERAL unnest(c.ids, c.estampas, c.valores) WITH ORDINALITY AS u(id, ms, valor, ord)
+       WHERE c.id >= $1 AND (c.id, u.ord) > ($1, $2) AND c.variable_id = ANY($3::int[])
+       ORDER BY c.id, u.ord LIMIT $4`,
+      values: [fila, after.id % POSICIONES, variableIds, limit],
+    });
+    return rows.map((r) => ({ ...r, posicion: Number(r.fila) * POSICIONES + Number(r.ord) }));
   }
 
   /**

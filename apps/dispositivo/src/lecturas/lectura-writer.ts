@@ -69,6 +69,7 @@ export class LecturaWriter implements BeforeApplicationShutdown {
     copyFallbacks: 0,
     isolatedRetries: 0,
     partitionRetries: 0,
+    compactionRetries: 0,
   };
 
   constructor(
@@ -145,6 +146,12 @@ export class LecturaWriter implements BeforeApplicationShutdown {
         // the week got its own partition while this write was routed to the default one:
         // nothing was written, and written again it goes where the week now is
         this.stats.partitionRetries++;
+        return this.settle(batch, true);
+      }
+      if (!reintento && isCompactionRace(error)) {
+        // its week was compacted after this statement looked for compacted keys: nothing was
+        // written, and written again the key is found compacted (a duplicate or a conflict)
+        this.stats.compactionRetries++;
         return this.settle(batch, true);
       }
       const rows = batch.reduce((n, u) => n + u.lecturas.length, 0);
@@ -298,6 +305,12 @@ export class LecturaWriter implements BeforeApplicationShutdown {
 function isPartitionRace(error: unknown): boolean {
   const e = error as { code?: string; constraint?: string };
   return e.code === '23514' && !e.constraint;
+}
+
+/** A compacted week's partition refused a key its statement had not seen compacted. */
+function isCompactionRace(error: unknown): boolean {
+  const e = error as { code?: string; constraint?: string };
+  return e.code === '23505' && e.constraint === 'lectura_compacta_clave';
 }
 
 const guardada = (l: LecturaCodificada, id: number): LecturaGuardada => ({

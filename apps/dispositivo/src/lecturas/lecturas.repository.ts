@@ -31,6 +31,12 @@ export interface ConsultaPagina {
 const COLUMNS =
   'id, dispositivo_id, variable_id, (extract(epoch FROM estampa_tiempo) * 1000)::float8 AS estampa_ms, valor_variable';
 
+/** The same columns from a compacted row `c` and its arrays unnested as `u` (see COMPACTAS). */
+const COLUMNS_COMPACTA =
+  'u.id, c.dispositivo_id, c.variable_id, (extract(epoch FROM c.dia) * 1000 + u.ms)::float8 AS estampa_ms, u.valor AS valor_variable';
+const COMPACTAS =
+  'lectura_compacta c CROSS JOIN LATERAL unnest(c.ids, c.estampas, c.valores) AS u(id, ms, valor)';
+
 const clave = (dispositivoId: number, variableId: number, ms: number) =>
   `${dispositivoId}\u0000${variableId}\u0000${ms}`;
 
@@ -50,6 +56,16 @@ function guardadas(lecturas: LecturaCodificada[], rows: Row[]): LecturaGuardada[
     };
   });
 }
+
+/**
+ * Not a key already compacted: looked up only for instants before the end of
+ * the newest compacted week (one read of a small table per statement).
+ */
+const NO_COMPACTADA = `CASE WHEN n.e >= (SELECT coalesce(max(semana) + 7, '-infinity') FROM lectura_compactacion)
+    THEN true
+    ELSE NOT EXISTS (SELECT 1 FROM lectura_compacta c
+      WHERE c.dispositivo_id = n.d AND c.variable_id = n.v AND c.dia = (n.e AT TIME ZONE 'UTC')::date
+        AND lectura_ms_del_dia(n.e) = ANY (c.estampas)) END`;
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -89,7 +105,8 @@ export class LecturasRepository {
     const { rows } = await q.query<Row>({
       name: 'lectura_insert_new',
       text: `INSERT INTO lectura_codificada (dispositivo_id, variable_id, estampa_tiempo, valor_variable)
-       SELECT * FROM unnest($1::int[], $2::int[], $3::timestamptz[], $4::float8[])
+       SELECT * FROM unnest($1::int[], $2::int[], $3::timestamptz[], $4::float8[]) AS n(d, v, e, valor)
+       WHERE ${NO_COMPACTADA}
        ON CONFLICT (dispositivo_id, variable_id, estampa_tiempo) DO NOTHING
        RETURNING ${COLUMNS}`,
       values: columns(lecturas),
@@ -175,7 +192,16 @@ export class LecturasRepository {
       text: `SELECT ${COLUMNS}
        FROM unnest($1::int[], $2::int[], $3::timestamptz[])
             AS k(dispositivo_id, variable_id, estampa_tiempo)
-       JOIN lectura_codificada USING (dispositivo_id, variable_id, estampa_tiempo)`,
+       JOIN lectura_codificada USING (dispositivo_id, variable_id, estampa_tiempo)
+       UNION ALL
+       SELECT ${COLUMNS_COMPACTA}
+       FROM unnest($1::int[], $2::int[], $3::timestamptz[]) AS k(d, v, e)
+       JOIN ${COMPACTAS.replace(
+         ' CROSS JOIN',
+         ` ON c.dispositivo_id = k.d AND c.variable_id = k.v
+         AND c.dia = (k.e AT TIME ZONE 'UTC')::date CROSS JOIN`,
+       )}
+       WHERE lectura_instante(c.dia, u.ms) = k.e`,
       values: [dispositivos, variables, estampas],
     });
     return guardadas(lecturas, rows);
@@ -184,7 +210,8 @@ export class LecturasRepository {
   /**
    * One page of a device's readings ordered by (estampaTiempo, id). The key
    * index is (device, variable, instant): one variable is one index range;
-   * all of them is each variable's first page, merged.
+   * all of them is each variable's first page, merged. Compacted readings
+   * are read alongside, from their days from the cursor on.
    */
   async findPage(c: ConsultaPagina): Promise<LecturaGuardada[]> {
     const dispositivoId = await this.diccionario.findDispositivoId(c.numeroSerie);
@@ -195,25 +222,55 @@ export class LecturasRepository {
       if (variableId === undefined) return [];
     }
     const params: unknown[] = [dispositivoId, variableId ?? null, c.limite];
+    // the same bounds on the readings' rows and on compacted ones (whose days bound them too)
     const where = ['dispositivo_id = $1', `variable_id = ${variableId ? '$2' : 'v.id'}`];
-    const add = (sql: (n: number) => string, ...values: unknown[]): void => {
+    const whereCompacta = [
+      'c.dispositivo_id = $1',
+      `c.variable_id = ${variableId ? '$2' : 'v.id'}`,
+    ];
+    const instante = 'lectura_instante(c.dia, u.ms)';
+    const dia = (n: number) => `($${n}::timestamptz AT TIME ZONE 'UTC')::date`;
+    const add = (
+      sql: (n: number) => string,
+      compacta: (n: number) => string[],
+      ...values: unknown[]
+    ): void => {
       params.push(...values);
-      where.push(sql(params.length - values.length + 1));
+      const n = params.length - values.length + 1;
+      where.push(sql(n));
+      whereCompacta.push(...compacta(n));
     };
-    if (c.desde) add((n) => `estampa_tiempo >= $${n}`, c.desde);
-    if (c.hasta) add((n) => `estampa_tiempo < $${n}`, c.hasta);
+    if (c.desde) {
+      add(
+        (n) => `estampa_tiempo >= $${n}`,
+        (n) => [`c.dia >= ${dia(n)}`, `${instante} >= $${n}`],
+        c.desde,
+      );
+    }
+    if (c.hasta) {
+      add(
+        (n) => `estampa_tiempo < $${n}`,
+        (n) => [`c.dia <= ${dia(n)}`, `${instante} < $${n}`],
+        c.hasta,
+      );
+    }
     if (c.despuesDe) {
       add(
         (n) => `(estampa_tiempo, id) > ($${n}, $${n + 1})`,
+        (n) => [`c.dia >= ${dia(n)}`, `(${instante}, u.id) > ($${n}, $${n + 1})`],
         c.despuesDe.estampaTiempo,
         c.despuesDe.id,
       );
     }
+    // compacted rows come in day order from their index; sorted within a day only
     const { rows } = await this.pool.query<Row & { nombre_variable: string }>(
       `SELECT p.*, v.nombre_variable
        FROM variable v CROSS JOIN LATERAL (
-         SELECT ${COLUMNS} FROM lectura_codificada WHERE ${where.join(' AND ')}
-         ORDER BY estampa_tiempo, id LIMIT $3) p
+         (SELECT ${COLUMNS} FROM lectura_codificada WHERE ${where.join(' AND ')}
+          ORDER BY estampa_tiempo, id LIMIT $3)
+         UNION ALL
+         (SELECT ${COLUMNS_COMPACTA} FROM ${COMPACTAS} WHERE ${whereCompacta.join(' AND ')}
+          ORDER BY c.dia, estampa_ms, u.id LIMIT $3)) p
        WHERE $2::int IS NULL OR v.id = $2
        ORDER BY p.estampa_ms, p.id LIMIT $3`,
       params,

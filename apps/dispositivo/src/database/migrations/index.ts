@@ -5,6 +5,7 @@ import { LecturaXid1733097600000 } from './1733097600000-LecturaXid';
 import { MqttSession1733184000000 } from './1733184000000-MqttSession';
 import { ValorEnRango1733270400000 } from './1733270400000-ValorEnRango';
 import { LecturaCodificada1733356800000 } from './1733356800000-LecturaCodificada';
+import { LecturaCompacta1733443200000 } from './1733443200000-LecturaCompacta';
 
 /** In order; TypeORM records each in the `migrations` table. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   MqttSession1733184000000,
   ValorEnRango1733270400000,
   LecturaCodificada1733356800000,
+  LecturaCompacta1733443200000,
 ];
