@@ -11,6 +11,7 @@ import { EnergiaModule } from './energia/energia.module';
 import { FacturasModule } from './facturas/facturas.module';
 import { TarifasModule } from './tarifas/tarifas.module';
 import { VariablesModule } from './variables/variables.module';
+import { RetencionModule } from './retencion/retencion.module';
 
 @Module({})
 export class AppModule {
@@ -29,6 +30,7 @@ export class AppModule {
         cuentas,
         TarifasModule,
         FacturasModule.forRoot(config.facturas, [energia, cuentas, TarifasModule]),
+        RetencionModule.forRoot(config.retencion),
         RegistrationModule.forRoot({ name: 'facturacion', registry: config.registry }),
         // dispositivo being down degrades the pull, not facturacion's readiness: staff queries still work
         HealthModule.forRoot({

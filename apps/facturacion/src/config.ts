@@ -7,6 +7,7 @@ import {
 import { EnergiaConfig, readEnergiaConfig } from './energia/energia.config';
 import { FacturasConfig, readFacturasConfig } from './facturas/facturas.config';
 import { ConsultasConfig, readConsultasConfig } from './variables/variables.config';
+import { readRetencionConfig, RetencionConfig } from './retencion/retencion.config';
 
 export interface FacturacionConfig extends ServiceConfig {
   database: DatabaseConfig;
@@ -14,6 +15,7 @@ export interface FacturacionConfig extends ServiceConfig {
   consultas: ConsultasConfig;
   energia: EnergiaConfig;
   facturas: FacturasConfig;
+  retencion: RetencionConfig;
 }
 
 /** Reads and validates the environment; throws a ConfigError naming every problem. */
@@ -30,6 +32,7 @@ export function loadFacturacionConfig(source: NodeJS.ProcessEnv = process.env): 
     consultas: readConsultasConfig(env),
     energia: readEnergiaConfig(env),
     facturas: readFacturasConfig(env),
+    retencion: readRetencionConfig(env),
   };
   env.done();
   return config;

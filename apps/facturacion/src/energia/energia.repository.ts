@@ -136,7 +136,11 @@ export class EnergiaRepository {
       Marca & { fp: string | null; tn: string | null; calculado: boolean }
     >(
       `WITH m AS (
-         SELECT numero_serie, dia, max(id) AS ultimo FROM energia_pendiente
+         SELECT numero_serie, dia, max(id) AS ultimo FROM energia_pendiente p
+         -- a day whose samples retention deleted (or the day after, which may integrate from
+         -- them) keeps its intervals: the retention drops such marks
+         WHERE NOT EXISTS (SELECT 1 FROM retencion_muestras r
+           WHERE r.numero_serie = p.numero_serie AND p.dia <= (r.hasta AT TIME ZONE 'UTC')::date)
          GROUP BY numero_serie, dia ORDER BY numero_serie, dia LIMIT $1),
        -- one index probe per device (as EXISTS, it may be planned as a scan of every interval)
        d AS (

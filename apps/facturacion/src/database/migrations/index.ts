@@ -12,6 +12,7 @@ import { Refacturacion1734134400000 } from './1734134400000-Refacturacion';
 import { EnergiaEscala1734220800000 } from './1734220800000-EnergiaEscala';
 import { LineaCalidad1734307200000 } from './1734307200000-LineaCalidad';
 import { EnergiaDia1734393600000 } from './1734393600000-EnergiaDia';
+import { RetencionMuestras1734480000000 } from './1734480000000-RetencionMuestras';
 
 export const migrations: Array<new () => MigrationInterface> = [
   CreateFacturacion1733184000000,
@@ -27,4 +28,5 @@ export const migrations: Array<new () => MigrationInterface> = [
   EnergiaEscala1734220800000,
   LineaCalidad1734307200000,
   EnergiaDia1734393600000,
+  RetencionMuestras1734480000000,
 ];
