@@ -15,7 +15,8 @@ const VARIABLES = ['voltaje', 'corriente', 'potencia'];
 const CHUNK = 1_000_000; // readings per fill statement (one round trip)
 const TRANSACCION = 5_000; // readings per fill transaction: the group commit's GROUP_COMMIT_MAX_ROWS
 const MQTT_MESSAGES = 30_000;
-const MQTT_RONDAS = 3;
+/** Runs per measure at each size; the median is reported. */
+const RONDAS = 3;
 const READBACKS = 200;
 
 /**
@@ -154,10 +155,10 @@ async function mqtt(ctx: BenchContext, db: BenchDatabase, prefijo: string): Prom
   }
 }
 
-/** The median of MQTT_RONDAS runs: one 30,000-message run swings ±25 % on this machine. */
+/** The median of RONDAS runs: one 30,000-message run swings ±25 % on this machine. */
 async function mqttMediana(ctx: BenchContext, db: BenchDatabase, prefijo: string) {
   const tasas: number[] = [];
-  for (let i = 0; i < MQTT_RONDAS; i++) tasas.push(await mqtt(ctx, db, `${prefijo}${i}-`));
+  for (let i = 0; i < RONDAS; i++) tasas.push(await mqtt(ctx, db, `${prefijo}${i}-`));
   return { tasa: median(tasas), tasas };
 }
 
@@ -167,6 +168,8 @@ interface Punto {
   httpPorS: number;
   mqttPorS: number;
   mqttRondas: number[];
+  httpRondas: number[];
+  exportRondas: number[];
   lecturaP50Ms: number;
   lecturaP99Ms: number;
   exportPorS: number;
@@ -177,36 +180,46 @@ interface Punto {
 /** Every measure at the table's current size (`lecturas` in it before the measures add theirs). */
 async function medir(ctx: BenchContext, db: BenchDatabase, lecturas: number, etiqueta: string) {
   const antes = await cursorFinal(db);
-  const http = await batches(ctx, true, { db, prefijo: `h${etiqueta}` });
+  // each measure's median of RONDAS runs: one 5-second run swings ±10 % here
+  const https = [];
+  for (let i = 0; i < RONDAS; i++) {
+    https.push(await batches(ctx, true, { db, prefijo: `h${etiqueta}-${i}` }));
+  }
+  const httpTasas = https.map((h) => h.stored / h.load.durationS);
+  const stored = https.reduce((n, h) => n + h.stored, 0);
   // as autovacuum would soon: the empty table's first statistics come from these rows
   await db.query('ANALYZE lectura_codificada');
   const { child, url } = await startDispositivo(ctx, db, false);
-  let exportPorS: number;
+  const exportTasas: number[] = [];
   let lectura: { p50: number; p99: number };
   try {
-    exportPorS = await exportar(url, ctx.apiKey, antes, http.stored);
-    // the fleet's devices once filled; the HTTP run's own (h<size>-0..99) in the empty table
+    for (let i = 0; i < RONDAS; i++) {
+      exportTasas.push(await exportar(url, ctx.apiKey, antes, stored));
+    }
+    // the fleet's devices once filled; the first HTTP run's own (h<size>-0-0..99) in the empty table
     const serie = (i: number) =>
       lecturas > 0
         ? `DEV${String((i * 7919) % DEVICES).padStart(5, '0')}`
-        : `h${etiqueta}-${i % 100}`;
+        : `h${etiqueta}-0-${i % 100}`;
     lectura = await releer(url, ctx.apiKey, serie);
   } finally {
     await child.stop();
   }
   const { tasa: mqttPorS, tasas } = await mqttMediana(ctx, db, `m${etiqueta}-`);
-  const añadidas = http.stored + MQTT_RONDAS * MQTT_MESSAGES;
+  const añadidas = stored + RONDAS * MQTT_MESSAGES;
   // table + indexes + TOAST over every row, the measures' own included
   const b = await bytesDelAlmacen(db);
   const punto: Punto = {
     lecturas: lecturas + añadidas,
     bytesPorLectura: Math.round(Number(b) / (lecturas + añadidas)),
-    httpPorS: Math.round(http.stored / http.load.durationS),
+    httpPorS: Math.round(median(httpTasas)),
+    httpRondas: httpTasas.map(Math.round),
     mqttPorS: Math.round(mqttPorS),
     mqttRondas: tasas.map(Math.round),
     lecturaP50Ms: Math.round(lectura.p50 * 10) / 10,
     lecturaP99Ms: Math.round(lectura.p99 * 10) / 10,
-    exportPorS: Math.round(exportPorS),
+    exportPorS: Math.round(median(exportTasas)),
+    exportRondas: exportTasas.map(Math.round),
   };
   return { punto, añadidas };
 }

@@ -3,6 +3,20 @@ import { createTestDatabase } from '../support/database';
 import { TEST_API_KEY } from '../support/dispositivo';
 import { freePort } from '../support/ports';
 import { waitFor } from '../support/wait';
+import { IncomingMessage, request } from 'node:http';
+
+/** A POST whose body leaves 100 ms after its headers. */
+function postLento(url: string, body: string, headers: Record<string, string>) {
+  return new Promise<IncomingMessage>((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers }, (res) => {
+      res.resume();
+      resolve(res);
+    });
+    req.on('error', reject);
+    req.flushHeaders();
+    setTimeout(() => req.end(body), 100);
+  });
+}
 
 const lines = (output: string) =>
   output
@@ -24,12 +38,15 @@ describe('request ids in the logs', () => {
       SYNC_RETRIES: '0',
     });
     try {
-      const res = await fetch(`${facturacion.url}/api/facturacion/sincronizaciones`, {
-        method: 'POST',
-        headers: { 'x-api-key': TEST_API_KEY, 'x-request-id': 'trace-me-1' },
+      // the body after the headers, as a slow client sends it: the handler then runs from the
+      // body's end, in another async context than onRequest's
+      const res = await postLento(`${facturacion.url}/api/facturacion/sincronizaciones`, '{}', {
+        'x-api-key': TEST_API_KEY,
+        'x-request-id': 'trace-me-1',
+        'content-type': 'application/json',
       });
-      expect(res.status).toBe(202);
-      expect(res.headers.get('x-request-id')).toBe('trace-me-1');
+      expect(res.statusCode).toBe(202);
+      expect(res.headers['x-request-id']).toBe('trace-me-1');
       await waitFor(
         () => Promise.resolve(lines(facturacion.output()).some((l) => l.msg === 'sync run failed')),
         10_000,
