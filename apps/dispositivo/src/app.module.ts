@@ -6,6 +6,7 @@ import { AlmacenModule } from './almacen/almacen.module';
 import { DispositivoConfig } from './config';
 import { migrations } from './database/migrations';
 import { ExportacionModule } from './exportacion/exportacion.module';
+import { GraficaModule } from './grafica/grafica.module';
 import { LecturasModule } from './lecturas/lecturas.module';
 import { MqttIngestor } from './mqtt/mqtt-ingestor';
 import { MqttModule } from './mqtt/mqtt.module';
@@ -36,6 +37,7 @@ export class AppModule {
         lecturas,
         RechazadasModule,
         ExportacionModule,
+        GraficaModule,
         ...(mqtt ? [mqtt] : []),
         RegistrationModule.forRoot({ name: 'dispositivo', registry: config.registry }),
         // the broker is a detail, not readiness: a broker outage must not take HTTP ingestion out of rotation

@@ -6,3 +6,4 @@ export * from './caller';
 export * from './routes';
 export * from './api-key-format';
 export * from './topics';
+export * from './grafica';

@@ -27,6 +27,9 @@ describe('routeOf', () => {
 describe('routeTableProblems', () => {
   const served = [
     '/api/dispositivo/almacen/mantenimiento',
+    '/api/dispositivo/dispositivos',
+    '/api/dispositivo/dispositivos/:numeroSerie',
+    '/api/dispositivo/grafica',
     '/api/dispositivo/envio',
     '/api/dispositivo/lecturas',
     '/api/dispositivo/rechazadas',

@@ -53,6 +53,10 @@ export const PROXIED_ROUTES = [
   '/api/dispositivo/solicitud',
   // admin: the store's upkeep now (partitions, retention)
   '/api/dispositivo/almacen/mantenimiento',
+  // admin (the console): a device's variables, serials by prefix, a downsampled series
+  '/api/dispositivo/dispositivos',
+  '/api/dispositivo/dispositivos/:numeroSerie',
+  '/api/dispositivo/grafica',
   '/api/facturacion/calendarios/:calendario/festivos',
   '/api/facturacion/calendarios/:calendario/festivos/:fecha',
   '/api/facturacion/calidad',
