@@ -7,6 +7,7 @@ import { DispositivoConfig } from './config';
 import { migrations } from './database/migrations';
 import { ExportacionModule } from './exportacion/exportacion.module';
 import { GraficaModule } from './grafica/grafica.module';
+import { ActividadModule } from './actividad/actividad.module';
 import { LecturasModule } from './lecturas/lecturas.module';
 import { MqttIngestor } from './mqtt/mqtt-ingestor';
 import { MqttModule } from './mqtt/mqtt.module';
@@ -38,6 +39,7 @@ export class AppModule {
         RechazadasModule,
         ExportacionModule,
         GraficaModule,
+        ActividadModule,
         ...(mqtt ? [mqtt] : []),
         RegistrationModule.forRoot({ name: 'dispositivo', registry: config.registry }),
         // the broker is a detail, not readiness: a broker outage must not take HTTP ingestion out of rotation

@@ -5,6 +5,7 @@ import { GATEWAY_CONFIG, GatewayConfig } from './config';
 import { migrations } from './database/migrations';
 import { KeyCache } from '@iot/keys';
 import { KeysModule } from './keys/keys.module';
+import { ConsolaModule } from './consola/consola.module';
 import { SERVICES } from './routing/proxy';
 import { RoutingModule } from './routing/routing.module';
 import { Upstreams } from './routing/upstreams';
@@ -35,6 +36,7 @@ export class AppModule {
         DatabaseModule.forRoot(typeOrmOptions(config.database, config.log.service, migrations)),
         KeysModule,
         RoutingModule,
+        ConsolaModule,
         RegistrationModule.forRoot({ name: 'gateway', registry: config.registry }),
         HealthModule.forRoot({
           database: false,

@@ -4,6 +4,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { GatewayConfig } from './config';
 import { mountDocs } from './docs/docs';
+import { mountConsola } from './consola/estaticos';
 import { mountFrontDoors } from './routing/front-doors';
 import { GatewayProxy } from './routing/proxy';
 import { Upstreams } from './routing/upstreams';
@@ -27,5 +28,6 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestFasti
   proxy = app.get(GatewayProxy);
   mountFrontDoors(app);
   mountDocs(app, app.get(Upstreams));
+  mountConsola(app);
   return app;
 }

@@ -30,6 +30,7 @@ describe('routeTableProblems', () => {
     '/api/dispositivo/dispositivos',
     '/api/dispositivo/dispositivos/:numeroSerie',
     '/api/dispositivo/grafica',
+    '/api/dispositivo/actividad',
     '/api/dispositivo/envio',
     '/api/dispositivo/lecturas',
     '/api/dispositivo/rechazadas',

@@ -7,6 +7,9 @@ import { Role } from './caller';
  */
 export const INTERNAL_ROUTES: ReadonlySet<string> = new Set(['/api/dispositivo/exportacion']);
 
+/** The gateway's own: what the presented key is (role, id, serials). */
+export const SESION_ROUTE = '/api/gateway/sesion';
+
 const DEVICE_ROUTES = new Set(['/api/dispositivo/envio', '/api/dispositivo/lecturas']);
 
 /**
@@ -20,6 +23,8 @@ const DEVICE_ROUTES = new Set(['/api/dispositivo/envio', '/api/dispositivo/lectu
  */
 export function allows(role: Role, method: string, path: string): boolean {
   if (role === 'admin') return true;
+  // who the key is (the console's menu): every key may ask
+  if (method === 'GET' && path === SESION_ROUTE) return true;
   if (role === 'dispositivo') return method === 'POST' && DEVICE_ROUTES.has(path);
   return path === '/api/facturacion' || path.startsWith('/api/facturacion/');
 }
@@ -57,6 +62,7 @@ export const PROXIED_ROUTES = [
   '/api/dispositivo/dispositivos',
   '/api/dispositivo/dispositivos/:numeroSerie',
   '/api/dispositivo/grafica',
+  '/api/dispositivo/actividad',
   '/api/facturacion/calendarios/:calendario/festivos',
   '/api/facturacion/calendarios/:calendario/festivos/:fecha',
   '/api/facturacion/calidad',

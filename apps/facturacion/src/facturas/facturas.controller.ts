@@ -68,6 +68,12 @@ export class FacturasController {
     private readonly refacturacion: RefacturacionService,
   ) {}
 
+  @Get('cuentas/:id/facturas')
+  @ApiOperation({ summary: "An account's statements, newest period first (their lines apart)" })
+  deCuenta(@Param() p: IdParams) {
+    return this.facturas.deCuenta(p.id);
+  }
+
   @Post('cuentas/:id/facturas')
   @HttpCode(200)
   @ApiOperation({ summary: "Build (or rebuild) a period's draft statement" })

@@ -169,6 +169,15 @@ export class FacturasRepository {
     return rows.length > 0;
   }
 
+  /** An account's statements, newest period first, without their lines. */
+  async findByCuenta(cuentaId: string, limite: number): Promise<Factura[]> {
+    const { rows } = await this.pool.query<Factura>(
+      `SELECT ${FACTURA} FROM factura WHERE cuenta_id = $1 ORDER BY desde DESC, id DESC LIMIT $2`,
+      [cuentaId, limite],
+    );
+    return rows;
+  }
+
   /**
    * Writes the period's draft, replacing the previous draft and its lines,
    * in one statement (atomic, one round trip): the stored statement as

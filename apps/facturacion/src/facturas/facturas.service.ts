@@ -296,6 +296,12 @@ export class FacturasService {
     };
   }
 
+  /** An account's statements (404 for an unknown account), newest first. */
+  async deCuenta(cuentaId: string): Promise<{ facturas: Factura[] }> {
+    await this.cuentas.ver(cuentaId);
+    return { facturas: await this.repository.findByCuenta(cuentaId, 120) };
+  }
+
   async ver(id: string): Promise<Factura & { lineas: LineaFactura[] }> {
     const f = await this.repository.findById(id);
     if (!f) throw new DomainError('not_found', `no statement ${id}`, { facturaId: id });

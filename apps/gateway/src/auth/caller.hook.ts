@@ -16,6 +16,8 @@ import { isAmbiguousPath, isPublicPath } from './policy';
 /** What the auth hook leaves on a request for the rate limiter. */
 export interface Authenticated {
   holder?: KeyHolder;
+  /** The signed caller header the gateway sends the services on this caller's behalf. */
+  callerToken?: string;
 }
 
 export const authenticated = (request: unknown): Authenticated => request as Authenticated;
@@ -101,6 +103,7 @@ export function authenticate(
     const verdict = authorizer.decide(request.method, path, request.headers);
     if (verdict.ok) {
       authenticated(request).holder = verdict.holder;
+      authenticated(request).callerToken = verdict.callerToken;
       return done();
     }
     const refuse = (status: number, message: string, retryAfterS?: number): void => {

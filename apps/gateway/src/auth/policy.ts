@@ -1,6 +1,9 @@
-/** Open to everyone: probes and the API description. */
+/** Open to everyone: probes, the API description and the console's files (no data in them). */
 export function isPublicPath(path: string): boolean {
   return (
+    path === '/' ||
+    path === '/index.html' ||
+    path.startsWith('/assets/') ||
     path === '/health' ||
     path.startsWith('/health/') ||
     path === '/docs' ||

@@ -45,6 +45,12 @@ export class Upstreams {
     return out;
   }
 
+  /** Every instance the registry lists for a service, and whether it is in rotation now. */
+  async all(service: string): Promise<(ServiceInstance & { enRotacion: boolean })[]> {
+    const all = await this.registry.instances(service);
+    return all.map((i) => ({ ...i, enRotacion: this.usable(i.id) }));
+  }
+
   private usable(id: string): boolean {
     return (this.failures.get(id)?.until ?? 0) <= this.now();
   }

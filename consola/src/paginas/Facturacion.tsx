@@ -1,0 +1,310 @@
+import { useState } from 'preact/hooks';
+import { descargar } from '../api';
+import { useDatos } from '../datos';
+import { Grafica } from '../componentes/Grafica';
+import { fecha } from '../hora';
+import { t } from '../i18n';
+
+interface Variable {
+  nombre: string;
+  filas: number;
+  ultimaLectura: string | null;
+  ultimaSincronizacion: string | null;
+}
+interface Run {
+  id: number;
+  estado: string;
+  iniciadaEn: string;
+  terminadaEn: string | null;
+  error: string | null;
+  variables: Record<string, { filas?: number; pendientes?: number; retrasoSegundos?: number }>;
+}
+interface Cuenta {
+  id: string;
+  nombre: string;
+  zona: string;
+  moneda: string;
+  dispositivos?: { numeroSerie: string }[];
+}
+interface Factura {
+  id: string;
+  periodo: string;
+  estado: string;
+  total: string;
+  moneda: string;
+  desde: string;
+  hasta: string;
+  serie: string | null;
+  numero: string | null;
+  lineas?: {
+    concepto: string;
+    cantidad: string;
+    unidad: string;
+    importe: string;
+    periodoTou?: string | null;
+  }[];
+}
+interface Uso {
+  inicio: string;
+  energia: string;
+  calidad: { real: number; estimado: number; faltante: number };
+}
+interface CalidadDia {
+  dia: string;
+  cobertura: string;
+  energiaEstimada: string;
+  huecos: unknown[];
+  reiniciosContador: unknown[];
+}
+
+const AÑO = 365 * 86_400_000;
+
+/** Energy of a device per day or month, bars split by quality: real, estimated, missing marked. */
+function Energia({
+  serie,
+  zona,
+  intervalo,
+}: {
+  serie: string;
+  zona: string;
+  intervalo: 'dia' | 'mes';
+}) {
+  const hasta = new Date(Math.ceil(Date.now() / 86_400_000) * 86_400_000);
+  const desde = new Date(hasta.getTime() - (intervalo === 'dia' ? 92 * 86_400_000 : AÑO));
+  const { datos } = useDatos<{ energia: Uso[] }>(
+    `/api/facturacion/energia?numeroSerie=${encodeURIComponent(serie)}&intervalo=${intervalo}` +
+      `&desde=${desde.toISOString()}&hasta=${hasta.toISOString()}&zona=${encodeURIComponent(zona)}`,
+  );
+  if (!datos) return null;
+  const e = datos.energia;
+  const parte = (u: Uso, k: 'real' | 'estimado'): number => {
+    const n = u.calidad.real + u.calidad.estimado + u.calidad.faltante;
+    return n === 0 ? 0 : (Number(u.energia) * u.calidad[k]) / n;
+  };
+  return (
+    <Grafica
+      etiqueta={t(intervalo === 'dia' ? 'energiaDia' : 'energiaMes')}
+      t={e.map((u) => Date.parse(u.inicio))}
+      series={[
+        {
+          etiqueta: `kWh ${t('real')}`,
+          color: '#1f5fa8',
+          valores: e.map((u) => parte(u, 'real')),
+          barras: true,
+        },
+        {
+          etiqueta: `kWh ${t('estimado')}`,
+          color: '#c07a00',
+          valores: e.map((u) => parte(u, 'estimado')),
+          barras: true,
+        },
+        {
+          etiqueta: `${t('faltante')} (%)`,
+          color: '#a01010',
+          valores: e.map((u) => {
+            const n = u.calidad.real + u.calidad.estimado + u.calidad.faltante;
+            return n === 0 ? null : (100 * u.calidad.faltante) / n;
+          }),
+        },
+      ]}
+      alto={220}
+    />
+  );
+}
+
+/** A calendar of a device's last 92 days: each day's coverage as its cell's shade. */
+function Calendario({ serie, zona }: { serie: string; zona: string }) {
+  const hasta = new Date(Math.ceil(Date.now() / 86_400_000) * 86_400_000);
+  const desde = new Date(hasta.getTime() - 91 * 86_400_000);
+  const { datos } = useDatos<{ dias: CalidadDia[] }>(
+    `/api/facturacion/calidad?numeroSerie=${encodeURIComponent(serie)}` +
+      `&desde=${desde.toISOString()}&hasta=${hasta.toISOString()}&zona=${encodeURIComponent(zona)}`,
+  );
+  if (!datos) return null;
+  return (
+    <ol class="calendario" aria-label={t('calidad')}>
+      {datos.dias.map((d) => {
+        const c = Number(d.cobertura);
+        const titulo = `${d.dia}: ${t('cobertura')} ${(100 * c).toFixed(1)} %, ${t('estimado')} ${(100 * Number(d.energiaEstimada)).toFixed(1)} %, ${d.huecos.length} huecos, ${d.reiniciosContador.length} reinicios`;
+        return (
+          <li
+            key={d.dia}
+            title={titulo}
+            class={c >= 0.99 ? 'c3' : c >= 0.75 ? 'c2' : c > 0 ? 'c1' : 'c0'}
+          >
+            <span class="sr">{titulo}</span>
+            {d.dia.slice(8)}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+function Estado({ factura }: { factura: Factura }) {
+  const f = useDatos<Factura>(`/api/facturacion/facturas/${factura.id}`).datos;
+  if (!f) return <p class="cargando">{t('cargando')}</p>;
+  return (
+    <article class="factura" aria-label={`${t('periodo')} ${f.periodo}`}>
+      <h4>
+        {f.periodo} · {f.estado} {f.serie && `${f.serie}-${f.numero}`}
+      </h4>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{t('concepto')}</th>
+            <th scope="col">{t('cantidad')}</th>
+            <th scope="col">{t('importe')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {f.lineas?.map((l, k) => (
+            <tr key={k} class={l.periodoTou ? `tou tou-${k % 4}` : undefined}>
+              <td>{l.concepto}</td>
+              <td>
+                {l.cantidad} {l.unidad}
+              </td>
+              <td class="num">{l.importe}</td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row" colSpan={2}>
+              {t('total')} ({f.moneda})
+            </th>
+            <td class="num" data-total={f.total}>
+              {f.total}
+            </td>
+          </tr>
+        </tfoot>
+      </table>
+      <div class="barra">
+        <button
+          type="button"
+          onClick={() =>
+            void descargar(`/api/facturacion/facturas/${f.id}?formato=csv`, `factura-${f.id}.csv`)
+          }
+        >
+          {t('descargarCsv')}
+        </button>
+        <button
+          type="button"
+          onClick={() =>
+            void descargar(`/api/facturacion/facturas/${f.id}?formato=pdf`, `factura-${f.id}.pdf`)
+          }
+        >
+          {t('descargarPdf')}
+        </button>
+      </div>
+    </article>
+  );
+}
+
+/** Billing staff: variables and sync runs, accounts with their statements, energy and quality. */
+export function Facturacion() {
+  const variables = useDatos<{ variables: Variable[] }>('/api/facturacion/variables').datos;
+  const runs = useDatos<{ sincronizaciones: Run[] }>(
+    '/api/facturacion/sincronizaciones?limite=5',
+  ).datos;
+  const cuentas = useDatos<{ cuentas: Cuenta[] }>('/api/facturacion/cuentas?limite=50').datos;
+  const [cuentaId, setCuentaId] = useState<string>();
+  const cuenta = useDatos<Cuenta>(
+    cuentaId ? `/api/facturacion/cuentas/${cuentaId}` : undefined,
+  ).datos;
+  const facturas = useDatos<{ facturas: Factura[] }>(
+    cuentaId ? `/api/facturacion/cuentas/${cuentaId}/facturas` : undefined,
+  ).datos;
+  const [facturaId, setFacturaId] = useState<string>();
+  const factura = facturas?.facturas.find((f) => f.id === facturaId);
+  const serie = cuenta?.dispositivos?.[0]?.numeroSerie;
+  return (
+    <section>
+      <h2>{t('facturacion')}</h2>
+      <div class="columnas">
+        <table>
+          <caption>{t('variables')}</caption>
+          <tbody>
+            {variables?.variables.map((v) => (
+              <tr key={v.nombre}>
+                <th scope="row">{v.nombre}</th>
+                <td class="num">{v.filas}</td>
+                <td>{v.ultimaLectura && fecha(v.ultimaLectura)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <table>
+          <caption>{t('sincronizaciones')}</caption>
+          <tbody>
+            {runs?.sincronizaciones.map((r) => (
+              <tr key={r.id}>
+                <th scope="row">#{r.id}</th>
+                <td
+                  class={r.estado === 'completada' ? 'bien' : r.estado === 'fallida' ? 'mal' : ''}
+                >
+                  {r.estado}
+                  {r.error && `: ${r.error}`}
+                </td>
+                <td>{fecha(r.iniciadaEn)}</td>
+                <td>
+                  {Object.entries(r.variables)
+                    .map(
+                      ([v, x]) =>
+                        `${v} ${x.filas ?? 0} (${x.pendientes ?? 0}, ${x.retrasoSegundos ?? 0} s)`,
+                    )
+                    .join(' · ')}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <label>
+        {t('cuentas')}{' '}
+        <select
+          value={cuentaId ?? ''}
+          onChange={(e) => setCuentaId(e.currentTarget.value || undefined)}
+        >
+          <option value="">—</option>
+          {cuentas?.cuentas.map((c) => (
+            <option value={c.id} key={c.id}>
+              {c.nombre}
+            </option>
+          ))}
+        </select>
+      </label>
+      {cuenta && (
+        <>
+          <h3>{t('facturas')}</h3>
+          <ul class="facturas">
+            {facturas?.facturas.map((f) => (
+              <li key={f.id}>
+                <button
+                  type="button"
+                  aria-pressed={f.id === facturaId}
+                  onClick={() => setFacturaId(f.id)}
+                >
+                  {f.periodo} · {f.estado} · {f.total} {f.moneda}
+                </button>
+              </li>
+            ))}
+          </ul>
+          {factura && <Estado factura={factura} key={factura.id} />}
+          {serie && (
+            <>
+              <h3>
+                {t('energiaDia')} · {serie}
+              </h3>
+              <Energia serie={serie} zona={cuenta.zona} intervalo="dia" />
+              <h3>{t('energiaMes')}</h3>
+              <Energia serie={serie} zona={cuenta.zona} intervalo="mes" />
+              <h3>{t('calidad')}</h3>
+              <Calendario serie={serie} zona={cuenta.zona} />
+            </>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
