@@ -48,6 +48,12 @@ for port in 8081 8082; do
   [ "$direct" = 401 ] || { echo "port $port answered $direct to a direct call with a gateway key"; exit 1; }
 done
 
+# the console at / (its page and its script, from the gateway, no key needed for the files)
+page=$(curl -sS http://127.0.0.1:8080/)
+grep -q '<div id="app">' <<<"$page" || { echo "no console at /: $page"; exit 1; }
+asset=$(grep -o '/assets/index-[A-Za-z0-9_-]*\.js' <<<"$page" | head -1)
+[ "$(curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:8080$asset")" = 200 ] || { echo "the console's script $asset is not served"; exit 1; }
+
 # routed, request id echoed, the internal export kept inside
 via=$(curl -sS -D - -o /dev/null -X POST http://127.0.0.1:8080/api/dispositivo/envio -H "x-api-key: $device" \
   -H 'content-type: application/json' -H 'x-request-id: smoke-1' \

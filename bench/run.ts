@@ -13,6 +13,7 @@ import { facturasBench } from './scenarios/facturas';
 import { facturacionSync } from './scenarios/facturacion-sync';
 import { fleet } from './scenarios/fleet';
 import { gatewayOverhead } from './scenarios/gateway';
+import { graficaBench } from './scenarios/grafica';
 import { httpIngestion } from './scenarios/http-ingestion';
 import { metricsCost } from './scenarios/metrics-cost';
 import { mqttIngestion } from './scenarios/mqtt-ingestion';
@@ -25,6 +26,7 @@ const SCENARIOS: Record<string, typeof httpIngestion> = {
   energia: energiaBench,
   facturas: facturasBench,
   gateway: gatewayOverhead,
+  grafica: graficaBench,
   metrics: metricsCost,
   fleet,
   escala,

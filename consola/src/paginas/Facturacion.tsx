@@ -1,5 +1,5 @@
-import { useState } from 'preact/hooks';
-import { descargar } from '../api';
+import { useEffect, useState } from 'preact/hooks';
+import { descargar, json } from '../api';
 import { useDatos } from '../datos';
 import { Grafica } from '../componentes/Grafica';
 import { fecha } from '../hora';
@@ -37,11 +37,12 @@ interface Factura {
   serie: string | null;
   numero: string | null;
   lineas?: {
+    tipo: string;
     concepto: string;
+    periodo?: string;
     cantidad: string;
     unidad: string;
     importe: string;
-    periodoTou?: string | null;
   }[];
 }
 interface Uso {
@@ -58,6 +59,55 @@ interface CalidadDia {
 }
 
 const AÑO = 365 * 86_400_000;
+const COLORES_TOU = ['#1f5fa8', '#c07a00', '#0a6b2b', '#7a3fa0'];
+const periodosVistos: string[] = [];
+/** One colour per time-of-use period name, the same on every chart and table. */
+function colorTou(periodo: string): number {
+  if (!periodosVistos.includes(periodo)) periodosVistos.push(periodo);
+  return periodosVistos.indexOf(periodo) % COLORES_TOU.length;
+}
+
+/** Energy per month by time-of-use period, from the account's statements' energy lines. */
+function EnergiaTou({ facturas }: { facturas: Factura[] }) {
+  const [detalle, setDetalle] = useState<Factura[]>();
+  useEffect(() => {
+    const ultimas = facturas
+      .filter((f) => f.estado !== 'anulada')
+      .slice(0, 12)
+      .reverse();
+    let vivo = true;
+    Promise.all(ultimas.map((f) => json<Factura>(`/api/facturacion/facturas/${f.id}`))).then(
+      (d) => vivo && setDetalle(d),
+      () => undefined,
+    );
+    return () => {
+      vivo = false;
+    };
+  }, [facturas]);
+  if (!detalle || detalle.length === 0) return null;
+  const periodos = [
+    ...new Set(
+      detalle.flatMap((f) => f.lineas?.flatMap((l) => (l.periodo ? [l.periodo] : [])) ?? []),
+    ),
+  ];
+  const energia = (f: Factura, p: string): number =>
+    (f.lineas ?? [])
+      .filter((l) => l.tipo === 'energia' && l.periodo === p)
+      .reduce((n, l) => n + Number(l.cantidad), 0);
+  return (
+    <Grafica
+      etiqueta={t('energiaMes')}
+      t={detalle.map((f) => Date.parse(f.desde))}
+      series={periodos.map((p) => ({
+        etiqueta: `${p} (kWh)`,
+        color: COLORES_TOU[colorTou(p)],
+        valores: detalle.map((f) => energia(f, p)),
+        barras: true,
+      }))}
+      alto={220}
+    />
+  );
+}
 
 /** Energy of a device per day or month, bars split by quality: real, estimated, missing marked. */
 function Energia({
@@ -159,7 +209,7 @@ function Estado({ factura }: { factura: Factura }) {
         </thead>
         <tbody>
           {f.lineas?.map((l, k) => (
-            <tr key={k} class={l.periodoTou ? `tou tou-${k % 4}` : undefined}>
+            <tr key={k} class={l.periodo ? `tou tou-${colorTou(l.periodo)}` : undefined}>
               <td>{l.concepto}</td>
               <td>
                 {l.cantidad} {l.unidad}
@@ -291,6 +341,12 @@ export function Facturacion() {
             ))}
           </ul>
           {factura && <Estado factura={factura} key={factura.id} />}
+          {facturas && (
+            <>
+              <h3>{t('energiaTou')}</h3>
+              <EnergiaTou facturas={facturas.facturas} />
+            </>
+          )}
           {serie && (
             <>
               <h3>

@@ -41,7 +41,8 @@ export class GraficaRepository {
       minima: Par;
       maxima: Par;
     }>({
-      name: 'grafica_cubetas',
+      // unnamed: planned for its own range each time (a prepared statement's generic plan
+      // cannot weigh a year against an hour, nor prune the weeks outside it)
       text: `SELECT count(*)::int AS n, min(ARRAY[ms, v]) AS primera, max(ARRAY[ms, v]) AS ultima,
                     min(ARRAY[v, ms]) AS minima, max(ARRAY[v, ms]) AS maxima
              FROM (${LECTURAS}) r

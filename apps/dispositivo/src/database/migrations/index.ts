@@ -6,6 +6,7 @@ import { MqttSession1733184000000 } from './1733184000000-MqttSession';
 import { ValorEnRango1733270400000 } from './1733270400000-ValorEnRango';
 import { LecturaCodificada1733356800000 } from './1733356800000-LecturaCodificada';
 import { LecturaCompacta1733443200000 } from './1733443200000-LecturaCompacta';
+import { LecturaClaveValor1733529600000 } from './1733529600000-LecturaClaveValor';
 
 /** In order; TypeORM records each in the `migrations` table. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   ValorEnRango1733270400000,
   LecturaCodificada1733356800000,
   LecturaCompacta1733443200000,
+  LecturaClaveValor1733529600000,
 ];
