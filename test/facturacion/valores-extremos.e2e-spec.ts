@@ -123,6 +123,7 @@ describe('valorVariable range: ingestion bound and overflow-free aggregates', ()
     });
     await source.initialize();
     for (const name of [
+      'LecturaClaveValor1733529600000',
       'LecturaCompacta1733443200000',
       'LecturaCodificada1733356800000',
       'ValorEnRango1733270400000',
