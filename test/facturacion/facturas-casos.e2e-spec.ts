@@ -71,6 +71,14 @@ describe('facturacion statements: golden cases', () => {
     );
     expect(b.body.diario).toHaveLength(31);
     expect(b.body.diario.find((d: any) => d.fecha === '2026-03-29').energia).toBe('23');
+    // each day by time-of-use period (the console's chart): the periods add up to the day, and
+    // over the month to each period's line
+    const suma = (xs: string[]) => xs.reduce((n, x) => n + Number(x), 0);
+    for (const d of b.body.diario) {
+      expect(suma(Object.values(d.periodos))).toBeCloseTo(Number(d.energia), 9);
+    }
+    expect(suma(b.body.diario.map((d: any) => d.periodos.Madrugada ?? '0'))).toBe(8);
+    expect(suma(b.body.diario.map((d: any) => d.periodos.Normal ?? '0'))).toBe(735);
   });
 
   it('a device moved on the 10th bills 1-9 to the old account and 10-31 to the new one', async () => {
@@ -106,7 +114,7 @@ describe('facturacion statements: golden cases', () => {
       '52800.00',
       '1.000000',
     ]);
-    expect(a.body.diario.at(-1)).toEqual({ fecha: '2026-03-09', energia: '24' });
-    expect(b.body.diario[0]).toEqual({ fecha: '2026-03-10', energia: '24' });
+    expect(a.body.diario.at(-1)).toMatchObject({ fecha: '2026-03-09', energia: '24' });
+    expect(b.body.diario[0]).toMatchObject({ fecha: '2026-03-10', energia: '24' });
   });
 });

@@ -3,6 +3,8 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { zona } from '../hora';
 
+const DIA_MS = 86_400_000;
+
 export interface Serie {
   etiqueta: string;
   color: string;
@@ -40,7 +42,14 @@ export function Grafica({ t, series, alto = 280, onRango, etiqueta }: Props) {
       ms: 1,
       tzDate: (ms) => uPlot.tzDate(new Date(ms), zona.value),
       cursor: { drag: { x: true, y: false, setScale: false } },
-      scales: { x: { time: true } },
+      // one instant alone (a single statement's month): a month around it, not a minute
+      scales: {
+        x: {
+          time: true,
+          range: (_u, min, max) =>
+            min === max ? [min - 15 * DIA_MS, max + 15 * DIA_MS] : [min, max],
+        },
+      },
       axes: [{}, { size: 60 }],
       series: [
         {},

@@ -36,6 +36,7 @@ interface Factura {
   hasta: string;
   serie: string | null;
   numero: string | null;
+  diario?: { fecha: string; energia: string; periodos?: Record<string, string> }[];
   lineas?: {
     tipo: string;
     concepto: string;
@@ -114,12 +115,14 @@ function Energia({
   serie,
   zona,
   intervalo,
+  fin,
 }: {
   serie: string;
   zona: string;
   intervalo: 'dia' | 'mes';
+  fin: number;
 }) {
-  const hasta = new Date(Math.ceil(Date.now() / 86_400_000) * 86_400_000);
+  const hasta = new Date(Math.ceil(fin / 86_400_000) * 86_400_000);
   const desde = new Date(hasta.getTime() - (intervalo === 'dia' ? 92 * 86_400_000 : AÑO));
   const { datos } = useDatos<{ energia: Uso[] }>(
     `/api/facturacion/energia?numeroSerie=${encodeURIComponent(serie)}&intervalo=${intervalo}` +
@@ -163,8 +166,8 @@ function Energia({
 }
 
 /** A calendar of a device's last 92 days: each day's coverage as its cell's shade. */
-function Calendario({ serie, zona }: { serie: string; zona: string }) {
-  const hasta = new Date(Math.ceil(Date.now() / 86_400_000) * 86_400_000);
+function Calendario({ serie, zona, fin }: { serie: string; zona: string; fin: number }) {
+  const hasta = new Date(Math.ceil(fin / 86_400_000) * 86_400_000);
   const desde = new Date(hasta.getTime() - 91 * 86_400_000);
   const { datos } = useDatos<{ dias: CalidadDia[] }>(
     `/api/facturacion/calidad?numeroSerie=${encodeURIComponent(serie)}` +
@@ -188,6 +191,40 @@ function Calendario({ serie, zona }: { serie: string; zona: string }) {
         );
       })}
     </ol>
+  );
+}
+
+/** The statement's energy per local day, bars by time-of-use period (the totals if it predates them). */
+function DiarioTou({ diario }: { diario: NonNullable<Factura['diario']> }) {
+  if (diario.length === 0) return null;
+  const periodos = [...new Set(diario.flatMap((d) => Object.keys(d.periodos ?? {})))];
+  const series =
+    periodos.length > 0
+      ? periodos.map((p) => ({
+          etiqueta: `${p} (kWh)`,
+          color: COLORES_TOU[colorTou(p)],
+          valores: diario.map((d) => Number(d.periodos?.[p] ?? 0)),
+          barras: true,
+        }))
+      : [
+          {
+            etiqueta: 'kWh',
+            color: COLORES_TOU[0],
+            valores: diario.map((d) => Number(d.energia)),
+            barras: true,
+          },
+        ];
+  return (
+    <>
+      <h5>{t('energiaDiaTou')}</h5>
+      <Grafica
+        etiqueta={t('energiaDiaTou')}
+        // local dates: drawn at their noon UTC, a day's bar whatever the zone
+        t={diario.map((d) => Date.parse(`${d.fecha}T12:00:00Z`))}
+        series={series}
+        alto={200}
+      />
+    </>
   );
 }
 
@@ -229,6 +266,7 @@ function Estado({ factura }: { factura: Factura }) {
           </tr>
         </tfoot>
       </table>
+      <DiarioTou diario={f.diario ?? []} />
       <div class="barra">
         <button
           type="button"
@@ -268,6 +306,8 @@ export function Facturacion() {
   const [facturaId, setFacturaId] = useState<string>();
   const factura = facturas?.facturas.find((f) => f.id === facturaId);
   const serie = cuenta?.dispositivos?.[0]?.numeroSerie;
+  // the charts end where the chosen statement does (its period is what staff look at), else now
+  const fin = factura ? Date.parse(factura.hasta) : Date.now();
   return (
     <section>
       <h2>{t('facturacion')}</h2>
@@ -352,11 +392,11 @@ export function Facturacion() {
               <h3>
                 {t('energiaDia')} · {serie}
               </h3>
-              <Energia serie={serie} zona={cuenta.zona} intervalo="dia" />
+              <Energia serie={serie} zona={cuenta.zona} intervalo="dia" fin={fin} />
               <h3>{t('energiaMes')}</h3>
-              <Energia serie={serie} zona={cuenta.zona} intervalo="mes" />
+              <Energia serie={serie} zona={cuenta.zona} intervalo="mes" fin={fin} />
               <h3>{t('calidad')}</h3>
-              <Calendario serie={serie} zona={cuenta.zona} />
+              <Calendario serie={serie} zona={cuenta.zona} fin={fin} />
             </>
           )}
         </>

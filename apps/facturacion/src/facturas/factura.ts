@@ -2,7 +2,7 @@ import { Entero, sumaEntera } from '@iot/database';
 import Decimal from 'decimal.js';
 import type { VersionTarifa } from '../tarifas/tarifa';
 import type { ConsumoHorario, TiempoHorario } from '../energia/consumo-horario';
-import { deNano, Linea, tarificar } from './tarificacion';
+import { deNano, Linea, periodoHorarioDe, tarificar } from './tarificacion';
 
 /** A tariff version in force over [desde, hasta) instants of the period. */
 export interface Tramo {
@@ -41,8 +41,11 @@ export interface Borrador {
   cobertura: string;
   estimada: string;
   problemas: string[];
-  /** Energy priced per local day, for the statement's chart. */
-  diario: Array<{ fecha: string; energia: string }>;
+  /**
+   * Energy priced per local day, for the statement's chart; `periodos`: the
+   * same by time-of-use period (statements drafted before it have none).
+   */
+  diario: Array<{ fecha: string; energia: string; periodos?: Record<string, string> }>;
 }
 
 export interface EntradaFactura {
@@ -72,6 +75,7 @@ export function construirFactura(e: EntradaFactura): Borrador {
   let energia = new D(0);
   let estimada = new D(0);
   const diario = new Map<string, Entero>();
+  const diarioTou = new Map<string, Map<string, Entero>>();
   const tramos = [...e.tramos].sort((a, b) => a.desde - b.desde);
   let cubierto = e.desde;
   for (const t of tramos) {
@@ -82,6 +86,15 @@ export function construirFactura(e: EntradaFactura): Borrador {
       if (h.unidad !== t.definicion.unidad) continue;
       const fecha = h.hora.slice(0, 10);
       diario.set(fecha, sumaEntera(diario.get(fecha) ?? 0, h.energia));
+      const k = periodoHorarioDe(h.hora, t.definicion, {
+        zona: e.zona,
+        decimales: e.decimales,
+        festivos: e.festivos,
+      });
+      const nombre = t.definicion.periodos[k].nombre;
+      const dia = diarioTou.get(fecha) ?? new Map<string, Entero>();
+      dia.set(nombre, sumaEntera(dia.get(nombre) ?? 0, h.energia));
+      diarioTou.set(fecha, dia);
     }
     const tiempo = e.consumos.flatMap((c) =>
       c.tiempo.filter((x) => x.inicio >= t.desde && x.inicio < t.hasta),
@@ -118,7 +131,13 @@ export function construirFactura(e: EntradaFactura): Borrador {
     problemas,
     diario: [...diario]
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([fecha, x]) => ({ fecha, energia: deNano(x).toFixed() })),
+      .map(([fecha, x]) => ({
+        fecha,
+        energia: deNano(x).toFixed(),
+        periodos: Object.fromEntries(
+          [...(diarioTou.get(fecha) ?? [])].map(([p, y]) => [p, deNano(y).toFixed()]),
+        ),
+      })),
   };
 }
 

@@ -91,7 +91,7 @@ export function diaHora(hora: string): DiaHora {
 }
 
 /** Which time-of-use period prices a local hour: its month, hour and day type. */
-function periodoHorarioDe(hora: string, v: VersionTarifa, c: Contexto): number {
+export function periodoHorarioDe(hora: string, v: VersionTarifa, c: Contexto): number {
   const h = diaHora(hora);
   const festivo = c.festivos.has(h.fecha);
   if (festivo && typeof v.festivos === 'number') return v.festivos;
