@@ -97,7 +97,9 @@ describe('Dockerfile', () => {
   const runtime = stages[stages.length - 1];
 
   it('builds on a supported Node.js LTS and runs as a non-root user', () => {
-    for (const stage of stages) expect(stage).toMatch(/^node:(22|24)[.-]/);
+    // every stage on the one base, the official Node image unless CI's stand-in is given
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:(22|24)[.-]/m);
+    for (const stage of stages) expect(stage).toMatch(/^\$\{NODE_IMAGE\}( |$)/m);
     expect(runtime).toMatch(/^USER node$/m);
     expect(runtime).not.toMatch(/^USER root$/m);
   });
