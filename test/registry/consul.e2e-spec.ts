@@ -91,6 +91,24 @@ describe('Consul registry driver (against the agent stand-in)', () => {
     );
   });
 
+  it('registers again when the agent forgets it (a dev-mode agent restarted)', async () => {
+    const f = await fakeInstance(() => 200);
+    servers.push(f.server);
+    const r = new ConsulRegistry({
+      url: consul.url,
+      waitS: 2,
+      firstLookupMs: 1000,
+      reregisterMs: 200,
+    });
+    registries.push(r);
+    const id = r.register({ name: 'gateway', address: '127.0.0.1', port: f.port });
+    const registrada = () => Promise.resolve(consul.services().some((x) => x.id === id));
+    await waitFor(registrada, 5000, 'registered');
+    consul.forget();
+    expect(await registrada()).toBe(false);
+    await waitFor(registrada, 5000, 'registered again');
+  });
+
   it('starts without an agent: no instances, no throw, and registers once it appears', async () => {
     await consul.stop();
     const e = await fakeInstance(() => 200);

@@ -19,6 +19,8 @@ export interface ConsulStandIn {
   services(): Array<{ id: string; name: string; status: string; address: string; port: number }>;
   /** Stop answering (connections refused), as an agent that died. */
   stop(): Promise<void>;
+  /** Lose every registration, as a dev-mode agent that restarted. */
+  forget(): void;
   start(): Promise<void>;
   close(): Promise<void>;
 }
@@ -40,8 +42,11 @@ const seconds = (text: string | null, fallback: number): number => {
   return Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 's' ? 1000 : 60_000);
 };
 
-export async function startConsulStandIn(options: { checkIntervalMs?: number } = {}) {
-  const port = await freePort();
+export async function startConsulStandIn(
+  options: { checkIntervalMs?: number; host?: string; port?: number } = {},
+) {
+  const port = options.port ?? (await freePort());
+  const host = options.host ?? '127.0.0.1';
   const entries = new Map<string, Entry>();
   const waiters = new Set<() => void>();
   const requests: string[] = [];
@@ -104,6 +109,25 @@ export async function startConsulStandIn(options: { checkIntervalMs?: number } =
       res.end();
       return;
     }
+    if (req.method === 'GET' && url.pathname === '/v1/agent/services') {
+      res.setHeader('content-type', 'application/json');
+      res.end(
+        JSON.stringify(
+          Object.fromEntries(
+            [...entries.values()].map((e) => [
+              e.id,
+              { ID: e.id, Service: e.name, Address: e.address, Port: e.port },
+            ]),
+          ),
+        ),
+      );
+      return;
+    }
+    if (req.method === 'GET' && url.pathname === '/v1/status/leader') {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(`${host}:${port}`));
+      return;
+    }
     const health = /^\/v1\/health\/service\/(.+)$/.exec(url.pathname);
     if (req.method === 'GET' && health) {
       const name = decodeURIComponent(health[1]);
@@ -145,7 +169,7 @@ export async function startConsulStandIn(options: { checkIntervalMs?: number } =
   const start = (): Promise<void> =>
     new Promise((resolve) => {
       server = createServer((req, res) => void handle(req, res));
-      server.listen(port, '127.0.0.1', () => resolve());
+      server.listen(port, host, () => resolve());
     });
   const stop = (): Promise<void> =>
     new Promise((resolve) => {
@@ -170,6 +194,11 @@ export async function startConsulStandIn(options: { checkIntervalMs?: number } =
       })),
     stop,
     start,
+    forget: () => {
+      for (const e of entries.values()) clearInterval(e.timer);
+      entries.clear();
+      changed();
+    },
     close: async () => {
       for (const e of entries.values()) if (e.timer) clearInterval(e.timer);
       await stop();

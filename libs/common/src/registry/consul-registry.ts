@@ -12,6 +12,8 @@ export interface ConsulRegistryOptions {
   waitS?: number;
   /** The first lookup of a service waits at most this long for Consul. */
   firstLookupMs?: number;
+  /** How often this instance checks the agent still holds its registration (default 30 s). */
+  reregisterMs?: number;
 }
 
 /** How this process announces itself. */
@@ -105,6 +107,23 @@ export class ConsulRegistry implements ServiceRegistry {
       );
     };
     attempt(500);
+    // an agent that restarts (compose runs one in dev mode: in-memory state) forgets every
+    // registration; found by running the compose file: the gateway then saw no instance
+    const vigilar = setInterval(() => {
+      if (this.stopped) return clearInterval(vigilar);
+      this.consul.agent.service.list().then(
+        (servicios: Record<string, unknown>) => {
+          if (this.stopped || id in servicios) return;
+          this.log.warn(
+            { id },
+            'the Consul agent lost this registration (restarted?): registering again',
+          );
+          attempt(500);
+        },
+        () => undefined, // unreachable: the next round asks again
+      );
+    }, this.options.reregisterMs ?? 30_000);
+    vigilar.unref();
     return id;
   }
 
