@@ -1,11 +1,10 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Browser, chromium, ConsoleMessage, Page } from 'playwright-core';
 import { connectAsync } from 'mqtt';
 import { ORIGINAL_TOPIC } from '@iot/contracts';
-import { freePort } from '../../scripts/ports';
+import { NpmStart, npmStart } from '../support/npm-start';
 import { tarifaEjemplo } from '../support/tarifa-ejemplo';
 import { pdfTexto } from '../support/pdf';
 import { waitFor } from '../support/wait';
@@ -26,20 +25,6 @@ if (!existsSync(CHROMIUM)) {
   );
 }
 
-interface Running {
-  child: ChildProcess;
-  output(): string;
-}
-
-async function stop(p: Running | undefined): Promise<void> {
-  if (!p || p.child.exitCode !== null || p.child.signalCode !== null) return;
-  const exited = new Promise((r) => p.child.once('exit', r));
-  process.kill(-p.child.pid!, 'SIGINT');
-  const killer = setTimeout(() => process.kill(-p.child.pid!, 'SIGKILL'), 20_000);
-  await exited;
-  clearTimeout(killer);
-}
-
 /**
  * The console (issue 20) in headless Chromium against `npm start` on its
  * embedded defaults, with data the test sends through the gateway: sign-in,
@@ -49,7 +34,7 @@ async function stop(p: Running | undefined): Promise<void> {
  */
 (existsSync(CHROMIUM) ? describe : describe.skip)('web console in a browser', () => {
   let work: string;
-  let start: Running | undefined;
+  let start: NpmStart | undefined;
   let browser: Browser;
   let gateway: string;
   const key: Record<'admin' | 'device' | 'staff', string> = { admin: '', device: '', staff: '' };
@@ -71,36 +56,14 @@ async function stop(p: Running | undefined): Promise<void> {
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'consola-e2e-'));
-    const ports = await Promise.all(Array.from({ length: 5 }, () => freePort()));
-    gateway = `http://127.0.0.1:${ports[0]}`;
-    const child = spawn(process.execPath, [join(ROOT, 'dist', 'scripts', 'start.js')], {
-      env: {
-        PATH: process.env.PATH,
-        HOME: work,
-        DATA_DIR: join(work, 'data'),
-        EMBEDDED_PG_DIR: join(work, 'data', 'postgres'),
-        EMBEDDED_PG_PORT: String(ports[4]),
-        GATEWAY_PORT: String(ports[0]),
-        DISPOSITIVO_PORT: String(ports[1]),
-        FACTURACION_PORT: String(ports[2]),
-        MQTT_BROKER_PORT: String(ports[3]),
-        BILLING_VARIABLES: 'voltaje,energia_kwh',
-        SYNC_CRON: 'off',
-        ENERGIA_CRON: 'off',
-      },
-      detached: true,
+    start = await npmStart(work, {
+      BILLING_VARIABLES: 'voltaje,energia_kwh',
+      SYNC_CRON: 'off',
+      ENERGIA_CRON: 'off',
     });
-    let text = '';
-    child.stdout?.on('data', (b: Buffer) => (text += b.toString()));
-    child.stderr?.on('data', (b: Buffer) => (text += b.toString()));
-    start = { child, output: () => text };
-    await waitFor(() => Promise.resolve(text.includes('ready; Ctrl-C')), 150_000, 'npm start');
-    const printed = (role: string) =>
-      new RegExp(`\\[start\\] API key \\(${role}\\)  (iot_[0-9a-f]+_[A-Za-z0-9_-]+)`).exec(
-        text,
-      )?.[1];
-    key.admin = printed('admin')!;
-    key.device = printed('dispositivo')!;
+    gateway = start.gateway;
+    key.admin = start.key('admin')!;
+    key.device = start.key('dispositivo')!;
     key.staff = (await api('POST', '/api/gateway/keys', { role: 'facturacion' })).key;
 
     // a day of voltaje every minute with two hours missing, and a month of a meter for billing
@@ -123,7 +86,7 @@ async function stop(p: Running | undefined): Promise<void> {
       await api('POST', '/api/dispositivo/lecturas', todas.slice(i, i + 1000), key.device);
     }
     // a dead letter: an MQTT message that is not a reading, with a byte that is not UTF-8
-    const mqtt = await connectAsync(`mqtt://127.0.0.1:${ports[3]}`, {
+    const mqtt = await connectAsync(`mqtt://127.0.0.1:${start.brokerPort}`, {
       username: key.device.split('_')[1],
       password: key.device,
     });
@@ -171,7 +134,7 @@ async function stop(p: Running | undefined): Promise<void> {
 
   afterAll(async () => {
     await browser?.close();
-    await stop(start);
+    await start?.close();
     if (work) rmSync(work, { recursive: true, force: true });
   });
 

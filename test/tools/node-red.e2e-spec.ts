@@ -1,38 +1,15 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../scripts/ports';
 import { waitFor } from '../support/wait';
+import { NpmStart, npmStart, Running, run, stop } from '../support/npm-start';
 
 const ROOT = join(__dirname, '..', '..');
 const BROKER_NODE = 'b10c0de000000001';
 const READ_BACK_INJECT = 'a00000000000000b';
 const BORRADOR_INJECT = 'a00000000000000f';
-
-interface Running {
-  child: ChildProcess;
-  output(): string;
-}
-
-function run(args: string[], env: NodeJS.ProcessEnv): Running {
-  // its own process group: npm start's apps and broker are stopped with it
-  const child = spawn(process.execPath, args, { env, detached: true });
-  let text = '';
-  child.stdout?.on('data', (b: Buffer) => (text += b.toString()));
-  child.stderr?.on('data', (b: Buffer) => (text += b.toString()));
-  return { child, output: () => text };
-}
-
-async function stop(p: Running | undefined): Promise<void> {
-  if (!p || p.child.exitCode !== null || p.child.signalCode !== null) return;
-  const exited = new Promise((r) => p.child.once('exit', r));
-  process.kill(-p.child.pid!, 'SIGINT');
-  const killer = setTimeout(() => process.kill(-p.child.pid!, 'SIGKILL'), 20_000);
-  await exited;
-  clearTimeout(killer);
-}
 
 /**
  * The shipped flows in a real Node-RED (from npm), against `npm start` on its
@@ -57,7 +34,7 @@ if (!nodeRedRuns) {
 (nodeRedRuns ? describe : describe.skip)('Node-RED flows against npm start', () => {
   const serie = `NR${randomBytes(3).toString('hex').toUpperCase()}`;
   let work: string;
-  let start: Running | undefined;
+  let start: NpmStart | undefined;
   let red: Running | undefined;
   let gateway: string;
   let adminKey: string;
@@ -73,34 +50,10 @@ if (!nodeRedRuns) {
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'node-red-e2e-'));
-    let gatewayPort: number,
-      dispositivoPort: number,
-      facturacionPort: number,
-      brokerPort: number,
-      pgPort: number;
-    [gatewayPort, dispositivoPort, facturacionPort, brokerPort, pgPort, redPort] =
-      await Promise.all(Array.from({ length: 6 }, () => freePort()));
-    gateway = `http://127.0.0.1:${gatewayPort}`;
-    start = run([join(ROOT, 'dist', 'scripts', 'start.js')], {
-      PATH: process.env.PATH,
-      HOME: work,
-      DATA_DIR: join(work, 'data'),
-      EMBEDDED_PG_DIR: join(work, 'data', 'postgres'),
-      EMBEDDED_PG_PORT: String(pgPort),
-      GATEWAY_PORT: String(gatewayPort),
-      DISPOSITIVO_PORT: String(dispositivoPort),
-      FACTURACION_PORT: String(facturacionPort),
-      MQTT_BROKER_PORT: String(brokerPort),
-    });
-    await waitFor(
-      () => Promise.resolve(start!.output().includes('ready; Ctrl-C')),
-      150_000,
-      'npm start',
-    );
-    const key = (role: string) =>
-      new RegExp(`\\[start\\] API key \\(${role}\\)  (iot_[0-9a-f]+_[A-Za-z0-9_-]+)`).exec(
-        start!.output(),
-      )?.[1];
+    redPort = await freePort();
+    start = await npmStart(work);
+    gateway = start.gateway;
+    const key = start.key;
     const deviceKey = key('dispositivo');
     adminKey = key('admin')!;
     // the first start makes a device key and an admin key; admin may do what billing staff do
@@ -113,7 +66,7 @@ if (!nodeRedRuns) {
       readFileSync(join(ROOT, 'node-red', 'iot-backend-flows.json'), 'utf8'),
     ) as Record<string, unknown>[];
     for (const node of flows) {
-      if (node.id === BROKER_NODE) node.port = String(brokerPort);
+      if (node.id === BROKER_NODE) node.port = String(start.brokerPort);
       if (node.type === 'debug') node.console = true;
     }
     writeFileSync(join(userDir, 'flows.json'), JSON.stringify(flows));
@@ -161,12 +114,7 @@ if (!nodeRedRuns) {
 
   afterAll(async () => {
     await stop(red);
-    await stop(start);
-    // as root the embedded data may have been moved where the postgres user can reach it
-    const moved = /data in (\/var\/lib\/iot-backend\/[0-9a-f]+)\/postgres/.exec(
-      start?.output() ?? '',
-    )?.[1];
-    if (moved) rmSync(moved, { recursive: true, force: true });
+    await start?.close();
     rmSync(work, { recursive: true, force: true });
   }, 60_000);
 
@@ -255,8 +203,8 @@ if (!nodeRedRuns) {
   it('Ctrl-C stops npm start in order: no child restarted on the way out', async () => {
     await stop(red);
     // the terminal's Ctrl-C reaches the whole process group, as here
-    await stop(start);
-    const out = start!.output();
+    await stop(start?.running);
+    const out = start!.running.output();
     expect(out).toContain('[start] stopping');
     expect(out).toMatch(/\[start\] stopped\s*$/);
     expect(out).not.toMatch(/restarting in/);

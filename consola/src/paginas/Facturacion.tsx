@@ -268,22 +268,20 @@ function Estado({ factura }: { factura: Factura }) {
       </table>
       <DiarioTou diario={f.diario ?? []} />
       <div class="barra">
-        <button
-          type="button"
-          onClick={() =>
-            void descargar(`/api/facturacion/facturas/${f.id}?formato=csv`, `factura-${f.id}.csv`)
-          }
-        >
-          {t('descargarCsv')}
-        </button>
-        <button
-          type="button"
-          onClick={() =>
-            void descargar(`/api/facturacion/facturas/${f.id}?formato=pdf`, `factura-${f.id}.pdf`)
-          }
-        >
-          {t('descargarPdf')}
-        </button>
+        {(['csv', 'pdf'] as const).map((formato) => (
+          <button
+            type="button"
+            key={formato}
+            onClick={() =>
+              void descargar(
+                `/api/facturacion/facturas/${f.id}?formato=${formato}`,
+                `factura-${f.id}.${formato}`,
+              )
+            }
+          >
+            {t(formato === 'csv' ? 'descargarCsv' : 'descargarPdf')}
+          </button>
+        ))}
       </div>
     </article>
   );

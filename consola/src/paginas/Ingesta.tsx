@@ -61,6 +61,31 @@ const detalles = (c?: Record<string, unknown>): string[] =>
       : [`${k}: ${String(v)}`],
   );
 
+/** Counts by HTTP and MQTT, one row each (a result or a refusal's reason). */
+function PorTransporte({ titulo, filas }: { titulo: string; filas: ReturnType<typeof totalesDe> }) {
+  return (
+    <table>
+      <caption>{titulo}</caption>
+      <thead>
+        <tr>
+          <th scope="col" />
+          <th scope="col">HTTP</th>
+          <th scope="col">MQTT</th>
+        </tr>
+      </thead>
+      <tbody>
+        {filas.map(([k, v]) => (
+          <tr key={k}>
+            <th scope="row">{k}</th>
+            <td>{v.http}</td>
+            <td>{v.mqtt}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 export function Ingesta() {
   const { datos, error } = useDatos<{ en: string; instancias: Instancia[] }>(
     '/api/gateway/ingesta',
@@ -85,44 +110,8 @@ export function Ingesta() {
         alto={220}
       />
       <div class="columnas">
-        <table>
-          <caption>{t('resultados')}</caption>
-          <thead>
-            <tr>
-              <th scope="col" />
-              <th scope="col">HTTP</th>
-              <th scope="col">MQTT</th>
-            </tr>
-          </thead>
-          <tbody>
-            {totalesDe(dispositivo, 'lecturas').map(([k, v]) => (
-              <tr key={k}>
-                <th scope="row">{k}</th>
-                <td>{v.http}</td>
-                <td>{v.mqtt}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        <table>
-          <caption>{t('motivos')}</caption>
-          <thead>
-            <tr>
-              <th scope="col" />
-              <th scope="col">HTTP</th>
-              <th scope="col">MQTT</th>
-            </tr>
-          </thead>
-          <tbody>
-            {totalesDe(dispositivo, 'rechazadas').map(([k, v]) => (
-              <tr key={k}>
-                <th scope="row">{k}</th>
-                <td>{v.http}</td>
-                <td>{v.mqtt}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <PorTransporte titulo={t('resultados')} filas={totalesDe(dispositivo, 'lecturas')} />
+        <PorTransporte titulo={t('motivos')} filas={totalesDe(dispositivo, 'rechazadas')} />
       </div>
       <table class="instancias">
         <caption>{t('instancias')}</caption>

@@ -1,7 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool, PoolClient, QueryConfig } from 'pg';
-import { inTransaction, quoteIdentifier } from '@iot/database';
-import { Particion, ParticionesRepository, Retencion, tablaDe } from './particiones.repository';
+import { inTransaction } from '@iot/database';
+import {
+  compactaDe,
+  isoDay,
+  Particion,
+  ParticionesRepository,
+  Retencion,
+  tablaDe,
+} from './particiones.repository';
 
 /** Readings a compacted row holds at most (its export positions are below 2^20). */
 const POR_FILA = 100_000;
@@ -11,8 +18,6 @@ const SIN_LIMITE_MS = 86_400_000;
 
 export type Compactacion =
   { compactada: true; lecturas: number } | { compactada: false; retenida: Retencion[] };
-
-const isoDay = (d: Date): string => d.toISOString().slice(0, 10);
 
 class SemanaRetenida extends Error {
   constructor(readonly retenida: Retencion[]) {
@@ -49,7 +54,7 @@ export class CompactacionRepository {
   async compactar(p: Particion, esperados: string[], lockTimeoutMs: number): Promise<Compactacion> {
     const tabla = tablaDe(p);
     const semana = isoDay(p.desde);
-    await this.asegurarParticion(p.desde, lockTimeoutMs);
+    await this.asegurarParticion(p, lockTimeoutMs);
     return inTransaction(this.pool, async (tx): Promise<Compactacion> => {
       await tx.query(`SET LOCAL statement_timeout = 0`);
       await tx.query(`SET LOCAL lock_timeout = ${Math.trunc(lockTimeoutMs)}`);
@@ -128,16 +133,15 @@ export class CompactacionRepository {
    * attached, which locks the parent only against other schema changes
    * (CREATE … PARTITION OF would hold readers off).
    */
-  private async asegurarParticion(desde: Date, lockTimeoutMs: number): Promise<void> {
-    const semana = isoDay(desde);
-    const siguiente = isoDay(new Date(desde.getTime() + 7 * 86_400_000));
-    const nombre = `lectura_compacta_${semana.replaceAll('-', '')}`;
-    const tabla = quoteIdentifier(nombre);
+  private async asegurarParticion(p: Particion, lockTimeoutMs: number): Promise<void> {
+    const semana = isoDay(p.desde);
+    const siguiente = isoDay(new Date(p.desde.getTime() + 7 * 86_400_000));
+    const tabla = compactaDe(p);
     await inTransaction(this.pool, async (tx) => {
       await tx.query(`SET LOCAL lock_timeout = ${Math.trunc(lockTimeoutMs)}`);
       const { rows } = await tx.query<{ existe: boolean }>(
         `SELECT to_regclass($1) IS NOT NULL AS existe`,
-        [nombre],
+        [tabla],
       );
       if (rows[0].existe) return;
       // the CHECK spares ATTACH a scan (the table is empty, but it would lock meanwhile)

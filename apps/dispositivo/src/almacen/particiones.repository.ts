@@ -30,6 +30,13 @@ const particionDe = (nombre: string): Particion | undefined => {
 };
 
 /** The partition's name, checked to be one, then quoted as every identifier from data is. */
+/** A week's day as `YYYY-MM-DD` (its Monday, or any instant's UTC date). */
+export const isoDay = (d: Date): string => d.toISOString().slice(0, 10);
+
+/** The week's partition of the compacted readings (`lectura_compacta_YYYYMMDD`), quoted. */
+export const compactaDe = (p: Particion): string =>
+  quoteIdentifier(`lectura_compacta_${isoDay(p.desde).replaceAll('-', '')}`);
+
 export const tablaDe = (p: Particion): string => {
   if (!particionDe(p.nombre)) throw new Error(`not a partition of lectura: ${p.nombre}`);
   return quoteIdentifier(p.nombre);
@@ -108,13 +115,8 @@ export class ParticionesRepository {
       if (retenida.length > 0) return { borrada: false, retenida };
       await tx.query(`DROP TABLE ${tabla}`);
       // its compacted readings, if the week was compacted
-      const compacta = quoteIdentifier(
-        p.nombre.replace('lectura_codificada_', 'lectura_compacta_'),
-      );
-      await tx.query(`DROP TABLE IF EXISTS ${compacta}`);
-      await tx.query('DELETE FROM lectura_compactacion WHERE semana = $1::date', [
-        p.desde.toISOString().slice(0, 10),
-      ]);
+      await tx.query(`DROP TABLE IF EXISTS ${compactaDe(p)}`);
+      await tx.query('DELETE FROM lectura_compactacion WHERE semana = $1::date', [isoDay(p.desde)]);
       return { borrada: true };
     });
   }

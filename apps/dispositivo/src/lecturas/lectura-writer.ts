@@ -142,16 +142,10 @@ export class LecturaWriter implements BeforeApplicationShutdown {
       timer();
       batch.forEach((unit, i) => unit.resolve(perUnit[i]));
     } catch (error) {
-      if (!reintento && isPartitionRace(error)) {
-        // the week got its own partition while this write was routed to the default one:
-        // nothing was written, and written again it goes where the week now is
-        this.stats.partitionRetries++;
-        return this.settle(batch, true);
-      }
-      if (!reintento && isCompactionRace(error)) {
-        // its week was compacted after this statement looked for compacted keys: nothing was
-        // written, and written again the key is found compacted (a duplicate or a conflict)
-        this.stats.compactionRetries++;
+      const carrera = reintento ? undefined : carreraDe(error);
+      if (carrera) {
+        // nothing was written; written again, the statement sees the week as it now is
+        this.stats[carrera]++;
         return this.settle(batch, true);
       }
       const rows = batch.reduce((n, u) => n + u.lecturas.length, 0);
@@ -298,19 +292,19 @@ export class LecturaWriter implements BeforeApplicationShutdown {
 }
 
 /**
- * PostgreSQL's answer when a partition was attached between routing a row to
- * the default partition and locking it: a check violation with no constraint
- * name (a CHECK of the table, such as the value's range, names itself).
+ * A write that raced the store's upkeep, the counter it is counted in:
+ * - a week got its own partition between routing a row to the default
+ *   partition and locking it: PostgreSQL's check violation with no constraint
+ *   name (a CHECK of the table, such as the value's range, names itself);
+ * - a week was compacted after the statement looked for compacted keys: its
+ *   partition's trigger refuses the key as a unique violation of
+ *   `lectura_compacta_clave`.
  */
-function isPartitionRace(error: unknown): boolean {
+function carreraDe(error: unknown): 'partitionRetries' | 'compactionRetries' | undefined {
   const e = error as { code?: string; constraint?: string };
-  return e.code === '23514' && !e.constraint;
-}
-
-/** A compacted week's partition refused a key its statement had not seen compacted. */
-function isCompactionRace(error: unknown): boolean {
-  const e = error as { code?: string; constraint?: string };
-  return e.code === '23505' && e.constraint === 'lectura_compacta_clave';
+  if (e.code === '23514' && !e.constraint) return 'partitionRetries';
+  if (e.code === '23505' && e.constraint === 'lectura_compacta_clave') return 'compactionRetries';
+  return undefined;
 }
 
 const guardada = (l: LecturaCodificada, id: number): LecturaGuardada => ({

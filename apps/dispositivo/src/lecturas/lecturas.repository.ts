@@ -196,11 +196,9 @@ export class LecturasRepository {
        UNION ALL
        SELECT ${COLUMNS_COMPACTA}
        FROM unnest($1::int[], $2::int[], $3::timestamptz[]) AS k(d, v, e)
-       JOIN ${COMPACTAS.replace(
-         ' CROSS JOIN',
-         ` ON c.dispositivo_id = k.d AND c.variable_id = k.v
-         AND c.dia = (k.e AT TIME ZONE 'UTC')::date CROSS JOIN`,
-       )}
+       JOIN lectura_compacta c ON c.dispositivo_id = k.d AND c.variable_id = k.v
+         AND c.dia = (k.e AT TIME ZONE 'UTC')::date
+       CROSS JOIN LATERAL unnest(c.ids, c.estampas, c.valores) AS u(id, ms, valor)
        WHERE lectura_instante(c.dia, u.ms) = k.e`,
       values: [dispositivos, variables, estampas],
     });
