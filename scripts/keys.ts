@@ -77,8 +77,11 @@ async function main(argv: string[]): Promise<number> {
       const topics = (process.env.MQTT_TOPICS ?? MQTT_DEFAULT_TOPICS)
         .split(',')
         .map((t) => t.trim());
-      await store.keys.setupBrokerService(user, password, topics);
-      out(`broker client ${user} may subscribe to ${topics.join(', ')} and $SYS/#`);
+      const changed = await store.keys.setupBrokerService(user, password, topics);
+      out(
+        `broker client ${user} may subscribe to ${topics.join(', ')} and $SYS/#` +
+          (changed ? '' : ' (unchanged: its connections were left alone)'),
+      );
     }
     return 0;
   } finally {

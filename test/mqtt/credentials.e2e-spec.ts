@@ -215,4 +215,44 @@ describeMosquitto('dispositivo’s own Mosquitto client', () => {
       await broker.dispose();
     }
   });
+
+  // compose runs it at every `up`: re-creating the client disconnected every replica
+  it('set up again unchanged leaves its connections alone; a new password or topic replaces it', async () => {
+    const broker = await startMosquitto();
+    const admin = await Dynsec.connect({ url: broker.dynsecUrl, timeoutMs: 5000 });
+    const topics = MQTT_DEFAULT_TOPICS.split(',');
+    const password = randomBytes(18).toString('base64url');
+    const login = (p: string) =>
+      connectAsync(broker.url, {
+        username: 'svc',
+        password: p,
+        protocolVersion: 5,
+        reconnectPeriod: 0,
+      });
+    try {
+      expect(await admin.ensureService('svc', password, topics)).toBe(true);
+      const svc = await login(password);
+      let closed = false;
+      svc.on('close', () => (closed = true));
+      expect(await admin.ensureService('svc', password, topics)).toBe(false);
+      await new Promise((r) => setTimeout(r, 500));
+      expect([closed, svc.connected]).toEqual([false, true]);
+
+      // another topic list: re-created (and its connections dropped)
+      expect(await admin.ensureService('svc', password, topics.slice(0, 1))).toBe(true);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(closed).toBe(true);
+
+      // another password: re-created; the old one is refused, the new one works
+      const other = randomBytes(18).toString('base64url');
+      expect(await admin.ensureService('svc', other, topics)).toBe(true);
+      await expect(login(password)).rejects.toThrow(/Not authorized|Bad user name or password/);
+      const again = await login(other);
+      await again.endAsync();
+      await svc.endAsync(true);
+    } finally {
+      await admin.close();
+      await broker.dispose();
+    }
+  });
 });

@@ -118,6 +118,9 @@ describe.each(brokerKinds())('MQTT ingestion under failure via $name', (kind) =>
         (await b.health()).components.mqtt.messages,
       ];
       const share = after.map((x, i) => x - before[i]);
+      // /health names each replica's client id (compose checks its replicas are distinct by it)
+      const ids = [(await a.health()).components.mqtt, (await b.health()).components.mqtt];
+      expect(ids.map((m) => m.clientId)).toEqual(['split-a', 'split-b']);
       expect(share[0]).toBeGreaterThan(400);
       expect(share[1]).toBeGreaterThan(400);
     });

@@ -4,9 +4,10 @@ import { parse } from 'yaml';
 import { APP_NODE_FLAGS } from '../../scripts/node-flags';
 
 /**
- * No Docker engine runs here, so the compose file is checked statically:
- * it parses, every variable it reads is documented, and every app service
- * runs a real entry point with a health check.
+ * The compose file checked statically: it parses, every variable it reads is
+ * documented, and every app service runs a real entry point with a health
+ * check. CI also runs it for real (.ci/compose) with docker-compose.ci.yml,
+ * which may only swap the third-party images it cannot pull.
  */
 const root = join(__dirname, '..', '..');
 const read = (file: string): string => readFileSync(join(root, file), 'utf8');
@@ -88,6 +89,31 @@ describe('docker-compose.yml', () => {
   it('keeps secrets out of the file', () => {
     expect(text).not.toMatch(/PASSWORD:\s+[^$\s]/);
     expect(compose.services.postgres.environment).toBeDefined();
+  });
+});
+
+describe('docker-compose.ci.yml (CI only: stand-ins for images no registry serves here)', () => {
+  const ci = parse(read('docker-compose.ci.yml')) as {
+    services: Record<string, Record<string, unknown>>;
+  };
+
+  it('never touches the apps: CI runs the main file’s wiring as shipped', () => {
+    for (const app of ['gateway', 'dispositivo', 'facturacion', 'mqtt-setup'])
+      expect(ci.services[app]).toBeUndefined();
+  });
+
+  it('swaps only how a third-party service starts, never its settings, volumes or ports', () => {
+    const allowed = ['image', 'entrypoint', 'command', 'healthcheck'];
+    for (const [name, service] of Object.entries(ci.services)) {
+      expect([name, Object.keys(service).filter((k) => !allowed.includes(k))]).toEqual([name, []]);
+    }
+    expect(Object.keys(ci.services).sort()).toEqual([
+      'consul',
+      'mosquitto',
+      'postgres',
+      'prometheus',
+      'redis',
+    ]);
   });
 });
 

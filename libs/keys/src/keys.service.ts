@@ -80,16 +80,16 @@ export class KeysService {
     });
   }
 
-  /** Re-creates dispositivo's own broker client (its password may have changed). */
-  async setupBrokerService(username: string, password: string, topics: string[]): Promise<void> {
-    await this.onBroker((b) => b.ensureService(username, password, topics));
+  /** dispositivo's own broker client, re-created only if its password, role or ACLs differ. */
+  async setupBrokerService(username: string, password: string, topics: string[]): Promise<boolean> {
+    return (await this.onBroker((b) => b.ensureService(username, password, topics))) ?? false;
   }
 
-  private async onBroker(work: (broker: Dynsec) => Promise<void>): Promise<void> {
-    if (!this.dynsec) return;
+  private async onBroker<T>(work: (broker: Dynsec) => Promise<T>): Promise<T | undefined> {
+    if (!this.dynsec) return undefined;
     const broker = await Dynsec.connect(this.dynsec);
     try {
-      await work(broker);
+      return await work(broker);
     } finally {
       await broker.close();
     }

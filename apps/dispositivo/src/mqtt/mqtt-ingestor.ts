@@ -99,6 +99,8 @@ export class MqttIngestor implements OnApplicationBootstrap, OnModuleDestroy {
   /** For /health: connection state and counters (details, never readiness). */
   status(): Record<string, unknown> {
     return {
+      // which replica this is: its sessions are clientId-0 … clientId-(connections - 1)
+      clientId: this.config.clientId,
       connected: this.clients.filter((c) => c.connected).length,
       connections: this.clients.length,
       unacknowledged: this.acks.reduce((n, a) => n + a.pending, 0),
