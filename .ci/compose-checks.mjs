@@ -362,9 +362,18 @@ const checks = {
     );
   },
 
-  /** After down and up: what was stored before is still there. */
-  async conservado(serie, n, factura) {
+  /** Published while no dispositivo runs: acknowledged by the broker, queued in the sessions. */
+  async publicar(serie, count) {
+    await publish(serie, Number(count));
+  },
+
+  /**
+   * After down and up: what was stored before is still there, and what the broker had
+   * queued for the replicas (now gone: new containers, new client ids) is drained.
+   */
+  async conservado(serie, n, factura, queued, count) {
     await exactlyOnce(serie, Number(n), 60);
+    await exactlyOnce(queued, Number(count), 180);
     const f = await ok('GET', `${F}/facturas/${factura}`);
     expect(f.total === '0.92', `statement ${factura} after down/up: ${JSON.stringify(f)}`);
     say(`statement ${factura} still ${f.total} ${f.moneda}`);
