@@ -109,19 +109,22 @@ function connect(key, clientId) {
   });
 }
 
-/** n readings of `corriente`, one a second from `desde` (ms after T0), each its own QoS 1 message. */
-async function publish(serie, n, desde = 0) {
+/**
+ * n readings of `corriente`, one a second from `desde` (ms after T0), each its own QoS 1
+ * message, sent every `everyMs` (0: all at once); resolves when the broker acknowledged all.
+ */
+async function publish(serie, n, desde = 0, everyMs = 0) {
   const client = await connect(DEVICE_KEY, `compose-${serie}-${process.pid}`);
   const started = Date.now();
-  await Promise.all(
-    Array.from({ length: n }, (_, i) => {
-      const t = T0 + desde + i * 1000;
-      const reading = { nombreVariable: 'corriente', estampaTiempo: t, valorVariable: valueAt(t) };
-      return client.publishAsync(`dispositivos/${serie}/lecturas`, JSON.stringify(reading), {
-        qos: 1,
-      });
-    }),
-  );
+  const acks = [];
+  for (let i = 0; i < n; i++) {
+    const t = T0 + desde + i * 1000;
+    const reading = { nombreVariable: 'corriente', estampaTiempo: t, valorVariable: valueAt(t) };
+    const topic = `dispositivos/${serie}/lecturas`;
+    acks.push(client.publishAsync(topic, JSON.stringify(reading), { qos: 1 }));
+    if (everyMs > 0) await sleep(everyMs);
+  }
+  await Promise.all(acks);
   await client.endAsync();
   say(`${serie}: ${n} messages published and acknowledged in ${Date.now() - started} ms`);
 }
@@ -362,9 +365,19 @@ const checks = {
     );
   },
 
-  /** Published while no dispositivo runs: acknowledged by the broker, queued in the sessions. */
-  async publicar(serie, count) {
-    await publish(serie, Number(count));
+  /** count readings published (one every everyMs), all acknowledged. */
+  async publicar(serie, count, everyMs = 0) {
+    await publish(serie, Number(count), 0, Number(everyMs));
+  },
+
+  /** count readings of a serial stored, each once, within a minute; after an outage, retried. */
+  async guardadas(serie, count, outage) {
+    await exactlyOnce(serie, Number(count), 60);
+    if (!outage) return;
+    const m = (await ingesta()).map((i) => i.salud?.components?.mqtt ?? {});
+    const retries = m.reduce((n, x) => n + (x.retries ?? 0), 0);
+    say(`dispositivo retried ${retries} commits through the outage`);
+    expect(retries > 0, 'no commit was retried: the outage missed the stream');
   },
 
   /**
