@@ -70,12 +70,20 @@ export class ParticionesRepository {
   }
 
   /**
-   * Creates a week's partition, moving its rows out of the default one: as
-   * long as that takes (a device's backlog of a week is many rows), past the
+   * Creates a week's partition, moving its rows out of the default one. The
+   * whole store is locked first: a read planned while the move ran would
+   * list the partitions as they were (without the new one) yet see the rows
+   * gone from the default one, so a week vanished from that read (the export
+   * or a page of readings). Locked on the parent, a read waits before it
+   * lists them. Ingestion waits as long as the move takes; the lock itself is
+   * waited for at most `lockTimeoutMs` (a long reader such as pg_dump would
+   * otherwise hold every write behind the waiting lock). The move runs as
+   * long as it takes (a device's backlog of a week is many rows), past the
    * apps' statement timeout, which would otherwise fail the move every run.
    */
-  async adopt(semana: string): Promise<void> {
-    await this.sinLimite('SELECT lectura_asegurar_particion($1::date)', [semana]);
+  async adopt(semana: string, lockTimeoutMs: number): Promise<true> {
+    await this.sinLimite('SELECT lectura_asegurar_particion($1::date)', [semana], lockTimeoutMs);
+    return true;
   }
 
   /** Readings in the default partition (outside every week's partition). */
@@ -158,9 +166,19 @@ export class ParticionesRepository {
    * may be large (the default partition, a week's backlog): without the apps'
    * statement timeout, server side and client side.
    */
-  private sinLimite<T extends object>(text: string, values: unknown[] = []): Promise<T[]> {
+  private sinLimite<T extends object>(
+    text: string,
+    values: unknown[] = [],
+    lockStoreTimeoutMs?: number,
+  ): Promise<T[]> {
     return inTransaction(this.pool, async (tx) => {
       await tx.query('SET LOCAL statement_timeout = 0');
+      if (lockStoreTimeoutMs !== undefined) {
+        // the parent before any partition: the order every read and write takes
+        await tx.query(`SET LOCAL lock_timeout = ${Math.trunc(lockStoreTimeoutMs)}`);
+        await tx.query('LOCK TABLE lectura_codificada IN ACCESS EXCLUSIVE MODE');
+        await tx.query('SET LOCAL lock_timeout = 0');
+      }
       // pg reads query_timeout per query too; its types list it only for the client
       const config = { text, values, query_timeout: SIN_LIMITE_MS } as QueryConfig;
       const { rows } = await tx.query<T>(config);
