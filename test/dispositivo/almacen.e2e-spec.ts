@@ -206,6 +206,26 @@ describe('reading store partitions and retention', () => {
     }
   });
 
+  it('postpones a week’s move while a long reader holds the store, and moves it once it is gone', async () => {
+    const t = Date.UTC(2025, 6, 2, 12); // the week of 2025-06-30
+    await enviar([lectura('voltaje', 'PG_DUMP', t)]);
+    const reader = new Client({ connectionString: f.db.url });
+    await reader.connect();
+    try {
+      await reader.query('BEGIN');
+      await reader.query('SELECT count(*) FROM lectura_codificada'); // as pg_dump holds it
+      const run = await mantener();
+      expect(run.adoptadas).not.toContain('2025-06-30');
+      expect(run.aplazadas).toContain('2025-06-30');
+      expect(await dondeEsta('PG_DUMP')).toEqual(['lectura_codificada_fuera']);
+      await reader.query('COMMIT');
+      expect((await mantener()).adoptadas).toContain('2025-06-30');
+      expect(await dondeEsta('PG_DUMP')).toEqual(['lectura_codificada_20250630']);
+    } finally {
+      await reader.end();
+    }
+  });
+
   it('drops an old week only once every consumer has exported it', async () => {
     const enW1 = (i: number) => W1.getTime() + DIA + i * 1000;
     const enW2 = (i: number) => W2.getTime() + DIA + i * 1000;

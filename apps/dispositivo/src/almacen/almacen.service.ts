@@ -41,7 +41,10 @@ export interface Mantenimiento {
   compactadas: { particion: string; lecturas: number }[];
   /** Past retention or compaction age, kept (or kept uncompacted) for a consumer. */
   retenidas: { particion: string; por: Retencion[] }[];
-  /** Past retention, or a week to move out of the default partition, but the table stayed busy for every try: done on a later run. */
+  /**
+   * Past retention, or a week to move out of the default partition, but the
+   * table stayed busy for every try: done on a later run.
+   */
   aplazadas: string[];
   /** Readings in the default partition after the run. */
   fueraDeVentana: number;
@@ -123,9 +126,11 @@ export class AlmacenService implements OnApplicationBootstrap, OnApplicationShut
     try {
       resultado.creadas = await this.particiones.createAhead(SEMANAS_ADELANTE);
       for (const semana of await this.particiones.findSemanasSinParticion(ADOPTAR_POR_VEZ)) {
-        const adoptada = await this.withRetries((_, t) => this.particiones.adopt(semana, t));
-        if (adoptada === undefined) resultado.aplazadas.push(semana);
-        else resultado.adoptadas.push(semana);
+        const adoptada = await this.withRetries(async (_, t) => {
+          await this.particiones.adopt(semana, t);
+          return semana;
+        });
+        (adoptada === undefined ? resultado.aplazadas : resultado.adoptadas).push(semana);
       }
       if (this.config.retencionDias > 0) await this.retener(resultado);
       if (this.config.compactarDias > 0) await this.compactar(resultado);

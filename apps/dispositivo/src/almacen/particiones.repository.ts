@@ -29,7 +29,6 @@ const particionDe = (nombre: string): Particion | undefined => {
   return m ? { nombre, desde: new Date(`${m[1]}-${m[2]}-${m[3]}T00:00:00Z`) } : undefined;
 };
 
-/** The partition's name, checked to be one, then quoted as every identifier from data is. */
 /** A week's day as `YYYY-MM-DD` (its Monday, or any instant's UTC date). */
 export const isoDay = (d: Date): string => d.toISOString().slice(0, 10);
 
@@ -37,6 +36,7 @@ export const isoDay = (d: Date): string => d.toISOString().slice(0, 10);
 export const compactaDe = (p: Particion): string =>
   quoteIdentifier(`lectura_compacta_${isoDay(p.desde).replaceAll('-', '')}`);
 
+/** The partition's name, checked to be one, then quoted as every identifier from data is. */
 export const tablaDe = (p: Particion): string => {
   if (!particionDe(p.nombre)) throw new Error(`not a partition of lectura: ${p.nombre}`);
   return quoteIdentifier(p.nombre);
@@ -81,9 +81,8 @@ export class ParticionesRepository {
    * long as it takes (a device's backlog of a week is many rows), past the
    * apps' statement timeout, which would otherwise fail the move every run.
    */
-  async adopt(semana: string, lockTimeoutMs: number): Promise<true> {
+  async adopt(semana: string, lockTimeoutMs: number): Promise<void> {
     await this.sinLimite('SELECT lectura_asegurar_particion($1::date)', [semana], lockTimeoutMs);
-    return true;
   }
 
   /** Readings in the default partition (outside every week's partition). */
